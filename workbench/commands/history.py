@@ -1,0 +1,130 @@
+"""`workbench runs list | show RUN | logs RUN [TASK] | delete RUN`: the local run history.
+
+Every one of these commands (and `workbench run`, through `recover_interrupted`) first marks runs
+whose process died as interrupted and removes their containers, so nothing a crash left behind
+lingers past the next start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import TYPE_CHECKING
+
+from workbench.errors import RunError
+
+if TYPE_CHECKING:
+    from workbench.runs.store import RunStore
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    runs = subparsers.add_parser("runs", help="list, inspect and delete local runs")
+    actions = runs.add_subparsers(dest="runs_command", metavar="ACTION")
+    actions.required = True
+    actions.add_parser("list", help="runs, newest first").set_defaults(handler=_list)
+    show = actions.add_parser("show", help="a run and its tasks")
+    show.add_argument("run", help="run id or a unique prefix of it")
+    show.set_defaults(handler=_show)
+    logs = actions.add_parser("logs", help="the log lines of a run, or of one of its tasks")
+    logs.add_argument("run", help="run id or a unique prefix of it")
+    logs.add_argument("task", nargs="?", help="task id (see `workbench runs show RUN`)")
+    logs.set_defaults(handler=_logs)
+    delete = actions.add_parser("delete", help="delete a finished run and everything recorded for it")
+    delete.add_argument("run", help="run id or a unique prefix of it")
+    delete.set_defaults(handler=_delete)
+
+
+def recover_interrupted(store: RunStore) -> list[str]:
+    """Mark runs whose process died as interrupted and remove their labelled containers."""
+    from workbench.runs.docker_backend import cleanup_orphans
+
+    run_ids = store.mark_interrupted()
+    cleanup_orphans(run_ids)
+    return run_ids
+
+
+def _open_store() -> RunStore:
+    from workbench.runs import paths
+    from workbench.runs.store import RunStore
+
+    store = RunStore(paths.runs_db_path())
+    for run_id in recover_interrupted(store):
+        print(f"run {run_id} was interrupted (its process died); marked and cleaned up")
+    return store
+
+
+def _when(timestamp: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp)) if timestamp else "-"
+
+
+def _duration(start: float | None, end: float | None) -> str:
+    if start is None or end is None:
+        return "-"
+    seconds = end - start
+    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    for row in [headers, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _list(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        runs = store.list_runs()
+    finally:
+        store.close()
+    if not runs:
+        print("no runs yet")
+        return 0
+    _table(["RUN", "PIPELINE", "STATE", "START", "DURATION"],
+           [[r.id, r.pipeline_name, r.state, _when(r.start_time), _duration(r.start_time, r.end_time)]
+            for r in runs])
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        run = store.get_run(args.run)
+        tasks = store.tasks(run.id)
+    finally:
+        store.close()
+    for label, value in [("run", run.id), ("pipeline", run.pipeline_name), ("backend", run.backend),
+                         ("state", run.state), ("start", _when(run.start_time)),
+                         ("duration", _duration(run.start_time, run.end_time)),
+                         ("arguments", ", ".join(f"{k}={v!r}" for k, v in run.arguments.items()) or "-"),
+                         ("message", run.message or "-")]:
+        print(f"{label + ':':<11}{value}")
+    if tasks:
+        print()
+        _table(["TASK", "STATE", "START", "DURATION", "MESSAGE"],
+               [[t.task_id, t.state, _when(t.start_time), _duration(t.start_time, t.end_time), t.message]
+                for t in tasks])
+    return 0
+
+
+def _logs(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        lines = store.logs(args.run, args.task)
+    finally:
+        store.close()
+    for record in lines:
+        print(record.line if args.task else f"[{record.task_id}] {record.line}")
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        run = store.get_run(args.run)
+        if run.state == "running":
+            raise RunError(f"run {run.id} is still running; cancel it before deleting it")
+        store.delete_run(run.id)
+    finally:
+        store.close()
+    print(f"deleted run {run.id}")
+    return 0

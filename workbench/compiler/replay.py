@@ -1,0 +1,289 @@
+"""Replays a compile plan as kfp DSL calls inside a `@dsl.pipeline` function.
+
+Only called with kfp imported and `KFP_LOCK` held. Each node becomes a task of the component
+loaded from its IR text, named exactly as the node (so task names survive a round trip); each
+group becomes the matching `with dsl.ParallelFor / If / Elif / Else / ExitHandler` block.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Optional
+
+from workbench.compiler.plan import Step
+from workbench.errors import CompileError
+from workbench.model.bindings import Binding
+from workbench.model.document import Group, Node, PipelineGraph
+from workbench.model.expressions import as_conjunction, comparisons
+
+_ANNOTATIONS = {"String": str, "Integer": int, "Float": float, "Boolean": bool, "List": list, "Dict": dict}
+
+
+class Replay:
+    def __init__(self, graph: PipelineGraph, steps: list[Step]):
+        from kfp import components, dsl
+
+        self.dsl = dsl
+        self.components = components
+        self.graph = graph
+        self.steps = steps
+        self.tasks: dict[str, Any] = {}
+        self.loop_items: dict[str, Any] = {}
+        self.parameters: dict[str, Any] = {}
+        self.loaded: dict[str, Any] = {}
+        self.condition_ops: dict[str, list] = {}  # group id -> ConditionOperations of its own expression
+        self.kfp_group_names: dict[str, str] = {}  # group id -> kfp's group name (condition-3, ...)
+        self._next_task_name = ""
+        self.rewritten: set[str] = set()  # condition groups whose CEL `conditions_cel` writes
+
+    # ----- the pipeline function -----------------------------------------------------------------
+
+    def pipeline_function(self):
+        parameters = []
+        for parameter in self.graph.parameters.values():
+            annotation = _ANNOTATIONS.get(parameter.type)
+            if annotation is None:
+                raise CompileError(f"unsupported parameter type {parameter.type!r}", element=f"parameter {parameter.name}")
+            default = parameter.default
+            if default is None and parameter.optional:
+                annotation = Optional[annotation]
+            parameters.append(inspect.Parameter(parameter.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                default=inspect.Parameter.empty if parameter.required else default,
+                                                annotation=annotation))
+
+        names = [p.name for p in parameters]
+
+        def body(*args):
+            self.parameters = dict(zip(names, args))
+            self._hook_task_naming()
+            self._run(self.steps)
+
+        body.__signature__ = inspect.Signature(parameters)
+        body.__name__ = "pipeline"
+        body.__doc__ = None
+        from workbench.components.spec import k8s_name
+
+        name = k8s_name(self.graph.name) or "pipeline"
+        display = self.graph.name if self.graph.name != name else None
+        return self.dsl.pipeline(name=name, description=self.graph.description or None, display_name=display)(body)
+
+    def _hook_task_naming(self) -> None:
+        """Give each task its node's name: kfp derives names from the component, deduplicated in
+        creation order, which would rename tasks of an imported pipeline."""
+        from kfp.dsl import pipeline_context
+
+        pipeline = pipeline_context.Pipeline.get_default_pipeline()
+        original = pipeline.add_task
+
+        def add_task(task, add_to_group):
+            auto_name = original(task, add_to_group)
+            wanted = self._next_task_name
+            if wanted and wanted != auto_name and wanted not in pipeline.tasks:
+                pipeline.tasks[wanted] = pipeline.tasks.pop(auto_name)
+                return wanted
+            return auto_name
+
+        pipeline.add_task = add_task
+
+    # ----- walking the plan ----------------------------------------------------------------------
+
+    def _run(self, steps: list[Step]) -> None:
+        for step in steps:
+            if step.kind == "node":
+                self._create_task(self.graph.nodes[step.id])
+            else:
+                self._enter_group(self.graph.groups[step.id], step.children)
+
+    def _component(self, key: str):
+        if key not in self.loaded:
+            spec = self.graph.components[key]
+            try:
+                self.loaded[key] = self.components.load_component_from_text(spec.to_ir_text())
+            except Exception as exc:
+                raise CompileError(f"kfp cannot load component {spec.name!r}: {exc}", element=f"component {key}") from None
+        return self.loaded[key]
+
+    def _value(self, binding: Binding, where: str) -> Any:
+        if binding.kind == "constant":
+            return binding.value
+        if binding.kind == "parameter":
+            if binding.parameter not in self.parameters:
+                raise CompileError(f"pipeline parameter {binding.parameter!r} does not exist", element=where)
+            return self.parameters[binding.parameter]
+        if binding.kind == "loop_item":
+            item = self.loop_items.get(binding.loop)
+            if item is None:
+                raise CompileError("uses a loop item outside its loop", element=where)
+            return getattr(item, binding.field) if binding.field else item
+        task = self.tasks.get(binding.node)
+        if task is None:
+            raise CompileError("consumes a task that is not created before it (check group dependencies)", element=where)
+        try:
+            channel = task.outputs[binding.output]
+        except KeyError:
+            raise CompileError(f"upstream task has no output {binding.output!r}", element=where) from None
+        return self.dsl.Collected(channel) if binding.kind == "collected" else channel
+
+    def _create_task(self, node: Node) -> None:
+        where = f"node {node.name}"
+        spec = self.graph.components[node.component]
+        arguments = {name: self._value(binding, f"{where} input {name}") for name, binding in node.inputs.items()
+                     if binding.kind != "task_final_status"}
+        self._next_task_name = node.name
+        try:
+            if spec.kind == "importer":
+                task = self._importer_task(spec, arguments)
+            else:
+                task = self._component(node.component)(**arguments)
+        except CompileError:
+            raise
+        except Exception as exc:  # kfp validates arguments with many exception types
+            raise CompileError(str(exc), element=where) from None
+        finally:
+            self._next_task_name = ""
+        self._apply_options(task, node)
+        self.tasks[node.id] = task
+
+    def _importer_task(self, spec, arguments: dict):
+        importer = spec.implementation["importer"]
+        schema = importer.get("typeSchema", {})
+        base = self.dsl.Artifact
+        artifact_class = type("ImportedArtifact", (base,), {"schema_title": schema.get("schemaTitle", "system.Artifact"),
+                                                            "schema_version": schema.get("schemaVersion", "0.0.1")})
+        uri = arguments.get("uri", importer.get("artifactUri", {}).get("constant", ""))
+        return self.dsl.importer(artifact_uri=uri, artifact_class=artifact_class,
+                                 reimport=bool(importer.get("reimport", False)), metadata=importer.get("metadata"))
+
+    def _apply_options(self, task, node: Node) -> None:
+        options = node.options
+        task.set_caching_options(options.caching)
+        if node.display_name:
+            task.set_display_name(node.display_name)
+        retry = options.retry
+        if retry.count:
+            extra = {k: v for k, v in (("backoff_duration", retry.backoff_duration),
+                                       ("backoff_factor", retry.backoff_factor),
+                                       ("backoff_max_duration", retry.backoff_max_duration)) if v not in ("", None)}
+            task.set_retry(num_retries=retry.count, **extra)
+        resources = options.resources
+        for value, setter in ((resources.cpu_request, task.set_cpu_request), (resources.cpu_limit, task.set_cpu_limit),
+                              (resources.memory_request, task.set_memory_request),
+                              (resources.memory_limit, task.set_memory_limit),
+                              (resources.accelerator_type, task.set_accelerator_type)):
+            if value:
+                setter(value)
+        if resources.accelerator_count:
+            task.set_accelerator_limit(resources.accelerator_count)
+        for name, value in sorted(options.env.items()):
+            task.set_env_variable(name, value)
+        if node.after:
+            task.after(*[self.tasks[other] for other in node.after])
+        if options.ignore_upstream_failure:
+            task.ignore_upstream_failure()
+
+    # ----- groups ----------------------------------------------------------------------------------
+
+    def _enter_group(self, group: Group, children: list[Step]) -> None:
+        dsl = self.dsl
+        where = f"group {group.label}"
+        if group.kind == "loop":
+            items = self._value(group.items, where) if group.items else None
+            context = dsl.ParallelFor(items, parallelism=group.parallelism or None)
+            with context as item:
+                self.loop_items[group.id] = item
+                self._record_group(group, context)
+                self._run(children)
+        elif group.kind == "exit_handler":
+            context = dsl.ExitHandler(self.tasks[group.exit_node])
+            with context:
+                self._record_group(group, context)
+                self._run(children)
+        else:
+            context = self._condition_context(group, where)
+            with context:
+                self._record_group(group, context)
+                self._run(children)
+
+    def _record_group(self, group: Group, context) -> None:
+        self.kfp_group_names[group.id] = context.name
+
+    def _condition_context(self, group: Group, where: str):
+        from kfp.dsl.pipeline_channel import ConditionOperation
+
+        dsl = self.dsl
+        if group.condition is None:
+            context = dsl.Else()
+            own: list = []
+        else:
+            terms = as_conjunction(group.condition) or [(c, False) for c in comparisons(group.condition)]
+            own = [ConditionOperation(c.op, self._value(c.left, where), self._value(c.right, where), negate)
+                   for c, negate in terms]
+            self.condition_ops[group.id] = [
+                ConditionOperation(c.op, self._value(c.left, where), self._value(c.right, where))
+                for c in comparisons(group.condition)]
+            context = dsl.Elif(own[0]) if group.follows else dsl.If(own[0])
+        if self._chain_needs_rewrite(group):
+            # wire every operand of the chain into this branch; `conditions_cel` writes the CEL
+            previous = [op for g in self._chain_before(group) for op in self.condition_ops.get(g.id, [])]
+            context.conditions = previous + self.condition_ops.get(group.id, [])
+            self.rewritten.add(group.id)
+        elif len(own) > 1:
+            context.conditions = context.conditions[:-1] + own
+        return context
+
+    def _chain_before(self, group: Group) -> list[Group]:
+        chain = []
+        current = group
+        while current.follows:
+            current = self.graph.groups[current.follows]
+            chain.insert(0, current)
+        return chain
+
+    def chain_of(self, group: Group) -> list[Group]:
+        chain = self._chain_before(group) + [group]
+        current = group
+        while True:
+            nxt = next((g for g in self.graph.groups.values() if g.kind == "condition" and g.follows == current.id), None)
+            if nxt is None:
+                return chain
+            chain.append(nxt)
+            current = nxt
+
+    def _chain_needs_rewrite(self, group: Group) -> bool:
+        """kfp negates only single comparisons of earlier branches; a chain with compound or
+        or-ed conditions gets its CEL written by `conditions_cel`."""
+        chain = self.chain_of(group)
+        if len(chain) == 1 and group.condition is not None:
+            return as_conjunction(group.condition) is None
+        for index, branch in enumerate(chain):
+            if branch.condition is None:
+                continue
+            terms = as_conjunction(branch.condition)
+            if terms is None or (len(terms) > 1 and index < len(chain) - 1):
+                return True
+        return False
+
+    def conditions_cel(self) -> dict[str, str]:
+        """kfp group name -> the full CEL trigger condition of each rewritten branch."""
+        from kfp.compiler.pipeline_spec_builder import _single_binary_operation_to_cel_condition as leaf_cel
+
+        def render(expr, ops: list) -> str:
+            from workbench.model.expressions import BoolOp, Comparison, Not
+
+            if isinstance(expr, Comparison):
+                return leaf_cel(ops.pop(0))
+            if isinstance(expr, Not):
+                return f"!({render(expr.operand, ops)})"
+            joiner = " && " if expr.op == "and" else " || "
+            parts = [render(e, ops) for e in expr.operands]
+            return joiner.join(f"({p})" if isinstance(e, BoolOp) else p for e, p in zip(expr.operands, parts))
+
+        result = {}
+        for group_id in self.rewritten:
+            group = self.graph.groups[group_id]
+            terms = [f"!({render(g.condition, list(self.condition_ops[g.id]))})" for g in self._chain_before(group)]
+            if group.condition is not None:
+                own = render(group.condition, list(self.condition_ops[group.id]))
+                terms.append(f"({own})" if terms and " || " in own else own)
+            result[self.kfp_group_names[group_id]] = " && ".join(terms)
+        return result

@@ -1,0 +1,1 @@
+"""The pipeline canvas: scene (binds graph changes to items), items, view and interactions."""

@@ -1,0 +1,86 @@
+"""Copy / paste as text: a JSON fragment of nodes and the components they use, so a selection can
+travel between documents (and applications) through the system clipboard."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from workbench.components.spec import ComponentSpec
+from workbench.model.bindings import Binding
+from workbench.model.document import Node, PipelineGraph, new_id
+from workbench.model.serialize import _options_from_dict, _options_to_dict
+
+MIME_KIND = "pipeline-workbench/fragment"
+
+
+def fragment_text(graph: PipelineGraph, node_ids: list[str]) -> str:
+    """Nodes with their bindings to each other and to parameters; links to other nodes are dropped."""
+    chosen = [graph.nodes[n] for n in node_ids if n in graph.nodes]
+    inside = {n.id for n in chosen}
+    nodes = []
+    for node in chosen:
+        inputs = {name: b.to_dict() for name, b in node.inputs.items()
+                  if b.kind in ("constant", "parameter") or b.upstream_node in inside}
+        nodes.append({"id": node.id, "name": node.name, "display_name": node.display_name,
+                      "component": node.component, "inputs": inputs, "position": list(node.position),
+                      "after": [a for a in node.after if a in inside], "options": _options_to_dict(node.options)})
+    components = {n.component: graph.components[n.component].to_dict() for n in chosen}
+    return json.dumps({"kind": MIME_KIND, "nodes": nodes, "components": components}, indent=1, sort_keys=True)
+
+
+def parse_fragment(text: str) -> dict | None:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, TypeError):
+        return None
+    return data if isinstance(data, dict) and data.get("kind") == MIME_KIND else None
+
+
+def fragment_to_graph_parts(fragment: dict, graph: PipelineGraph, offset: tuple[float, float]
+                            ) -> tuple[dict[str, ComponentSpec], list[Node]]:
+    """New components (keys the document lacks or holds differently) and nodes with fresh ids and
+    unique names, ready to add to `graph`."""
+    components: dict[str, ComponentSpec] = {}
+    key_map: dict[str, str] = {}
+    for key, data in fragment["components"].items():
+        spec = ComponentSpec.from_dict(data, where=f"pasted component {key}")
+        target_key = key
+        existing = graph.components.get(key)
+        suffix = 2
+        while existing is not None and existing.to_dict() != spec.to_dict():
+            target_key = f"{key}-{suffix}"
+            existing, suffix = graph.components.get(target_key), suffix + 1
+        if existing is None:
+            components[target_key] = spec
+        key_map[key] = target_key
+    id_map = {entry["id"]: new_id() for entry in fragment["nodes"]}
+    taken: set[str] = set()
+    nodes = []
+    for entry in fragment["nodes"]:
+        name = _unique_name(graph, entry["name"], taken)
+        taken.add(name)
+        inputs = {}
+        for input_name, data in entry["inputs"].items():
+            binding = Binding.from_dict(data)
+            if binding.kind == "parameter" and binding.parameter not in graph.parameters:
+                continue
+            if binding.upstream_node:
+                binding = Binding(binding.kind, node=id_map[binding.node], output=binding.output)
+            inputs[input_name] = binding
+        x, y = entry["position"]
+        nodes.append(Node(id=id_map[entry["id"]], name=name, component=key_map[entry["component"]],
+                          display_name=entry.get("display_name", ""), inputs=inputs,
+                          after=[id_map[a] for a in entry.get("after", [])],
+                          options=_options_from_dict(copy.deepcopy(entry.get("options", {}))),
+                          position=(x + offset[0], y + offset[1])))
+    return components, nodes
+
+
+def _unique_name(graph: PipelineGraph, base: str, taken: set[str]) -> str:
+    name = graph.unique_node_name(base)
+    index = 2
+    while name in taken:
+        name = graph.unique_node_name(f"{base}-{index}")
+        index += 1
+    return name

@@ -1,0 +1,233 @@
+"""Runs each task in its own Docker container, with the run's workspace as the only mount.
+
+Containers run unprivileged on the default bridge network, with the task's CPU and memory limits,
+as the host user (so outputs are not root-owned), labelled with run and task ids so that a run
+interrupted by a crash can be found and removed. Lightweight Python components run in a derived
+runtime image (see images.py) so their pip prologue needs no network.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Callable, Iterator
+
+from workbench.errors import RunError
+from workbench.runs import images
+from workbench.runs.backend import LineSink, TaskLaunch, TaskOutcome
+
+RUN_LABEL = "workbench.run-id"
+TASK_LABEL = "workbench.task-id"
+NOTE_STREAM = "workbench"  # lines written by the backend itself, not by the task
+NOT_REACHABLE = ("Docker engine not reachable: start Docker (e.g. `sudo systemctl start docker`) "
+                 "or use --backend subprocess")
+STOP_GRACE_S = 1
+API_TIMEOUT_S = 60
+POLL_S = 0.05
+
+
+def _connect() -> Any:
+    import docker
+
+    try:
+        client = docker.from_env(timeout=API_TIMEOUT_S)
+        client.ping()
+        return client
+    except docker.errors.DockerException as exc:
+        raise RunError(f"{NOT_REACHABLE} ({exc})") from exc
+
+
+def host_user() -> str | None:
+    """`uid:gid` of the host user, or None as root (or where there are no uids, e.g. Windows)."""
+    if not hasattr(os, "getuid") or os.getuid() == 0:
+        return None
+    return f"{os.getuid()}:{os.getgid()}"
+
+
+class DockerBackend:
+    """A TaskBackend on the local Docker engine; safe to use from many threads at once."""
+
+    name = "docker"
+
+    def __init__(self, client: Any = None, user: str | None = None):
+        self._client = client
+        self._user = user if user is not None else host_user()
+        self._lock = threading.Lock()
+        self._runtimes: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._runtime_locks: dict[tuple[str, tuple[str, ...]], threading.Lock] = {}
+        self._has_gpus: bool | None = None
+
+    @property
+    def client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = _connect()
+            return self._client
+
+    def check(self) -> None:
+        import docker
+
+        try:
+            self.client.ping()
+        except docker.errors.DockerException as exc:
+            raise RunError(f"{NOT_REACHABLE} ({exc})") from exc
+
+    def prepare(self, images_and_packages: set[tuple[str, tuple[str, ...]]],
+                progress: Callable[[str], None]) -> None:
+        """Build the derived runtime images of lightweight Python components.
+
+        Each pair is (base image, the packages of the component's pip prologue, as
+        `images.prologue_packages(argv)` lists them); a task whose pair was not prepared
+        gets its image prepared when it starts.
+        """
+        for image, packages in sorted(images_and_packages):
+            self._runtime_image(image, packages, progress)
+
+    def _runtime_image(self, image: str, packages: tuple[str, ...], progress: Callable[[str], None]) -> str:
+        key = (image, images.runtime_packages(packages))
+        with self._lock:
+            key_lock = self._runtime_locks.setdefault(key, threading.Lock())
+        with key_lock:  # one build per key, even when many tasks start at once
+            if key not in self._runtimes:
+                self._runtimes[key] = images.prepare_runtime(self.client, image, key[1], progress)
+            return self._runtimes[key]
+
+    def _image_for(self, launch: TaskLaunch, on_line: LineSink) -> str:
+        note = lambda message: on_line(message, NOTE_STREAM)  # noqa: E731
+        if images.is_lightweight(launch.argv):
+            return self._runtime_image(launch.image, images.prologue_packages(launch.argv), note)
+        images.ensure_image(self.client, launch.image, note)
+        return launch.image
+
+    def _device_requests(self, launch: TaskLaunch, on_line: LineSink) -> list[Any]:
+        import docker
+
+        if launch.accelerator_count <= 0:
+            return []
+        if self._has_gpus is None:
+            self._has_gpus = "nvidia" in (self.client.info().get("Runtimes") or {})
+        if not self._has_gpus:
+            on_line(f"note: the task asks for {launch.accelerator_count} {launch.accelerator_type or 'accelerator'}"
+                    " but this Docker engine has no GPU runtime; running without", NOTE_STREAM)
+            return []
+        return [docker.types.DeviceRequest(count=launch.accelerator_count, capabilities=[["gpu"]])]
+
+    def _create(self, launch: TaskLaunch, image: str, on_line: LineSink) -> Any:
+        workspace = str(launch.workspace.resolve())
+        env = dict(launch.env)
+        if self._user:
+            env.setdefault("HOME", "/tmp")  # the host uid has no home inside the image
+        return self.client.containers.create(
+            image,
+            entrypoint=list(launch.argv),
+            environment=env,
+            volumes={workspace: {"bind": workspace, "mode": "rw"}},
+            labels={**launch.labels, RUN_LABEL: launch.run_id, TASK_LABEL: launch.task_id},
+            user=self._user,
+            nano_cpus=int(launch.cpu_limit * 1e9) if launch.cpu_limit else None,
+            mem_limit=launch.memory_limit or None,
+            memswap_limit=launch.memory_limit or None,
+            device_requests=self._device_requests(launch, on_line) or None,
+            privileged=False,
+            network_mode="bridge",
+        )
+
+    def run_task(self, launch: TaskLaunch, on_line: LineSink, cancel: threading.Event) -> TaskOutcome:
+        import docker
+
+        try:
+            image = self._image_for(launch, on_line)
+            container = self._create(launch, image, on_line)
+        except (RunError, docker.errors.APIError) as exc:
+            return TaskOutcome(exit_code=125, message=str(exc))
+        try:
+            stream = self.client.api.attach(container.id, stdout=True, stderr=True, stream=True,
+                                            logs=True, demux=True)
+            container.start()
+            reader = threading.Thread(target=_pump, args=(stream, on_line), daemon=True,
+                                      name=f"logs-{launch.task_id}")
+            reader.start()
+            while reader.is_alive():
+                if cancel.is_set():
+                    _stop(container)
+                    return TaskOutcome(exit_code=137, message="cancelled", cancelled=True)
+                reader.join(POLL_S)
+            return _outcome(container, launch)
+        finally:
+            _remove(container)
+
+    def cleanup_run(self, run_id: str) -> int:
+        return _remove_labelled(self.client, run_id)
+
+
+def _pump(stream: Iterator[tuple[bytes | None, bytes | None]], on_line: LineSink) -> None:
+    """Split the demultiplexed output into lines per stream and pass each on as it arrives."""
+    pending = {"stdout": b"", "stderr": b""}
+    for chunks in stream:
+        for name, chunk in zip(("stdout", "stderr"), chunks):
+            if not chunk:
+                continue
+            *lines, pending[name] = (pending[name] + chunk).split(b"\n")
+            for line in lines:
+                on_line(line.rstrip(b"\r").decode(errors="replace"), name)
+    for name, rest in pending.items():
+        if rest:
+            on_line(rest.decode(errors="replace"), name)
+
+
+def _outcome(container: Any, launch: TaskLaunch) -> TaskOutcome:
+    status = container.wait(timeout=API_TIMEOUT_S)
+    container.reload()
+    state = container.attrs.get("State", {})
+    exit_code = int(status.get("StatusCode", state.get("ExitCode", -1)))
+    if state.get("OOMKilled"):
+        limit = f" of {launch.memory_limit / 2**20:.0f} MiB" if launch.memory_limit else ""
+        return TaskOutcome(exit_code=exit_code, oom_killed=True,
+                           message=f"out of memory: the container was killed after exceeding its memory limit"
+                                   f"{limit}; raise the task's memory limit or use less memory")
+    return TaskOutcome(exit_code=exit_code, message="" if exit_code == 0 else f"exited with code {exit_code}")
+
+
+def _stop(container: Any) -> None:
+    """SIGTERM, SIGKILL after a second: within the 2 s a cancel promises."""
+    import docker
+
+    try:
+        container.stop(timeout=STOP_GRACE_S)
+    except docker.errors.APIError:
+        try:
+            container.kill()
+        except docker.errors.APIError:
+            pass  # already gone
+
+
+def _remove(container: Any) -> None:
+    import docker
+
+    try:
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        pass
+
+
+def _remove_labelled(client: Any, run_id: str) -> int:
+    containers = client.containers.list(all=True, filters={"label": f"{RUN_LABEL}={run_id}"})
+    for container in containers:
+        _remove(container)
+    return len(containers)
+
+
+def cleanup_orphans(run_ids: list[str], client: Any = None) -> int:
+    """Remove the containers of runs whose process died; no-op without a Docker engine."""
+    import docker
+
+    if not run_ids:
+        return 0
+    try:
+        client = client or _connect()
+    except RunError:
+        return 0
+    try:
+        return sum(_remove_labelled(client, run_id) for run_id in run_ids)
+    except docker.errors.DockerException:
+        return 0

@@ -1,0 +1,127 @@
+"""What a run's coordinator thread and its worker threads share.
+
+DAG bookkeeping happens only on the coordinator thread (workers `post` their results back to it);
+the few maps read from other threads (task states, outputs, artifact fingerprints) sit behind one
+lock. Events go to every sink from whichever thread produced them.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from workbench.runs.backend import TaskBackend
+from workbench.runs.engine.cache import TaskCache
+from workbench.runs.engine.executor_io import Values
+from workbench.runs.engine.ir import PipelineIR
+from workbench.runs.events import EventSink, LogLine, RunEvent, TaskStateChanged
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """A task occurrence in a run: `task_id` is its DAG path plus loop indexes."""
+
+    task_id: str
+    name: str
+    iteration: tuple[int, ...] = ()
+
+    def child(self, name: str, iteration: tuple[int, ...] | None = None) -> "TaskRef":
+        prefix = f"{self.task_id}/" if self.task_id else ""
+        return TaskRef(f"{prefix}{name}", name, self.iteration if iteration is None else iteration)
+
+
+class RunContext:
+    def __init__(self, *, run_id: str, ir: PipelineIR, backend: TaskBackend, sinks: list[EventSink],
+                 cache: TaskCache, use_cache: bool, run_dir: Path, max_parallel: int):
+        self.run_id = run_id
+        self.ir = ir
+        self.backend = backend
+        self.cache = cache
+        self.use_cache = use_cache
+        self.run_dir = run_dir
+        self.run_name = f"{ir.name}-{run_id}"
+        self.created_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.cancel_event = threading.Event()
+        self.pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix=f"task-{run_id[:8]}")
+        self._sinks = list(sinks)
+        self._inbox: queue.Queue[Callable[[], None]] = queue.Queue()
+        self._lock = threading.Lock()
+        self._states: dict[str, str] = {}
+        self._outputs: dict[str, Values] = {}
+        self._fingerprints: dict[str, str] = {}
+
+    @property
+    def workspace_path(self) -> Path:
+        """The pipeline-level shared workspace (`dsl.WORKSPACE_PATH_PLACEHOLDER`)."""
+        return self.run_dir / "workspace"
+
+    def task_root(self, ref: TaskRef) -> Path:
+        return self.run_dir / "tasks" / ref.task_id
+
+    # -- events -------------------------------------------------------------------------------
+    def emit(self, event: RunEvent) -> None:
+        for sink in self._sinks:
+            try:
+                sink(event)
+            except Exception as exc:  # a broken subscriber must not stop the run
+                print(f"workbench: event sink {sink!r} failed: {exc}", file=sys.stderr)
+
+    def set_state(self, ref: TaskRef, state: str, message: str = "", **details: Any) -> None:
+        with self._lock:
+            self._states[ref.task_id] = state
+        self.emit(TaskStateChanged(run_id=self.run_id, task_id=ref.task_id, task_name=ref.name,
+                                   state=state, time=time.time(), iteration=ref.iteration,
+                                   message=message, details=details))
+
+    def log(self, ref: TaskRef, line: str, stream: str = "stdout") -> None:
+        self.emit(LogLine(run_id=self.run_id, task_id=ref.task_id, line=line, time=time.time(),
+                          stream=stream))
+
+    # -- shared maps ---------------------------------------------------------------------------
+    def states(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._states)
+
+    def record_outputs(self, ref: TaskRef, outputs: Values) -> None:
+        with self._lock:
+            self._outputs[ref.task_id] = outputs
+
+    def outputs(self, task_id: str) -> Values | None:
+        with self._lock:
+            return self._outputs.get(task_id)
+
+    def remember_fingerprints(self, outputs: Values, producer_key: str) -> None:
+        """Artifacts enter downstream cache keys by producer key, not by their run-specific path."""
+        with self._lock:
+            for name, items in outputs.artifacts.items():
+                for index, item in enumerate(items):
+                    self._fingerprints[item["uri"]] = f"{producer_key}/{name}/{index}"
+
+    def fingerprint(self, artifact: dict[str, Any]) -> str:
+        with self._lock:
+            known = self._fingerprints.get(artifact["uri"])
+        return known or json.dumps([artifact["uri"], artifact.get("metadata", {})], sort_keys=True)
+
+    # -- threads -------------------------------------------------------------------------------
+    def post(self, callback: Callable[[], None]) -> None:
+        """Run `callback` on the coordinator thread."""
+        self._inbox.put(callback)
+
+    def next_callback(self, timeout: float) -> Callable[[], None] | None:
+        try:
+            return self._inbox.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Run `work` on the bounded pool, then `on_done(result)` on the coordinator thread."""
+        def finished(future: Any) -> None:
+            self.post(lambda: on_done(future.result()))
+        self.pool.submit(work).add_done_callback(finished)

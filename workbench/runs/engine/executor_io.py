@@ -1,0 +1,123 @@
+"""The KFP executor contract: the executor input JSON a task receives, and its outputs read back.
+
+Outputs come from two places, as on a cluster: `executor_output.json` (written by the KFP
+Python executor) and one file per output parameter (written by container components).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+EXECUTOR_OUTPUT_FILE = "executor_output.json"
+
+
+class ExecutorOutputError(ValueError):
+    """The task wrote outputs the engine cannot read; the task fails with this message."""
+
+
+@dataclass
+class Values:
+    """Parameters and artifacts by name: a task's inputs or outputs, a DAG's scope."""
+
+    parameters: dict[str, Any] = field(default_factory=dict)
+    artifacts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def runtime_artifact(name: str, artifact_type: dict[str, Any], uri: str,
+                     metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An artifact as the executor input/output JSON spells it (RuntimeArtifact)."""
+    return {"name": name, "type": dict(artifact_type), "uri": uri, "metadata": dict(metadata or {})}
+
+
+def build_executor_input(component: dict[str, Any], parameters: dict[str, Any],
+                         artifacts: dict[str, list[dict[str, Any]]], task_root: Path) -> dict[str, Any]:
+    """Inputs as resolved by the engine; outputs point into `task_root` (created here)."""
+    outputs = component.get("outputDefinitions", {})
+    task_root.mkdir(parents=True, exist_ok=True)
+    return {
+        "inputs": {
+            "parameterValues": {k: v for k, v in parameters.items() if v is not None},
+            "artifacts": {k: {"artifacts": v} for k, v in artifacts.items() if v},
+        },
+        "outputs": {
+            "parameters": {name: {"outputFile": str(task_root / name)}
+                           for name in outputs.get("parameters", {})},
+            "artifacts": {
+                name: {"artifacts": [runtime_artifact(name, spec.get("artifactType", {}),
+                                                      str(task_root / name))]}
+                for name, spec in outputs.get("artifacts", {}).items()},
+            "outputFile": str(task_root / EXECUTOR_OUTPUT_FILE),
+        },
+    }
+
+
+def read_outputs(component: dict[str, Any], executor_input: dict[str, Any]) -> Values:
+    """Collect output parameters and artifacts; raise ExecutorOutputError on malformed output."""
+    definitions = component.get("outputDefinitions", {})
+    written = _load_executor_output(Path(executor_input["outputs"]["outputFile"]))
+    outputs = Values()
+    parameter_types = {k: v.get("parameterType", "STRING")
+                       for k, v in definitions.get("parameters", {}).items()}
+    values = written.get("parameterValues", {})
+    if not isinstance(values, dict):
+        raise ExecutorOutputError("executor output 'parameterValues' is not an object")
+    outputs.parameters.update({k: v for k, v in values.items() if k in parameter_types})
+    for name, spec in executor_input["outputs"]["parameters"].items():
+        path = Path(spec["outputFile"])
+        if path.is_file():
+            outputs.parameters[name] = _read_parameter_file(name, path, parameter_types[name])
+    for name, value in list(outputs.parameters.items()):
+        if parameter_types[name] == "NUMBER_INTEGER" and isinstance(value, float):
+            outputs.parameters[name] = int(value)
+    written_artifacts = written.get("artifacts", {})
+    if not isinstance(written_artifacts, dict):
+        raise ExecutorOutputError("executor output 'artifacts' is not an object")
+    for name, declared in executor_input["outputs"]["artifacts"].items():
+        outputs.artifacts[name] = _merge_artifacts(name, declared["artifacts"],
+                                                   written_artifacts.get(name))
+    return outputs
+
+
+def _load_executor_output(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        written = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ExecutorOutputError(f"malformed {EXECUTOR_OUTPUT_FILE}: {exc}") from None
+    if not isinstance(written, dict):
+        raise ExecutorOutputError(f"malformed {EXECUTOR_OUTPUT_FILE}: not a JSON object")
+    return written
+
+
+def _read_parameter_file(name: str, path: Path, parameter_type: str) -> Any:
+    """Strings are taken as written; everything else is JSON (booleans case-insensitively)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if parameter_type == "STRING":
+        return text
+    try:
+        return json.loads(text.lower() if parameter_type == "BOOLEAN" else text)
+    except json.JSONDecodeError:
+        raise ExecutorOutputError(
+            f"output parameter {name!r} ({parameter_type}) is not valid JSON: {text[:80]!r}") from None
+
+
+def _merge_artifacts(name: str, declared: list[dict[str, Any]], written: Any) -> list[dict[str, Any]]:
+    """The executor may update uri and metadata; the declared type always stays."""
+    if written is None:
+        return declared
+    items = written.get("artifacts") if isinstance(written, dict) else None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ExecutorOutputError(f"executor output artifact {name!r} is malformed")
+    artifact_type = declared[0]["type"]
+    merged = []
+    for item in items:
+        metadata = item.get("metadata", {})
+        if not isinstance(metadata, dict):
+            raise ExecutorOutputError(f"executor output artifact {name!r} has non-object metadata")
+        merged.append(runtime_artifact(name, artifact_type, str(item.get("uri") or declared[0]["uri"]),
+                                       metadata))
+    return merged

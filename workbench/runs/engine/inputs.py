@@ -1,0 +1,169 @@
+"""Resolving a task's inputs inside its DAG: parent inputs, upstream outputs, constants,
+final statuses of upstream tasks, expression selectors and loop items.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.runs.engine.conditions import evaluate_selector
+from workbench.runs.engine.executor_io import Values
+from workbench.runs.engine.placeholders import resolve_parameter_references
+
+SUCCESS_STATES = ("succeeded", "cached")
+_FINAL_STATUS = {"succeeded": "SUCCEEDED", "cached": "SUCCEEDED", "failed": "FAILED",
+                 "skipped": "SKIPPED", "cancelled": "CANCELLED"}
+
+
+class InputError(ValueError):
+    """An input the engine cannot supply; the task fails with this message."""
+
+
+@dataclass
+class TaskResult:
+    state: str
+    outputs: Values = field(default_factory=Values)
+    message: str = ""
+
+
+def upstream_tasks(task: dict[str, Any]) -> set[str]:
+    """Explicit `dependentTasks` plus every producer an input names."""
+    names = set(task.get("dependentTasks", []))
+    inputs = task.get("inputs", {})
+    for spec in list(inputs.get("parameters", {}).values()) + list(inputs.get("artifacts", {}).values()):
+        for key in ("taskOutputParameter", "taskOutputArtifact", "taskFinalStatus"):
+            if key in spec:
+                names.add(spec[key]["producerTask"])
+    return names
+
+
+def resolve_task_inputs(task: dict[str, Any], scope: Values, results: dict[str, TaskResult],
+                        run_name: str) -> Values:
+    """Values for the task's declared inputs; optional inputs whose source is absent are left out."""
+    specs = task.get("inputs", {})
+    resolved = Values()
+    constants: dict[str, str] = {}
+    for name, spec in specs.get("parameters", {}).items():
+        found, value = _parameter(name, spec, scope, results, run_name)
+        if not found:
+            continue
+        if "parameterExpressionSelector" in spec:
+            value = evaluate_selector(spec["parameterExpressionSelector"], value)
+        if "runtimeValue" in spec and isinstance(value, str):
+            constants[name] = value
+        resolved.parameters[name] = value
+    for name, value in constants.items():
+        resolved.parameters[name] = resolve_parameter_references(value, resolved.parameters)
+    for name, spec in specs.get("artifacts", {}).items():
+        artifacts = _artifacts(name, spec, scope, results)
+        if artifacts:
+            resolved.artifacts[name] = artifacts
+    return resolved
+
+
+def loop_items(task: dict[str, Any], inputs: Values) -> tuple[str, list[Any], bool]:
+    """(item input name, items, items-are-artifacts) for a ParallelFor task."""
+    if "artifactIterator" in task:
+        iterator = task["artifactIterator"]
+        source = iterator["items"]["inputArtifact"]
+        return iterator["itemInput"], [[item] for item in inputs.artifacts.get(source, [])], True
+    iterator = task["parameterIterator"]
+    items_spec = iterator["items"]
+    if "raw" in items_spec:
+        items = _as_list(items_spec["raw"], "raw loop items")
+    else:
+        source = items_spec["inputParameter"]
+        if source not in inputs.parameters:
+            raise InputError(f"loop items {source!r} have no value")
+        items = _as_list(inputs.parameters[source], f"loop items {source!r}")
+    return iterator["itemInput"], items, False
+
+
+def final_status(run_name: str, producer: str, result: TaskResult) -> dict[str, Any]:
+    """The PipelineTaskFinalStatus struct an exit task receives."""
+    status = {"state": _FINAL_STATUS.get(result.state, "FAILED"),
+              "pipelineJobResourceName": run_name, "pipelineTaskName": producer}
+    if result.state not in SUCCESS_STATES:
+        status["error"] = {"code": 1, "message": result.message or result.state}
+    return status
+
+
+def _parameter(name: str, spec: dict[str, Any], scope: Values, results: dict[str, TaskResult],
+               run_name: str) -> tuple[bool, Any]:
+    if "componentInputParameter" in spec:
+        key = spec["componentInputParameter"]
+        return key in scope.parameters, scope.parameters.get(key)
+    if "runtimeValue" in spec:
+        return True, spec["runtimeValue"].get("constant")
+    if "taskOutputParameter" in spec:
+        producer = spec["taskOutputParameter"]["producerTask"]
+        key = spec["taskOutputParameter"]["outputParameterKey"]
+        outputs = results[producer].outputs.parameters
+        if key not in outputs and results[producer].state in SUCCESS_STATES:
+            raise InputError(f"input {name!r}: upstream task {producer!r} produced no output {key!r}")
+        return key in outputs, outputs.get(key)
+    if "taskFinalStatus" in spec:
+        producer = spec["taskFinalStatus"]["producerTask"]
+        return True, final_status(run_name, producer, results[producer])
+    raise InputError(f"input {name!r} has an unsupported source {sorted(spec)}")
+
+
+def _artifacts(name: str, spec: dict[str, Any], scope: Values,
+               results: dict[str, TaskResult]) -> list[dict[str, Any]]:
+    if "componentInputArtifact" in spec:
+        return scope.artifacts.get(spec["componentInputArtifact"], [])
+    if "taskOutputArtifact" in spec:
+        producer = spec["taskOutputArtifact"]["producerTask"]
+        key = spec["taskOutputArtifact"]["outputArtifactKey"]
+        artifacts = results[producer].outputs.artifacts.get(key, [])
+        if not artifacts and results[producer].state in SUCCESS_STATES:
+            raise InputError(f"input {name!r}: upstream task {producer!r} produced no artifact {key!r}")
+        return artifacts
+    raise InputError(f"artifact input {name!r} has an unsupported source {sorted(spec)}")
+
+
+def _as_list(value: Any, what: str) -> list[Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise InputError(f"{what} are not a JSON list: {value[:80]!r}") from None
+    if not isinstance(value, list):
+        raise InputError(f"{what} are not a list: {value!r}"[:200])
+    return value
+
+
+def dag_outputs(component: dict[str, Any], results: dict[str, TaskResult]) -> Values:
+    """A DAG's declared outputs from its subtasks; a oneOf takes the first branch that produced one."""
+    spec = component.get("dag", {}).get("outputs", {})
+    outputs = Values()
+    for name, source in spec.get("parameters", {}).items():
+        selectors = ([source["valueFromParameter"]] if "valueFromParameter" in source
+                     else source.get("valueFromOneof", {}).get("parameterSelectors", []))
+        for selector in selectors:
+            produced = results.get(selector["producerSubtask"])
+            if produced and selector["outputParameterKey"] in produced.outputs.parameters:
+                outputs.parameters[name] = produced.outputs.parameters[selector["outputParameterKey"]]
+                break
+    for name, source in spec.get("artifacts", {}).items():
+        for selector in source.get("artifactSelectors", []):
+            produced = results.get(selector["producerSubtask"])
+            if produced and produced.outputs.artifacts.get(selector["outputArtifactKey"]):
+                outputs.artifacts[name] = produced.outputs.artifacts[selector["outputArtifactKey"]]
+                break
+    return outputs
+
+
+def collect_iterations(component: dict[str, Any], iterations: list[TaskResult]) -> Values:
+    """A ParallelFor's outputs: each declared output as the list over its iterations (Collected)."""
+    definitions = component.get("outputDefinitions", {})
+    collected = Values()
+    for name in definitions.get("parameters", {}):
+        collected.parameters[name] = [result.outputs.parameters[name] for result in iterations
+                                      if name in result.outputs.parameters]
+    for name in definitions.get("artifacts", {}):
+        collected.artifacts[name] = [artifact for result in iterations
+                                     for artifact in result.outputs.artifacts.get(name, [])]
+    return collected

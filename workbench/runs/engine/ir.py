@@ -1,0 +1,112 @@
+"""Reading a compiled KFP v2 pipeline spec (IR YAML) into the few lookups the engine needs.
+
+The IR stays plain dicts (as the compiler wrote them); this module only splits the optional
+platform-spec document off, checks the shape, and types pipeline arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from workbench.errors import RunError
+
+PARAMETER_TYPES = ("STRING", "NUMBER_INTEGER", "NUMBER_DOUBLE", "BOOLEAN", "LIST", "STRUCT",
+                   "TASK_FINAL_STATUS", "TASK_CONFIG")
+
+
+@dataclass(frozen=True)
+class PipelineIR:
+    name: str
+    root: dict[str, Any]
+    components: dict[str, dict[str, Any]]
+    executors: dict[str, dict[str, Any]]
+    kubernetes: dict[str, Any]
+    """The `platforms.kubernetes` part of a second YAML document, or {}."""
+
+    def component_of(self, task: dict[str, Any]) -> dict[str, Any]:
+        name = task.get("componentRef", {}).get("name", "")
+        try:
+            return self.components[name]
+        except KeyError:
+            raise RunError(f"component {name!r} is not defined", element=task_name(task)) from None
+
+    def executor_of(self, component: dict[str, Any]) -> dict[str, Any] | None:
+        label = component.get("executorLabel")
+        return self.executors.get(label) if label else None
+
+    def kubernetes_executor_config(self, component: dict[str, Any]) -> dict[str, Any]:
+        label = component.get("executorLabel", "")
+        return self.kubernetes.get("deploymentSpec", {}).get("executors", {}).get(label, {})
+
+    def pipeline_parameters(self) -> dict[str, dict[str, Any]]:
+        return self.root.get("inputDefinitions", {}).get("parameters", {})
+
+
+def task_name(task: dict[str, Any]) -> str:
+    return task.get("taskInfo", {}).get("name", "")
+
+
+def parse_ir(text: str, source: str = "pipeline.yaml") -> PipelineIR:
+    """Parse the IR text; raise RunError naming `source` when it is not a KFP pipeline spec."""
+    try:
+        documents = [doc for doc in yaml.safe_load_all(text) if doc is not None]
+    except yaml.YAMLError as exc:
+        raise RunError(f"not valid YAML: {exc}", path=source) from None
+    if not documents or not isinstance(documents[0], dict) or "root" not in documents[0]:
+        raise RunError("not a compiled KFP pipeline (no 'root' DAG)", path=source)
+    spec = documents[0]
+    platform = documents[1] if len(documents) > 1 and isinstance(documents[1], dict) else {}
+    return PipelineIR(
+        name=spec.get("pipelineInfo", {}).get("name", "pipeline"),
+        root=spec["root"],
+        components=spec.get("components", {}),
+        executors=spec.get("deploymentSpec", {}).get("executors", {}),
+        kubernetes=platform.get("platforms", {}).get("kubernetes", {}),
+    )
+
+
+def parse_cli_value(name: str, parameter_type: str, text: str) -> Any:
+    """Turn `--param name=text` into the value the pipeline's input definition asks for."""
+    try:
+        if parameter_type == "NUMBER_INTEGER":
+            return int(text)
+        if parameter_type == "NUMBER_DOUBLE":
+            return float(text)
+        if parameter_type == "BOOLEAN":
+            lowered = text.strip().lower()
+            if lowered not in ("true", "false"):
+                raise ValueError("expected true or false")
+            return lowered == "true"
+        if parameter_type in ("LIST", "STRUCT"):
+            value = json.loads(text)
+            expected = list if parameter_type == "LIST" else dict
+            if not isinstance(value, expected):
+                raise ValueError(f"expected a JSON {'list' if expected is list else 'object'}")
+            return value
+    except ValueError as exc:
+        raise RunError(f"bad value {text!r} for a {parameter_type} parameter: {exc}",
+                       element=f"--param {name}") from None
+    return text
+
+
+def resolve_pipeline_arguments(ir: PipelineIR, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Apply defaults; refuse unknown names and missing required parameters."""
+    definitions = ir.pipeline_parameters()
+    unknown = sorted(set(arguments) - set(definitions))
+    if unknown:
+        raise RunError(f"unknown pipeline parameter(s) {', '.join(unknown)}; "
+                       f"known: {', '.join(sorted(definitions)) or 'none'}", element=ir.name)
+    resolved: dict[str, Any] = {}
+    for name, definition in definitions.items():
+        if name in arguments:
+            resolved[name] = arguments[name]
+        elif "defaultValue" in definition:
+            resolved[name] = definition["defaultValue"]
+        elif not definition.get("isOptional"):
+            raise RunError(f"pipeline parameter {name!r} is required (--param {name}=VALUE)",
+                           element=ir.name)
+    return resolved

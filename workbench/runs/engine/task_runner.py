@@ -1,0 +1,208 @@
+"""Running one executor task on a worker thread: importer, or container through the backend,
+with the cache, retries and back-off, live logs and metrics, and outputs read back.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.runs.backend import TaskLaunch, TaskOutcome
+from workbench.runs.engine.cache import cache_key
+from workbench.runs.engine.context import RunContext, TaskRef
+from workbench.runs.engine.executor_io import (ExecutorOutputError, Values, build_executor_input,
+                                               read_outputs, runtime_artifact)
+from workbench.runs.engine.inputs import TaskResult
+from workbench.runs.engine.lightweight import pip_package_set
+from workbench.runs.engine.local_support import check_executor
+from workbench.runs.engine.metrics import artifact_events, parse_metric_line
+from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
+                                                resolve_parameter_references, resolve_command)
+
+_MEMORY_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
+                 "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
+
+
+@dataclass(frozen=True)
+class ExecutorCall:
+    ref: TaskRef
+    task: dict[str, Any]
+    component: dict[str, Any]
+    executor: dict[str, Any] | None
+    inputs: Values
+
+
+def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
+    """Never raises: an unexpected error becomes a failed task with the traceback in its log."""
+    if ctx.cancel_event.is_set():
+        return TaskResult("cancelled", message="run cancelled")
+    try:
+        support = check_executor(call.executor, ctx.ir.kubernetes_executor_config(call.component))
+        for warning in support.warnings:
+            ctx.log(call.ref, f"workbench: warning: {warning}", "engine")
+        if support.unsupported:
+            return TaskResult("failed", message=f"task {call.ref.name!r}: {support.unsupported}")
+        if "importer" in call.executor:
+            return _run_importer(ctx, call)
+        return _run_container(ctx, call, support.env)
+    except Exception as exc:  # noqa: BLE001 - the engine must survive any single task
+        for line in traceback.format_exc().splitlines():
+            ctx.log(call.ref, line, "engine")
+        return TaskResult("failed", message=f"internal error in task {call.ref.name!r}: {exc}")
+
+
+def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
+    spec = call.executor["importer"]
+    uri_spec = spec.get("artifactUri", {})
+    if "runtimeParameter" in uri_spec:
+        uri = call.inputs.parameters.get(uri_spec["runtimeParameter"])
+    else:
+        uri = uri_spec.get("constant", uri_spec.get("constantValue", {}).get("stringValue"))
+    if not isinstance(uri, str) or not uri:
+        return TaskResult("failed", message=f"importer {call.ref.name!r} has no artifact URI")
+    uri = uri.removeprefix("file://")
+    metadata = _fill_references(spec.get("metadata", {}), call.inputs.parameters)
+    artifact = runtime_artifact("artifact", spec.get("typeSchema", {}), uri, metadata)
+    outputs = Values(artifacts={"artifact": [artifact]})
+    return _succeeded(ctx, call, outputs, "succeeded")
+
+
+def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str]) -> TaskResult:
+    container = call.executor["container"]
+    task_root = ctx.task_root(call.ref)
+    executor_input = build_executor_input(call.component, call.inputs.parameters,
+                                          call.inputs.artifacts, task_root)
+    try:
+        argv = resolve_command(list(container.get("command", [])) + list(container.get("args", [])),
+                               executor_input, _placeholder_context(ctx, call.ref))
+    except PlaceholderError as exc:
+        return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
+    key = cache_key(call.component, container, call.inputs.parameters,
+                    {name: [ctx.fingerprint(a) for a in items]
+                     for name, items in call.inputs.artifacts.items()})
+    caching = ctx.use_cache and bool(call.task.get("cachingOptions", {}).get("enableCache"))
+    if caching:
+        hit = ctx.cache.lookup(key, executor_input)
+        if hit is not None:
+            ctx.remember_fingerprints(hit, key)
+            return _succeeded(ctx, call, hit, "cached")
+    launch = _launch(ctx, call, container, argv, extra_env)
+    outcome = _run_with_retries(ctx, call, launch, task_root)
+    if outcome.cancelled:
+        return TaskResult("cancelled", message="cancelled")
+    if outcome.exit_code != 0:
+        reason = "killed: out of memory" if outcome.oom_killed else f"exited with code {outcome.exit_code}"
+        detail = f" ({outcome.message})" if outcome.message else ""
+        return TaskResult("failed", message=f"task {call.ref.name!r} {reason}{detail}")
+    try:
+        outputs = read_outputs(call.component, executor_input)
+    except (ExecutorOutputError, OSError) as exc:
+        return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
+    ctx.remember_fingerprints(outputs, key)
+    if caching:
+        ctx.cache.store(key, outputs, task_root)
+    return _succeeded(ctx, call, outputs, "succeeded")
+
+
+def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch,
+                      task_root: Any) -> TaskOutcome:
+    policy = call.task.get("retryPolicy", {})
+    attempts = 1 + int(policy.get("maxRetryCount", 0))
+    delay = _seconds(policy.get("backoffDuration", "0s"))
+    factor = float(policy.get("backoffFactor", 2.0))
+    max_delay = _seconds(policy.get("backoffMaxDuration", "3600s"))
+
+    def on_line(line: str, stream: str) -> None:
+        ctx.log(call.ref, line, stream)
+        metric = parse_metric_line(ctx.run_id, call.ref.task_id, line)
+        if metric is not None:
+            ctx.emit(metric)
+
+    for attempt in range(1, attempts + 1):
+        _reset_outputs(task_root)
+        outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
+        if outcome.cancelled or outcome.exit_code == 0 or attempt == attempts:
+            return outcome
+        wait = min(delay, max_delay)
+        ctx.log(call.ref, f"workbench: attempt {attempt}/{attempts} failed (exit code "
+                          f"{outcome.exit_code}); retrying in {wait:g}s", "engine")
+        if ctx.cancel_event.wait(wait):
+            return TaskOutcome(exit_code=outcome.exit_code, cancelled=True)
+        delay = delay * factor
+    raise AssertionError("unreachable: the last attempt returns")
+
+
+def _reset_outputs(task_root: Any) -> None:
+    """A retry starts from an empty task directory, like a fresh pod."""
+    for child in task_root.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv: list[str],
+            extra_env: dict[str, str]) -> TaskLaunch:
+    env = {item["name"]: str(item.get("value", "")) for item in container.get("env", [])}
+    env.update(extra_env)
+    resources = container.get("resources", {})
+    accelerator = resources.get("accelerator", {})
+    return TaskLaunch(
+        run_id=ctx.run_id, task_id=call.ref.task_id, image=container.get("image", ""),
+        argv=tuple(argv), env=env, workspace=ctx.run_dir, packages=pip_package_set(argv),
+        cpu_limit=_cpu(resources), memory_limit=_memory(resources),
+        accelerator_type=str(accelerator.get("resourceType") or accelerator.get("type") or ""),
+        accelerator_count=int(accelerator.get("resourceCount") or accelerator.get("count") or 0),
+        labels={"workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id})
+
+
+def _succeeded(ctx: RunContext, call: ExecutorCall, outputs: Values, state: str) -> TaskResult:
+    for event in artifact_events(ctx.run_id, call.ref.task_id, outputs):
+        ctx.emit(event)
+    return TaskResult(state, outputs)
+
+
+def _placeholder_context(ctx: RunContext, ref: TaskRef) -> TaskContext:
+    return TaskContext(pipeline_job_name=ctx.run_name, pipeline_job_id=ctx.run_id,
+                       pipeline_task_name=ref.name, pipeline_task_id=ref.task_id,
+                       pipeline_root=str(ctx.run_dir), workspace_path=str(ctx.workspace_path),
+                       create_time_utc=ctx.created_utc)
+
+
+def _fill_references(value: Any, parameters: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        return resolve_parameter_references(value, parameters)
+    if isinstance(value, dict):
+        return {k: _fill_references(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_references(v, parameters) for v in value]
+    return value
+
+
+def _seconds(duration: Any) -> float:
+    try:
+        return max(0.0, float(str(duration).rstrip("s") or 0))
+    except ValueError:
+        return 0.0
+
+
+def _cpu(resources: dict[str, Any]) -> float | None:
+    value = resources.get("resourceCpuLimit") or resources.get("cpuLimit")
+    if value in (None, ""):
+        return None
+    text = str(value)
+    return float(text[:-1]) / 1000 if text.endswith("m") else float(text)
+
+
+def _memory(resources: dict[str, Any]) -> int | None:
+    """Bytes; the IR's numeric `memoryLimit` is in gigabytes, the string form has K8s units."""
+    if resources.get("resourceMemoryLimit"):
+        text = str(resources["resourceMemoryLimit"]).strip()
+        number = text.rstrip("KMGTi")
+        return int(float(number) * _MEMORY_UNITS[text[len(number):].upper()])
+    if resources.get("memoryLimit"):
+        return int(float(resources["memoryLimit"]) * 10**9)
+    return None

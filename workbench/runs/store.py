@@ -1,0 +1,347 @@
+"""Run history in SQLite (WAL): what ran, with which inputs, how it went, and what it printed.
+
+Events arrive on the engine's worker threads, sometimes thousands of metric points a second, so
+`on_event` only queues them; one writer thread commits them in batches. Reads first wait for what
+this process has already queued (read-your-writes); other processes read committed state through
+WAL without blocking the writer. Each run records the process that owns it, so a run left
+'running' by a process that died can be recognised and marked interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import socket
+import sqlite3
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import RunError
+from workbench.runs.events import (ArtifactProduced, LogLine, MetricLogged, RunEvent, RunFinished, RunStarted,
+                                   TaskStateChanged)
+
+SCHEMA_VERSION = 1
+BATCH_MAX = 5000
+FLUSH_TIMEOUT_S = 30
+TERMINAL_TASK_STATES = ("succeeded", "failed", "skipped", "cancelled", "cached")
+
+_SCHEMA = """
+CREATE TABLE runs (
+    id TEXT PRIMARY KEY, pipeline_name TEXT NOT NULL, backend TEXT NOT NULL, state TEXT NOT NULL,
+    start_time REAL, end_time REAL, pipeline_yaml TEXT, arguments TEXT NOT NULL DEFAULT '{}',
+    message TEXT NOT NULL DEFAULT '', target TEXT,
+    owner_host TEXT, owner_pid INTEGER, owner_token TEXT);
+CREATE TABLE tasks (
+    run_id TEXT NOT NULL, task_id TEXT NOT NULL, task_name TEXT NOT NULL, state TEXT NOT NULL,
+    start_time REAL, end_time REAL, message TEXT NOT NULL DEFAULT '', details TEXT NOT NULL DEFAULT '{}',
+    iteration TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (run_id, task_id));
+CREATE TABLE parameters (run_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT, PRIMARY KEY (run_id, name));
+CREATE TABLE metrics (run_id TEXT NOT NULL, task_id TEXT NOT NULL, name TEXT NOT NULL, step INTEGER,
+                      value REAL, time REAL);
+CREATE TABLE artifacts (run_id TEXT NOT NULL, task_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT,
+                        uri TEXT, metadata TEXT NOT NULL DEFAULT '{}', time REAL);
+CREATE TABLE logs (run_id TEXT NOT NULL, task_id TEXT NOT NULL, line TEXT NOT NULL, time REAL,
+                   stream TEXT NOT NULL DEFAULT 'stdout');
+CREATE INDEX metrics_run ON metrics (run_id, task_id, name);
+CREATE INDEX artifacts_run ON artifacts (run_id);
+CREATE INDEX logs_run ON logs (run_id, task_id);
+"""
+_RUN_TABLES = ("logs", "metrics", "artifacts", "parameters", "tasks", "runs")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: str
+    pipeline_name: str
+    backend: str
+    state: str
+    start_time: float | None
+    end_time: float | None
+    pipeline_yaml: str | None
+    arguments: dict[str, Any]
+    message: str
+    target: dict[str, Any] | None
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.start_time is None or self.end_time is None else self.end_time - self.start_time
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    task_id: str
+    task_name: str
+    state: str
+    start_time: float | None
+    end_time: float | None
+    message: str
+    details: dict[str, Any]
+    iteration: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    task_id: str
+    line: str
+    time: float
+    stream: str
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    task_id: str
+    name: str
+    step: int | None
+    value: float
+    time: float
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    task_id: str
+    name: str
+    type: str
+    uri: str
+    metadata: dict[str, Any]
+    time: float
+
+
+def process_token(pid: int) -> str:
+    """The process start time where the OS tells it (Linux), so a reused pid is not taken as alive."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22 (starttime), counted after the command name
+
+
+def _pid_alive(pid: int, token: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, owned by someone else
+    return not token or process_token(pid) == token
+
+
+class RunStore:
+    """The run history database. Use one per process; call `close()` when done."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), timeout=FLUSH_TIMEOUT_S, check_same_thread=False,
+                                   isolation_level=None)
+        self._db_lock = threading.Lock()
+        with self._db_lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        self._queue: queue.SimpleQueue[RunEvent | None] = queue.SimpleQueue()
+        self._progress = threading.Condition()
+        self._queued = 0
+        self._written = 0
+        self._writer_error: BaseException | None = None
+        self._writer = threading.Thread(target=self._write_loop, name="run-store-writer", daemon=True)
+        self._writer.start()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RunError(f"the run history was written by a newer workbench (schema {version}); "
+                           "upgrade workbench to read it", path=str(self.path))
+        if version == 0:
+            self._db.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def create_run(self, run_id: str, pipeline_name: str, pipeline_yaml: str, arguments: dict[str, Any],
+                   backend: str, target: dict[str, Any] | None = None) -> None:
+        """Record a run as 'running' and owned by this process, before its first event."""
+        pid = os.getpid()
+        with self._db_lock:
+            self._db.execute(
+                "INSERT INTO runs (id, pipeline_name, backend, state, pipeline_yaml, arguments, target, "
+                "owner_host, owner_pid, owner_token) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                (run_id, pipeline_name, backend, pipeline_yaml, json.dumps(arguments, default=str),
+                 json.dumps(target) if target is not None else None, socket.gethostname(), pid,
+                 process_token(pid)))
+
+    def on_event(self, event: RunEvent) -> None:
+        """EventSink: queue the event; the writer thread stores it. Never blocks."""
+        with self._progress:
+            self._queued += 1
+        self._queue.put(event)
+
+    def flush(self, timeout: float = FLUSH_TIMEOUT_S) -> None:
+        """Wait until every event queued so far is committed."""
+        with self._progress:
+            target = self._queued
+            if not self._progress.wait_for(lambda: self._written >= target or self._writer_error is not None,
+                                           timeout):
+                raise RunError(f"the run history did not save within {timeout} s", path=str(self.path))
+            if self._writer_error is not None:
+                raise RunError(f"the run history could not be saved: {self._writer_error}", path=str(self.path))
+
+    def close(self) -> None:
+        if not self._writer.is_alive():
+            return
+        try:
+            self.flush()
+        finally:
+            self._queue.put(None)
+            self._writer.join(FLUSH_TIMEOUT_S)
+            with self._db_lock:
+                self._db.close()
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < BATCH_MAX:
+                try:
+                    event = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if event is None:
+                    self._queue.put(None)  # stop after this batch
+                    break
+                batch.append(event)
+            try:
+                with self._db_lock:
+                    self._db.execute("BEGIN")
+                    for event in batch:
+                        self._write(event)
+                    self._db.execute("COMMIT")
+            except Exception as exc:  # noqa: BLE001 - the writer must not die silently; flush() reports it
+                with self._db_lock:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                print(f"run history: {exc}", file=sys.stderr)
+                self._writer_error = exc
+            with self._progress:
+                self._written += len(batch)
+                self._progress.notify_all()
+
+    def _write(self, event: RunEvent) -> None:
+        db = self._db
+        if isinstance(event, LogLine):
+            db.execute("INSERT INTO logs VALUES (?, ?, ?, ?, ?)",
+                       (event.run_id, event.task_id, event.line, event.time, event.stream))
+        elif isinstance(event, MetricLogged):
+            db.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
+                       (event.run_id, event.task_id, event.name, event.step, event.value, event.time))
+        elif isinstance(event, TaskStateChanged):
+            self._write_task(event)
+        elif isinstance(event, ArtifactProduced):
+            db.execute("INSERT INTO artifacts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (event.run_id, event.task_id, event.name, event.type, event.uri,
+                        json.dumps(event.metadata, default=str), event.time))
+        elif isinstance(event, RunStarted):
+            db.execute("INSERT OR IGNORE INTO runs (id, pipeline_name, backend, state) VALUES (?, ?, ?, 'running')",
+                       (event.run_id, event.pipeline_name, event.backend))
+            db.execute("UPDATE runs SET start_time = ?, arguments = ? WHERE id = ?",
+                       (event.time, json.dumps(event.arguments, default=str), event.run_id))
+            db.executemany("INSERT OR REPLACE INTO parameters VALUES (?, ?, ?)",
+                           [(event.run_id, name, json.dumps(value, default=str))
+                            for name, value in event.arguments.items()])
+        elif isinstance(event, RunFinished):
+            db.execute("UPDATE runs SET state = ?, end_time = ?, message = ? WHERE id = ?",
+                       (event.state, event.time, event.message, event.run_id))
+
+    def _write_task(self, event: TaskStateChanged) -> None:
+        start = event.time if event.state == "running" else None
+        end = event.time if event.state in TERMINAL_TASK_STATES else None
+        self._db.execute(
+            "INSERT INTO tasks (run_id, task_id, task_name, state, start_time, end_time, message, details, iteration)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, task_id) DO UPDATE SET"
+            " state = excluded.state, start_time = COALESCE(tasks.start_time, excluded.start_time),"
+            " end_time = COALESCE(excluded.end_time, tasks.end_time), message = excluded.message,"
+            " details = excluded.details",
+            (event.run_id, event.task_id, event.task_name, event.state, start, end, event.message,
+             json.dumps(event.details, default=str), json.dumps(list(event.iteration))))
+
+    def delete_run(self, run_id: str) -> str:
+        """Delete a run (id or unique prefix) and everything recorded for it; return its full id."""
+        full_id = self.get_run(run_id).id
+        with self._db_lock:
+            self._db.execute("BEGIN")
+            for table in _RUN_TABLES:
+                self._db.execute(f"DELETE FROM {table} WHERE {'id' if table == 'runs' else 'run_id'} = ?",
+                                 (full_id,))
+            self._db.execute("COMMIT")
+        return full_id
+
+    def mark_interrupted(self) -> list[str]:
+        """Mark runs of this host whose owning process is gone as 'interrupted'; return their ids."""
+        host = socket.gethostname()
+        rows = self._query("SELECT id, owner_pid, owner_token FROM runs WHERE state = 'running' AND owner_host = ?",
+                           (host,))
+        dead = [row["id"] for row in rows
+                if row["owner_pid"] is None or not _pid_alive(row["owner_pid"], row["owner_token"] or "")]
+        if dead:
+            with self._db_lock:
+                self._db.executemany(
+                    "UPDATE runs SET state = 'interrupted',"
+                    " message = 'the process running it stopped before the run finished' WHERE id = ?",
+                    [(run_id,) for run_id in dead])
+        return dead
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+        self.flush()
+        with self._db_lock:
+            cursor = self._db.execute(sql, params)
+            columns = [c[0] for c in cursor.description]
+            return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+    def list_runs(self) -> list[RunRecord]:
+        """Newest first."""
+        return [_run(row) for row in self._query("SELECT * FROM runs ORDER BY start_time IS NULL, start_time DESC")]
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """A run by its id or a unique prefix of it."""
+        rows = self._query("SELECT * FROM runs WHERE substr(id, 1, ?) = ?", (len(run_id), run_id))
+        exact = [row for row in rows if row["id"] == run_id]
+        if exact or len(rows) == 1:
+            return _run((exact or rows)[0])
+        if not rows:
+            raise RunError(f"no run with id {run_id!r}; `workbench runs list` shows the runs", path=str(self.path))
+        raise RunError(f"{len(rows)} runs start with {run_id!r}; give more of the id", path=str(self.path))
+
+    def tasks(self, run_id: str) -> list[TaskRecord]:
+        rows = self._query("SELECT * FROM tasks WHERE run_id = ? ORDER BY start_time IS NULL, start_time, task_id",
+                           (self.get_run(run_id).id,))
+        return [TaskRecord(row["task_id"], row["task_name"], row["state"], row["start_time"], row["end_time"],
+                           row["message"], json.loads(row["details"]), tuple(json.loads(row["iteration"])))
+                for row in rows]
+
+    def logs(self, run_id: str, task_id: str | None = None) -> list[LogRecord]:
+        sql, params = "SELECT * FROM logs WHERE run_id = ?", (self.get_run(run_id).id,)
+        if task_id is not None:
+            sql, params = sql + " AND task_id = ?", params + (task_id,)
+        return [LogRecord(row["task_id"], row["line"], row["time"], row["stream"])
+                for row in self._query(sql + " ORDER BY rowid", params)]
+
+    def metrics(self, run_id: str) -> list[MetricPoint]:
+        rows = self._query("SELECT * FROM metrics WHERE run_id = ? ORDER BY rowid", (self.get_run(run_id).id,))
+        return [MetricPoint(row["task_id"], row["name"], row["step"], row["value"], row["time"]) for row in rows]
+
+    def artifacts(self, run_id: str) -> list[ArtifactRecord]:
+        rows = self._query("SELECT * FROM artifacts WHERE run_id = ? ORDER BY rowid", (self.get_run(run_id).id,))
+        return [ArtifactRecord(row["task_id"], row["name"], row["type"], row["uri"], json.loads(row["metadata"]),
+                               row["time"]) for row in rows]
+
+
+def _run(row: dict[str, Any]) -> RunRecord:
+    return RunRecord(row["id"], row["pipeline_name"], row["backend"], row["state"], row["start_time"],
+                     row["end_time"], row["pipeline_yaml"], json.loads(row["arguments"]), row["message"],
+                     json.loads(row["target"]) if row["target"] else None)
