@@ -138,10 +138,13 @@ class RunStore:
         self._db = sqlite3.connect(str(self.path), timeout=FLUSH_TIMEOUT_S, check_same_thread=False,
                                    isolation_level=None)
         self._db_lock = threading.Lock()
-        with self._db_lock:
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
         self._queue: queue.SimpleQueue[RunEvent | None] = queue.SimpleQueue()
         self._progress = threading.Condition()
         self._queued = 0

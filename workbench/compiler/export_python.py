@@ -1,0 +1,181 @@
+"""Document -> readable kfp DSL code, so a canvas design can go to code review.
+
+Python components are written back as `@dsl.component` functions (from the source the user typed,
+or recovered from the compiled command); other components are loaded from their IR text. Tasks
+are created in the compiler's plan order, so kfp names them as the compiler does.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from workbench.compiler.plan import Step, plan
+from workbench.components.spec import ComponentSpec, k8s_name
+from workbench.errors import CompileError
+from workbench.model.bindings import Binding
+from workbench.model.document import PipelineGraph
+from workbench.model.expressions import BoolOp, Comparison, Not
+
+_KFP_SOURCE_HEADER = "\nimport kfp\nfrom kfp import dsl\nfrom kfp.dsl import *\nfrom typing import *\n\n"
+_ANNOTATIONS = {"String": "str", "Integer": "int", "Float": "float", "Boolean": "bool", "List": "list", "Dict": "dict"}
+
+
+def identifier(name: str) -> str:
+    text = re.sub(r"\W+", "_", name).strip("_") or "step"
+    text = f"_{text}" if text[0].isdigit() else text
+    return f"{text}_" if keyword.iskeyword(text) else text
+
+
+def python_source_of(spec: ComponentSpec) -> tuple[str, list[str]] | None:
+    """(function source, packages) of a lightweight Python component, or None."""
+    if spec.python is not None:
+        return spec.python.source, list(spec.python.packages)
+    command = spec.container.get("command", [])
+    source = next((c for c in command if isinstance(c, str) and c.startswith(_KFP_SOURCE_HEADER)), None)
+    if source is None:
+        return None
+    installs = [c for c in command if isinstance(c, str) and "pip install" in c]
+    packages = []
+    if installs:
+        parts = installs[0].split("&&")
+        for part in parts[1:]:
+            if "pip install" in part:
+                packages += re.findall(r"'([^']+)'", part)
+    return source[len(_KFP_SOURCE_HEADER):].strip() + "\n", [p for p in packages if not p.startswith("-")]
+
+
+class _Writer:
+    def __init__(self, graph: PipelineGraph):
+        self.graph = graph
+        self.lines: list[str] = []
+        self.task_vars: dict[str, str] = {}
+        self.loop_vars: dict[str, str] = {}
+        self.component_vars: dict[str, str] = {}
+
+    def component_definitions(self) -> list[str]:
+        out = []
+        for key, spec in sorted(self.graph.components.items()):
+            var = identifier(spec.name if spec.kind != "importer" else key)
+            recovered = python_source_of(spec) if spec.kind == "container" else None
+            if recovered:
+                source, packages = recovered
+                function = re.search(r"^def (\w+)\(", source, re.M)
+                if function:
+                    var = function.group(1)
+                    args = [f"base_image={spec.image!r}"] + ([f"packages_to_install={packages!r}"] if packages else [])
+                    out += [f"@dsl.component({', '.join(args)})", source.rstrip(), "", ""]
+                    self.component_vars[key] = var
+                    continue
+            if spec.kind == "importer":
+                self.component_vars[key] = "importer"
+                continue
+            out += [f"{var} = components.load_component_from_text('''", spec.to_ir_text().replace("'''", "\\'''").rstrip(),
+                    "''')", "", ""]
+            self.component_vars[key] = var
+        return out
+
+    def value(self, binding: Binding) -> str:
+        if binding.kind == "constant":
+            return repr(binding.value)
+        if binding.kind == "parameter":
+            return identifier(binding.parameter)
+        if binding.kind == "loop_item":
+            item = self.loop_vars[binding.loop]
+            return f"{item}.{binding.field}" if binding.field else item
+        channel = f"{self.task_vars[binding.node]}.outputs[{binding.output!r}]"
+        return f"dsl.Collected({channel})" if binding.kind == "collected" else channel
+
+    def condition(self, expr) -> str:
+        if isinstance(expr, Comparison):
+            return f"{self.value(expr.left)} {expr.op} {self.value(expr.right)}"
+        if isinstance(expr, Not) and isinstance(expr.operand, Comparison):
+            from workbench.model.expressions import NEGATED_OPERATOR
+
+            inner = expr.operand
+            return f"{self.value(inner.left)} {NEGATED_OPERATOR[inner.op]} {self.value(inner.right)}"
+        raise CompileError("kfp DSL spells only single comparisons in dsl.If; this condition "
+                           f"({type(expr).__name__}) compiles, but cannot be exported as DSL code")
+
+    def steps(self, steps: list[Step], indent: int) -> None:
+        pad = "    " * indent
+        for step in steps:
+            if step.kind == "node":
+                self.task(step.id, pad)
+                continue
+            group = self.graph.groups[step.id]
+            if group.kind == "loop":
+                item = f"item{len(self.loop_vars) or ''}"
+                self.loop_vars[group.id] = item
+                limit = f", parallelism={group.parallelism}" if group.parallelism else ""
+                self.lines.append(f"{pad}with dsl.ParallelFor({self.value(group.items)}{limit}) as {item}:")
+            elif group.kind == "exit_handler":
+                self.lines.append(f"{pad}with dsl.ExitHandler({self.task_vars[group.exit_node]}):")
+            elif group.condition is None:
+                self.lines.append(f"{pad}with dsl.Else():")
+            else:
+                keyword_ = "Elif" if group.follows else "If"
+                self.lines.append(f"{pad}with dsl.{keyword_}({self.condition(group.condition)}):")
+            if not step.children:
+                self.lines.append(f"{pad}    pass")
+            self.steps(step.children, indent + 1)
+
+    def task(self, node_id: str, pad: str) -> None:
+        node = self.graph.nodes[node_id]
+        spec = self.graph.components[node.component]
+        var = identifier(node.name) + "_task"
+        self.task_vars[node.id] = var
+        args = [f"{name}={self.value(b)}" for name, b in sorted(node.inputs.items()) if b.kind != "task_final_status"]
+        if spec.kind == "importer":
+            importer = spec.implementation["importer"]
+            title = importer.get("typeSchema", {}).get("schemaTitle", "system.Artifact").split(".")[-1]
+            args = [f"artifact_uri={self.value(node.inputs['uri']) if 'uri' in node.inputs else repr(importer.get('artifactUri', {}).get('constant', ''))}",
+                    f"artifact_class=dsl.{title if title in ('Dataset', 'Model', 'Metrics', 'HTML', 'Markdown') else 'Artifact'}",
+                    f"reimport={bool(importer.get('reimport', False))}"]
+        self.lines.append(f"{pad}{var} = {self.component_vars[node.component]}({', '.join(args)})")
+        expected = k8s_name(spec.name)
+        if node.name != expected and not re.fullmatch(rf"{re.escape(expected)}-\d+", node.name):
+            self.lines.append(f"{pad}# Workbench names this task {node.name!r}; kfp derives the name from the component")
+        options = node.options
+        calls = [f"set_caching_options({options.caching})"]
+        if node.display_name:
+            calls.append(f"set_display_name({node.display_name!r})")
+        if options.retry.count:
+            calls.append(f"set_retry(num_retries={options.retry.count})")
+        resources = options.resources
+        for value, method in ((resources.cpu_request, "set_cpu_request"), (resources.cpu_limit, "set_cpu_limit"),
+                              (resources.memory_request, "set_memory_request"),
+                              (resources.memory_limit, "set_memory_limit"),
+                              (resources.accelerator_type, "set_accelerator_type")):
+            if value:
+                calls.append(f"{method}({value!r})")
+        if resources.accelerator_count:
+            calls.append(f"set_accelerator_limit({resources.accelerator_count})")
+        calls += [f"set_env_variable({k!r}, {v!r})" for k, v in sorted(options.env.items())]
+        if node.after:
+            calls.append(f"after({', '.join(self.task_vars[a] for a in node.after)})")
+        if options.ignore_upstream_failure:
+            calls.append("ignore_upstream_failure()")
+        self.lines += [f"{pad}{var}.{call}" for call in calls]
+
+
+def export_python(graph: PipelineGraph) -> str:
+    writer = _Writer(graph)
+    steps = plan(graph)
+    header = [f'"""{graph.name}: {graph.description}"""' if graph.description else f'"""{graph.name}"""', "",
+              "# Generated by Pipeline Workbench. Run `python this_file.py` to compile pipeline.yaml.",
+              "from typing import *", "", "from kfp import compiler, components, dsl",
+              "from kfp.dsl import *", "", ""]
+    body = writer.component_definitions()
+    signature = []
+    for parameter in graph.parameters.values():
+        annotation = _ANNOTATIONS[parameter.type]
+        default = "" if parameter.required else f" = {parameter.default!r}"
+        signature.append(f"{identifier(parameter.name)}: {annotation}{default}")
+    description = f", description={graph.description!r}" if graph.description else ""
+    body += [f"@dsl.pipeline(name={k8s_name(graph.name) or 'pipeline'!r}{description})",
+             f"def pipeline({', '.join(signature)}):"]
+    writer.steps(steps, 1)
+    body += writer.lines or ["    pass"]
+    body += ["", "", 'if __name__ == "__main__":', '    compiler.Compiler().compile(pipeline, "pipeline.yaml")', ""]
+    return "\n".join(header + body)

@@ -1,0 +1,247 @@
+"""Compiled KFP IR YAML -> pipeline document, laid out, with a list of what could not be kept.
+
+Leaf tasks become nodes (named as their IR task), kfp's control-flow DAGs become groups with
+explicit members (a `condition-branches` DAG becomes its If / Elif / Else chain), inputs become
+bindings to their real source (see `ir_walk`), `dependentTasks` that carry no data become `after`.
+Whatever a document cannot say is named in `unrepresented`, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from workbench.compiler.ir_components import component_spec, task_options
+from workbench.compiler.ir_conditions import ConditionSyntaxError, own_conditions
+from workbench.compiler.ir_load import IrFile, group_number, load_ir
+from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
+from workbench.compiler.layout import auto_layout
+from workbench.model.bindings import Binding
+from workbench.model.document import Group, Node, Parameter, PipelineGraph, new_id
+from workbench.model.expressions import BoolOp, Comparison, Expression, Not
+from workbench.model.types import IR_TO_PARAMETER
+from workbench.model.validate import dependency_graph
+
+KNOWN_TASK_FIELDS = {"componentRef", "taskInfo", "inputs", "dependentTasks", "cachingOptions", "triggerPolicy",
+                     "parameterIterator", "artifactIterator", "iteratorPolicy", "retryPolicy"}
+GROUP_KINDS = {"loop": "loop", "condition": "condition", "exit_handler": "exit_handler"}
+
+
+@dataclass
+class ImportResult:
+    graph: PipelineGraph
+    unrepresented: list[str]
+
+
+def import_ir(text: str, *, path: str | None = None) -> ImportResult:
+    """Read a compiled pipeline (single document, or with a platform spec) into a laid-out document."""
+    result = _Importer(load_ir(text, path=path)).run()
+    auto_layout(result.graph)
+    return result
+
+
+class _Importer:
+    def __init__(self, ir: IrFile):
+        self.ir = ir
+        self.walk = IrWalk(ir)
+        info = ir.spec.get("pipelineInfo") or {}
+        self.graph = PipelineGraph(name=info.get("name", "pipeline"), description=info.get("description", ""))
+        self.ids: dict[str, str] = {}  # IR task name -> node or group id
+        self.exit_tasks: dict[str, str] = {}  # exit task name -> its exit handler task name
+        self.unrepresented: list[str] = []
+
+    def note(self, where: str, what: str) -> None:
+        self.unrepresented.append(f"{where}: {what}")
+
+    def run(self) -> ImportResult:
+        self._parameters()
+        self._pipeline_level()
+        self._create(self.walk.roots, None)
+        for task in self.walk.tasks.values():
+            self._fill(task)
+        self._after()
+        self._platforms()
+        return ImportResult(self.graph, self.unrepresented)
+
+    # ----- pipeline level ----------------------------------------------------------------------
+
+    def _parameters(self) -> None:
+        definitions = self.ir.spec["root"].get("inputDefinitions") or {}
+        for name, spec in (definitions.get("parameters") or {}).items():
+            self.graph.parameters[name] = Parameter(
+                name=name, type=IR_TO_PARAMETER.get(spec.get("parameterType", "STRING"), "String"),
+                default=spec.get("defaultValue"), description=spec.get("description", ""),
+                optional=bool(spec.get("isOptional", False)))
+        for name in definitions.get("artifacts") or {}:
+            self.note("pipeline", f"input artifact {name!r} dropped (pipeline parameters are values only)")
+
+    def _pipeline_level(self) -> None:
+        outputs = self.ir.spec["root"].get("outputDefinitions") or {}
+        names = sorted({**(outputs.get("parameters") or {}), **(outputs.get("artifacts") or {})})
+        if names:
+            self.note("pipeline", f"pipeline outputs {', '.join(names)} dropped")
+        if self.ir.spec.get("defaultPipelineRoot"):
+            self.note("pipeline", f"defaultPipelineRoot {self.ir.spec['defaultPipelineRoot']!r} dropped")
+
+    def _platforms(self) -> None:
+        """Platform-specific config (Kubernetes volumes, secrets, ...) has no place in a document."""
+        users: dict[str, list[str]] = {}
+        for task in self.walk.tasks.values():
+            label = self.ir.components.get(task.component, {}).get("executorLabel")
+            if label:
+                users.setdefault(label, []).append(task.name)
+        for platform, config in sorted(self.ir.platforms.items()):
+            config = config or {}
+            for label, features in sorted(((config.get("deploymentSpec") or {}).get("executors") or {}).items()):
+                what = f"platform spec ({platform} {', '.join(sorted(features or {}))}) dropped"
+                for task in users.get(label, [f"executor {label}"]):
+                    self.note(f"task {task!r}", what)
+            for key in sorted(set(config) - {"deploymentSpec"}):
+                self.note("pipeline", f"platform spec ({platform} {key}) dropped")
+
+    # ----- structure ---------------------------------------------------------------------------
+
+    def _create(self, names: list[str], group_id: str | None) -> None:
+        for name in names:
+            task = self.walk.tasks[name]
+            if task.kind == "leaf":
+                self._create_node(task, group_id)
+            elif task.kind == "branches":
+                self._create(sorted(task.children, key=group_number), group_id)
+            else:
+                display = task.display_name
+                group = Group(id=new_id(), kind=GROUP_KINDS[task.kind], name=display if display != name else "")
+                self.graph.add_group(group, group_id)
+                self.ids[name] = group.id
+                self._create(task.children, group.id)
+            if task.kind == "exit_handler":
+                self._find_exit_task(task, names)
+
+    def _create_node(self, task: IrTask, group_id: str | None) -> None:
+        where = f"task {task.name!r}"
+        if task.component not in self.graph.components:
+            self.graph.components[task.component] = component_spec(self.ir, task.component, where)
+        display = task.display_name
+        node = Node(id=new_id(), name=task.name, component=task.component,
+                    display_name=display if display != task.name else "")
+        self.graph.add_node(node, group_id)
+        self.ids[task.name] = node.id
+        for key in sorted(set(task.spec) - KNOWN_TASK_FIELDS):
+            self.note(where, f"task field {key!r} dropped")
+
+    def _find_exit_task(self, handler: IrTask, siblings: list[str]) -> None:
+        for name in siblings:
+            task = self.walk.tasks[name]
+            strategy = (task.spec.get("triggerPolicy") or {}).get("strategy", "")
+            if handler.name in task.dependent_tasks and strategy == "ALL_UPSTREAM_TASKS_COMPLETED" \
+                    and task.kind == "leaf" and handler.name not in self.exit_tasks.values():
+                self.exit_tasks[name] = handler.name
+
+    # ----- content -----------------------------------------------------------------------------
+
+    def _fill(self, task: IrTask) -> None:
+        if task.kind == "leaf":
+            self._fill_node(task)
+        elif task.kind == "loop":
+            group = self.graph.groups[self.ids[task.name]]
+            group.items = self._binding(task.items, f"loop {task.name!r}", "items")
+            group.parallelism = int((task.spec.get("iteratorPolicy") or {}).get("parallelismLimit", 0) or 0)
+        elif task.kind == "condition" and self.walk.tasks.get(task.parent, task).kind != "branches":
+            self.graph.groups[self.ids[task.name]].condition = self._expression(task)
+        elif task.kind == "branches":
+            self._fill_chain(task)
+        elif task.kind == "exit_handler":
+            exit_task = next((t for t, h in self.exit_tasks.items() if h == task.name), "")
+            self.graph.groups[self.ids[task.name]].exit_node = self.ids.get(exit_task, "")
+            if not exit_task:
+                self.note(f"exit handler {task.name!r}", "has no exit task")
+
+    def _fill_chain(self, branches: IrTask) -> None:
+        tasks = [self.walk.tasks[n] for n in sorted(branches.children, key=group_number)]
+        full = [self._expression(t) for t in tasks]
+        try:
+            owns = own_conditions(full)
+        except ConditionSyntaxError as exc:
+            self.note(f"condition branches {branches.name!r}", f"not an If / Elif / Else chain ({exc}); "
+                                                                 "kept as separate conditions")
+            owns = full
+        else:
+            for previous, task in zip(tasks, tasks[1:]):
+                self.graph.groups[self.ids[task.name]].follows = self.ids[previous.name]
+        for task, own in zip(tasks, owns):
+            self.graph.groups[self.ids[task.name]].condition = own
+
+    def _fill_node(self, task: IrTask) -> None:
+        where = f"task {task.name!r}"
+        node = self.graph.nodes[self.ids[task.name]]
+        ports = {p.name for p in self.graph.components[task.component].inputs}
+        for name, source in task.inputs.items():
+            if name in ports:
+                binding = self._binding(source, where, f"input {name!r}")
+                if binding is not None:
+                    node.inputs[name] = binding
+                    self._check_placeholders(where, name, binding)
+                continue
+            # An f-string's channel: the text keeps a placeholder the document cannot fill.
+            self.note(where, f"channel {name!r} of an f-string input dropped; the text keeps its placeholder")
+            if isinstance(source, Binding) and source.upstream_node in self.ids:
+                node.after.append(self.ids[source.upstream_node])
+        node.options, problems = task_options(self.ir, task.spec, task.component,
+                                              exit_task=task.name in self.exit_tasks)
+        for problem in problems:
+            self.note(where, problem)
+
+    def _check_placeholders(self, where: str, name: str, binding: Binding) -> None:
+        if binding.kind == "constant" and "{{$.inputs.parameters['pipelinechannel--" in str(binding.value):
+            self.note(where, f"input {name!r} is an f-string over upstream values; kept as literal text")
+
+    def _after(self) -> None:
+        """`dependentTasks` that carry no data become `after` on nodes: a dependency on a group
+        becomes one on the group's last tasks; a group's own dependency goes to its first tasks."""
+        dag = dependency_graph(self.graph)
+        for task in self.walk.tasks.values():
+            for dep in task.dependent_tasks:
+                upstream = self.walk.tasks.get(dep)
+                if dep in task.data_producers or upstream is None:
+                    continue
+                if upstream.kind == "exit_handler":
+                    if self.exit_tasks.get(task.name) != dep:
+                        self.note(f"task {task.name!r}", f"`after` exit handler {dep!r} dropped")
+                    continue
+                for consumer in self._boundary(task.name, dag, first=True):
+                    after = self.graph.nodes[consumer].after
+                    after.extend(p for p in self._boundary(dep, dag, first=False) if p not in after)
+
+    def _boundary(self, name: str, dag, *, first: bool) -> list[str]:
+        leaves = [self.ids[leaf] for leaf in self.walk.leaves_under(name)]
+        inside = set(leaves)
+        edges = dag.predecessors if first else dag.successors
+        return [leaf for leaf in leaves if not inside.intersection(edges(leaf))]
+
+    # ----- bindings and conditions -------------------------------------------------------------
+
+    def _binding(self, source: Source | None, where: str, what: str) -> Binding | None:
+        if source is None:
+            return None
+        if isinstance(source, Unsupported):
+            self.note(where, f"{what} from {source.reason} dropped")
+            return None
+        if source.kind == "loop_item" and source.loop not in self.ids:
+            self.note(where, f"{what} uses the item of {source.loop!r}, which is not a loop here")
+            return None
+        return replace(source, node=self.ids.get(source.node, source.node), loop=self.ids.get(source.loop, ""))
+
+    def _expression(self, task: IrTask) -> Expression | None:
+        where = f"condition {task.name!r}"
+        if task.condition_problem:
+            self.note(where, f"operand from {task.condition_problem} cannot be represented; compared as null")
+
+        def convert(expr: Expression) -> Expression:
+            if isinstance(expr, Comparison):
+                left = self._binding(expr.left, where, "operand") or Binding.constant(None)
+                right = self._binding(expr.right, where, "operand") or Binding.constant(None)
+                return Comparison(left, expr.op, right)
+            if isinstance(expr, Not):
+                return Not(convert(expr.operand))
+            return BoolOp(expr.op, tuple(convert(e) for e in expr.operands))
+
+        return convert(task.condition) if task.condition is not None else None

@@ -1,0 +1,74 @@
+"""Group frames: titled rectangles fitted around their members (membership is explicit in the
+model; the frame only shows it). A loop frame carries the loop item as a source port."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
+
+from workbench.components.spec import Port
+from workbench.gui.canvas.items import PortItem
+from workbench.gui.canvas.style import GROUP_HEADER, is_dark, palette_color
+
+KIND_COLORS = {"loop": "#2f7fd1", "condition": "#c9831c", "exit_handler": "#9a52c7"}
+KIND_WORDS = {"loop": "for each", "condition": "", "exit_handler": "exit handler"}
+
+
+class GroupFrameItem(QGraphicsObject):
+    def __init__(self, group_id: str, kind: str):
+        super().__init__()
+        self.group_id, self.kind = group_id, kind
+        self.title, self.detail = "", ""
+        self.rect = QRectF(0, 0, 100, 60)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(0)
+        self.item_port: PortItem | None = None
+        if kind == "loop":
+            self.item_port = PortItem(self, group_id, Port(name="item", type="String",
+                                                           description="the current loop item"), True, "loop_item")
+
+    def set_text(self, title: str, detail: str) -> None:
+        self.title, self.detail = title, detail
+        self.setToolTip(f"{title}: {detail}" if detail else title)
+        self.update()
+
+    def set_rect(self, rect: QRectF, depth: int) -> None:
+        self.prepareGeometryChange()
+        self.rect = rect
+        self.setZValue(depth)
+        if self.item_port is not None:
+            self.item_port.setPos(rect.left() + 14, rect.top() + GROUP_HEADER - 2)
+
+    def boundingRect(self) -> QRectF:
+        return self.rect.adjusted(-2, -2, 2, 2)
+
+    def header_rect(self) -> QRectF:
+        return QRectF(self.rect.left(), self.rect.top(), self.rect.width(), GROUP_HEADER - 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        color = QColor(KIND_COLORS[self.kind])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = QColor(color)
+        fill.setAlpha(30 if is_dark() else 18)
+        pen = QPen(palette_color(QPalette.ColorRole.Highlight) if self.isSelected() else color, 2 if self.isSelected() else 1.3)
+        if self.kind == "exit_handler":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(self.rect, 10, 10)
+        font = QFont(painter.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(color.lighter(140) if is_dark() else color.darker(130))
+        header = self.header_rect().adjusted(12 + (16 if self.item_port else 0), 4, -12, 0)
+        metrics = QFontMetricsF(font)
+        title_width = min(metrics.horizontalAdvance(self.title) + 2, header.width())
+        painter.drawText(header, Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, header.width()))
+        if self.detail:
+            font.setBold(False)
+            painter.setFont(font)
+            rest = header.adjusted(title_width + 8, 0, 0, 0)
+            painter.drawText(rest, Qt.AlignmentFlag.AlignVCenter,
+                             QFontMetricsF(font).elidedText(self.detail, Qt.TextElideMode.ElideRight, rest.width()))

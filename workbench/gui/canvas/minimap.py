@@ -1,0 +1,73 @@
+"""A small overview in the view's corner: every node as a dot-sized box and the visible area;
+click or drag in it to move the view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+SIZE = (180, 120)
+MARGIN = 10
+
+
+class Minimap(QWidget):
+    def __init__(self, view: QGraphicsView):
+        super().__init__(view)
+        self.view = view
+        self.resize(*SIZE)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Overview: click or drag to move the view")
+        self.place()
+
+    def place(self) -> None:
+        viewport = self.view.viewport().geometry()
+        self.move(viewport.right() - SIZE[0] - MARGIN, viewport.bottom() - SIZE[1] - MARGIN)
+        self.setVisible(viewport.width() > 3 * SIZE[0] and viewport.height() > 2 * SIZE[1])
+
+    def _mapping(self) -> tuple[QRectF, float, QPointF]:
+        content = self.view.scene().content_rect()
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        world = content.united(visible) if not content.isNull() else visible
+        scale = min((SIZE[0] - 8) / max(world.width(), 1), (SIZE[1] - 8) / max(world.height(), 1))
+        offset = QPointF(4 + (SIZE[0] - 8 - world.width() * scale) / 2, 4 + (SIZE[1] - 8 - world.height() * scale) / 2)
+        return world, scale, offset
+
+    def _to_map(self, rect: QRectF, world: QRectF, scale: float, offset: QPointF) -> QRectF:
+        return QRectF(offset.x() + (rect.left() - world.left()) * scale, offset.y() + (rect.top() - world.top()) * scale,
+                      max(rect.width() * scale, 1.5), max(rect.height() * scale, 1.5))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        background = QColor(palette.color(QPalette.ColorRole.Window))
+        background.setAlpha(220)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid)))
+        painter.setBrush(background)
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        world, scale, offset = self._mapping()
+        scene = self.view.scene()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        for frame in scene.frames.values():
+            painter.drawRect(self._to_map(frame.rect, world, scale, offset))
+        painter.setBrush(palette.color(QPalette.ColorRole.Text))
+        for item in scene.nodes.values():
+            painter.drawRect(self._to_map(item.sceneBoundingRect(), world, scale, offset))
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1.5))
+        painter.drawRect(self._to_map(visible, world, scale, offset))
+
+    def _center_on(self, pos: QPointF) -> None:
+        world, scale, offset = self._mapping()
+        self.view.centerOn(QPointF(world.left() + (pos.x() - offset.x()) / scale,
+                                   world.top() + (pos.y() - offset.y()) / scale))
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._center_on(event.position())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._center_on(event.position())

@@ -1,0 +1,130 @@
+"""The local engine: runs a compiled KFP v2 pipeline (IR YAML) on a TaskBackend, emitting events.
+
+    engine = Engine(SubprocessBackend(venvs), sinks=[print], cache_dir=..., workspace_root=...)
+    handle = engine.start(ir_text, {"message": "hi"})
+    handle.wait(timeout=600)        # -> "succeeded" | "failed" | "cancelled" | "running"
+
+Each run gets `workspace_root/RUN_ID` (the pipeline root, visible to tasks at the same path) and
+one coordinator thread; tasks run on a pool of `max_parallel` worker threads.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from workbench.errors import WorkbenchError
+from workbench.runs.backend import TaskBackend
+from workbench.runs.engine.cache import TaskCache
+from workbench.runs.engine.context import RunContext
+from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_arguments
+from workbench.runs.engine.lightweight import pip_package_set
+from workbench.runs.engine.local_support import check_executor
+from workbench.runs.engine.scheduler import Scheduler
+from workbench.runs.events import EventSink, RunFinished, RunStarted
+
+__all__ = ["Engine", "RunHandle"]
+
+
+class RunHandle:
+    """A started run: cancel it, wait for it, inspect task states and outputs."""
+
+    def __init__(self, ctx: RunContext):
+        self._ctx = ctx
+        self._done = threading.Event()
+        self._state = "running"
+        self.message = ""
+
+    @property
+    def run_id(self) -> str:
+        return self._ctx.run_id
+
+    @property
+    def run_dir(self) -> Path:
+        return self._ctx.run_dir
+
+    def cancel(self) -> None:
+        self._ctx.cancel_event.set()
+
+    def wait(self, timeout: float | None = None) -> str:
+        """The final run state, or "running" when `timeout` passes first."""
+        self._done.wait(timeout)
+        return self._state
+
+    def task_states(self) -> dict[str, str]:
+        return self._ctx.states()
+
+    def outputs(self, task_id: str) -> dict[str, Any]:
+        """Output parameters by name, and artifact URIs (a list when the output is a list)."""
+        values = self._ctx.outputs(task_id)
+        if values is None:
+            raise KeyError(f"task {task_id!r} has no outputs (states: {sorted(self.task_states())})")
+        result: dict[str, Any] = dict(values.parameters)
+        for name, items in values.artifacts.items():
+            uris = [item["uri"] for item in items]
+            result[name] = uris[0] if len(uris) == 1 else uris
+        return result
+
+    def _finish(self, state: str, message: str) -> None:
+        self._state = state
+        self.message = message
+        self._done.set()
+
+
+class Engine:
+    def __init__(self, backend: TaskBackend, *, sinks: list[EventSink], max_parallel: int | None = None,
+                 use_cache: bool = True, cache_dir: Path, workspace_root: Path,
+                 progress: Callable[[str], None] | None = None):
+        self.backend = backend
+        self.sinks = list(sinks)
+        self.max_parallel = max(1, max_parallel or os.cpu_count() or 1)
+        self.use_cache = use_cache
+        self.cache = TaskCache(Path(cache_dir))
+        self.workspace_root = Path(workspace_root)
+        self.progress = progress or (lambda message: None)
+
+    def start(self, ir_text: str, arguments: dict[str, Any], run_id: str | None = None) -> RunHandle:
+        """Validate and start; raises RunError (bad IR, bad arguments, backend unavailable)."""
+        ir = parse_ir(ir_text)
+        resolved = resolve_pipeline_arguments(ir, arguments)
+        self.backend.check()
+        run_id = run_id or f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        run_dir = self.workspace_root / run_id
+        run_dir.mkdir(parents=True, exist_ok=True)
+        ctx = RunContext(run_id=run_id, ir=ir, backend=self.backend, sinks=self.sinks, cache=self.cache,
+                         use_cache=self.use_cache, run_dir=run_dir, max_parallel=self.max_parallel)
+        handle = RunHandle(ctx)
+        threading.Thread(target=self._run, args=(ctx, handle, resolved), name=f"run-{run_id}",
+                         daemon=True).start()
+        return handle
+
+    def _run(self, ctx: RunContext, handle: RunHandle, arguments: dict[str, Any]) -> None:
+        ctx.emit(RunStarted(run_id=ctx.run_id, pipeline_name=ctx.ir.name, backend=self.backend.name,
+                            arguments=arguments, time=time.time()))
+        state, message = "failed", ""
+        try:
+            self.backend.prepare(runtimes_needed(ctx.ir), self.progress)
+            result = Scheduler(ctx).run(arguments)
+            state, message = result.state, result.message
+        except WorkbenchError as exc:
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - report, never leave a handle waiting forever
+            message = f"internal error: {exc!r}"
+        finally:
+            ctx.pool.shutdown(wait=False, cancel_futures=True)
+            ctx.emit(RunFinished(run_id=ctx.run_id, state=state, time=time.time(), message=message))
+            handle._finish(state, message)
+
+
+def runtimes_needed(ir: PipelineIR) -> set[tuple[str, tuple[str, ...]]]:
+    """(image, package set) of every container executor that can run here, for backend.prepare."""
+    needed = set()
+    for executor in ir.executors.values():
+        container = executor.get("container")
+        if container and not check_executor(executor, {}).unsupported:
+            needed.add((container.get("image", ""), pip_package_set(container.get("command", []))))
+    return needed

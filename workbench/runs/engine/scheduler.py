@@ -1,0 +1,243 @@
+"""The DAG walker. Runs on one coordinator thread; executor tasks run on the context's bounded
+pool and post their results back, so DAG bookkeeping needs no locks.
+
+A task starts when all its upstream tasks are done. It is skipped when an upstream did not
+succeed (unless its trigger strategy is ALL_UPSTREAM_TASKS_COMPLETED, as for exit handlers and
+`ignore_upstream_failure`) or its CEL condition is false; a skipped DAG marks its sub-graph
+skipped too. DAG tasks (sub-pipelines, conditions, exit-handler bodies) recurse; ParallelFor
+tasks run their iterations within `parallelismLimit` and collect their outputs as lists.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from functools import partial
+from typing import Any, Callable
+
+from workbench.runs.engine.conditions import ConditionError, evaluate_condition
+from workbench.runs.engine.context import RunContext, TaskRef
+from workbench.runs.engine.executor_io import Values
+from workbench.runs.engine.inputs import (SUCCESS_STATES, InputError, TaskResult, collect_iterations,
+                                          dag_outputs, loop_items, resolve_task_inputs, upstream_tasks)
+from workbench.runs.engine.task_runner import ExecutorCall, run_executor_task
+from workbench.errors import WorkbenchError
+
+Done = Callable[[TaskResult], None]
+_STALL_GRACE_SECONDS = 5.0
+
+
+class Scheduler:
+    def __init__(self, ctx: RunContext):
+        self.ctx = ctx
+        self.active: set[DagExecution | LoopExecution] = set()
+        self.in_flight = 0
+
+    def run(self, arguments: dict[str, Any]) -> TaskResult:
+        """Walk the root DAG to the end; returns its result. Cancel is honoured between callbacks."""
+        finished: list[TaskResult] = []
+        root = DagExecution(self, self.ctx.ir.root, Values(parameters=dict(arguments)),
+                            TaskRef("", self.ctx.ir.name), finished.append)
+        self._guarded(root.start)
+        cancelled_at: float | None = None
+        while not finished:
+            callback = self.ctx.next_callback(timeout=0.1)
+            if callback is not None:
+                self._guarded(callback)
+            if self.ctx.cancel_event.is_set() and cancelled_at is None:
+                cancelled_at = time.monotonic()
+                for execution in list(self.active):
+                    self._guarded(execution.cancel_pending)
+            if (cancelled_at is not None and callback is None and self.in_flight == 0
+                    and time.monotonic() - cancelled_at > _STALL_GRACE_SECONDS):
+                return TaskResult("cancelled", message="run cancelled")
+        return finished[0]
+
+    def submit(self, call: ExecutorCall, done: Done) -> None:
+        self.in_flight += 1
+
+        def work() -> TaskResult:
+            if not self.ctx.cancel_event.is_set():
+                self.ctx.set_state(call.ref, "running")
+            return run_executor_task(self.ctx, call)
+
+        def finished(result: TaskResult) -> None:
+            self.in_flight -= 1
+            done(result)
+
+        self.ctx.submit(work, finished)
+
+    def _guarded(self, callback: Callable[[], None]) -> None:
+        """A bug in the walker cancels the run instead of hanging it."""
+        try:
+            callback()
+        except Exception:  # noqa: BLE001
+            print(f"workbench: internal error in run {self.ctx.run_id}:\n{traceback.format_exc()}",
+                  file=sys.stderr)
+            self.ctx.cancel_event.set()
+
+
+def overall_state(results: list[TaskResult]) -> tuple[str, str]:
+    """A group's state: cancelled beats failed beats succeeded (skipped children are fine),
+    with the first matching child's message."""
+    states = {result.state for result in results}
+    state = "cancelled" if "cancelled" in states else "failed" if "failed" in states else "succeeded"
+    if state == "succeeded":
+        return state, ""
+    return state, next((r.message for r in results if r.state == state and r.message), "")
+
+
+class DagExecution:
+    def __init__(self, scheduler: Scheduler, component: dict[str, Any], scope: Values, ref: TaskRef,
+                 on_done: Done):
+        self.scheduler = scheduler
+        self.ctx = scheduler.ctx
+        self.component = component
+        self.scope = scope
+        self.ref = ref
+        self.on_done = on_done
+        self.tasks: dict[str, dict[str, Any]] = component.get("dag", {}).get("tasks", {})
+        self.upstream = {name: upstream_tasks(task) & set(self.tasks) for name, task in self.tasks.items()}
+        self.results: dict[str, TaskResult] = {}
+        self.started: set[str] = set()
+        self.finished = False
+
+    def start(self) -> None:
+        self.scheduler.active.add(self)
+        for name in self.tasks:
+            self.ctx.set_state(self.ref.child(name), "pending")
+        self.ctx.post(self._advance)
+
+    def cancel_pending(self) -> None:
+        for name in self.tasks:
+            if name not in self.started:
+                self.started.add(name)
+                self._complete(name, TaskResult("cancelled", message="run cancelled"))
+
+    def _advance(self) -> None:
+        if self.finished:
+            return
+        for name in self.tasks:
+            if name not in self.started and self.upstream[name] <= set(self.results):
+                self.started.add(name)
+                self._start(name)
+        if len(self.results) == len(self.tasks):
+            self._finish()
+
+    def _start(self, name: str) -> None:
+        task = self.tasks[name]
+        ref = self.ref.child(name)
+        done = partial(self._complete, name)
+        if self.ctx.cancel_event.is_set():
+            return done(TaskResult("cancelled", message="run cancelled"))
+        blocked = [u for u in sorted(self.upstream[name]) if self.results[u].state not in SUCCESS_STATES]
+        if blocked and task.get("triggerPolicy", {}).get("strategy") != "ALL_UPSTREAM_TASKS_COMPLETED":
+            state = self.results[blocked[0]].state
+            return done(TaskResult("skipped", message=f"upstream task {blocked[0]!r} {state}"))
+        try:
+            inputs = resolve_task_inputs(task, self.scope, self.results, self.ctx.run_name)
+            condition = task.get("triggerPolicy", {}).get("condition")
+            if condition and not evaluate_condition(condition, inputs.parameters, inputs.artifacts):
+                return done(TaskResult("skipped", message="condition is false"))
+            component = self.ctx.ir.component_of(task)
+        except (InputError, ConditionError, WorkbenchError) as exc:
+            return done(TaskResult("failed", message=f"task {name!r}: {exc}"))
+        if "dag" not in component:
+            call = ExecutorCall(ref, task, component, self.ctx.ir.executor_of(component), inputs)
+            return self.scheduler.submit(call, done)
+        self.ctx.set_state(ref, "running")
+        if "parameterIterator" in task or "artifactIterator" in task:
+            LoopExecution(self.scheduler, task, component, inputs, ref, done).start()
+        else:
+            DagExecution(self.scheduler, component, inputs, ref, done).start()
+
+    def _complete(self, name: str, result: TaskResult) -> None:
+        ref = self.ref.child(name)
+        self.results[name] = result
+        self.ctx.record_outputs(ref, result.outputs)
+        self.ctx.set_state(ref, result.state, result.message)
+        if result.state in ("skipped", "cancelled"):
+            self._mark_subtree(self.tasks[name], ref, result.state)
+        self.ctx.post(self._advance)
+
+    def _mark_subtree(self, task: dict[str, Any], ref: TaskRef, state: str) -> None:
+        """Tasks inside a DAG that never ran share its fate (shown once, without loop indexes)."""
+        component = self.ctx.ir.components.get(task.get("componentRef", {}).get("name", ""), {})
+        for child_name, child in component.get("dag", {}).get("tasks", {}).items():
+            child_ref = ref.child(child_name)
+            if self.ctx.states().get(child_ref.task_id) in (None, "pending"):
+                self.ctx.set_state(child_ref, state, f"parent {ref.name!r} {state}")
+            self._mark_subtree(child, child_ref, state)
+
+    def _finish(self) -> None:
+        self.finished = True
+        self.scheduler.active.discard(self)
+        state, message = overall_state(list(self.results.values()))
+        self.on_done(TaskResult(state, dag_outputs(self.component, self.results), message))
+
+
+class LoopExecution:
+    """A ParallelFor: one DagExecution per item, at most `parallelismLimit` at a time."""
+
+    def __init__(self, scheduler: Scheduler, task: dict[str, Any], component: dict[str, Any],
+                 inputs: Values, ref: TaskRef, on_done: Done):
+        self.scheduler = scheduler
+        self.ctx = scheduler.ctx
+        self.task = task
+        self.component = component
+        self.inputs = inputs
+        self.ref = ref
+        self.on_done = on_done
+        self.limit = int(task.get("iteratorPolicy", {}).get("parallelismLimit") or 0)
+        self.item_input = ""
+        self.is_artifact = False
+        self.waiting: list[tuple[int, Any]] = []
+        self.results: dict[int, TaskResult] = {}
+        self.running = 0
+        self.total = 0
+        self.finished = False
+
+    def start(self) -> None:
+        try:
+            self.item_input, items, self.is_artifact = loop_items(self.task, self.inputs)
+        except InputError as exc:
+            return self.on_done(TaskResult("failed", message=f"task {self.ref.name!r}: {exc}"))
+        self.scheduler.active.add(self)
+        self.waiting = list(enumerate(items))
+        self.total = len(items)
+        self._fill()
+
+    def cancel_pending(self) -> None:
+        for index, _ in self.waiting:
+            self.results[index] = TaskResult("cancelled", message="run cancelled")
+        self.waiting = []
+        self._fill()
+
+    def _fill(self) -> None:
+        while self.waiting and (not self.limit or self.running < self.limit):
+            index, item = self.waiting.pop(0)
+            scope = Values(dict(self.inputs.parameters), dict(self.inputs.artifacts))
+            if self.is_artifact:
+                scope.artifacts[self.item_input] = item
+            else:
+                scope.parameters[self.item_input] = item
+            iteration_ref = TaskRef(f"{self.ref.task_id}[{index}]", self.ref.name,
+                                    self.ref.iteration + (index,))
+            self.running += 1
+            DagExecution(self.scheduler, self.component, scope, iteration_ref,
+                         partial(self._iteration_done, index)).start()
+        if len(self.results) == self.total and not self.finished:
+            self._finish()
+
+    def _iteration_done(self, index: int, result: TaskResult) -> None:
+        self.running -= 1
+        self.results[index] = result
+        self._fill()
+
+    def _finish(self) -> None:
+        self.finished = True
+        self.scheduler.active.discard(self)
+        ordered = [self.results[index] for index in sorted(self.results)]
+        state, message = overall_state(ordered)
+        self.on_done(TaskResult(state, collect_iterations(self.component, ordered), message))
