@@ -11,6 +11,7 @@ from docker_support import base_image, data_dir, docker_client  # noqa: F401 - f
 from workbench.runs import images
 from workbench.runs.backend import TaskLaunch
 from workbench.runs.docker_backend import DockerBackend
+from workbench.runs.engine.lightweight import pip_package_set
 
 NO_PIP_IMAGE = "workbench-test-nopip:latest"
 
@@ -41,12 +42,11 @@ def output_value(outputs):
     return json.loads((outputs / "executor_output.json").read_text())["parameterValues"]["Output"]
 
 
-def test_prologue_packages_are_read_from_a_compiled_component(tmp_path):
+def test_requirements_are_read_from_a_compiled_components_package_set(tmp_path):
     argv = compiled_component_argv(tmp_path, "python:3.11", ["six==1.16.0", "numpy<3"])
-    assert images.is_lightweight(argv)
-    found = images.prologue_packages(argv)
+    found = images.requirements(pip_package_set(argv))
     assert found[:3] == ("six==1.16.0", "numpy<3", f"kfp=={images.host_kfp_version()}")
-    assert not images.is_lightweight(["python3", "-c", "print(1)"])
+    assert images.requirements(["--index-url https://example.org/simple 'a>=1' -q", "b"]) == ("a>=1", "b")
 
 
 def test_runtime_tag_depends_on_base_and_package_set_only():
@@ -88,10 +88,10 @@ def test_component_prologue_succeeds_offline_in_the_prepared_image(base, request
                                                                    docker_client, base_image):
     image = base_image if base == "debian-pep668" else request.getfixturevalue("image_without_pip")
     argv = compiled_component_argv(tmp_path, image, ["six"])
-    tag = images.prepare_runtime(docker_client, image, images.prologue_packages(argv), print)
+    tag = images.prepare_runtime(docker_client, image, images.requirements(pip_package_set(argv)), print)
     assert tag.startswith("workbench-runtime:")
     again = []  # prepared once: the second time reuses the image without a word
-    assert images.prepare_runtime(docker_client, image, images.prologue_packages(argv), again.append) == tag
+    assert images.prepare_runtime(docker_client, image, images.requirements(pip_package_set(argv)), again.append) == tag
     assert again == []
 
     outputs = tmp_path / "outputs"
@@ -119,7 +119,8 @@ def test_backend_runs_a_lightweight_component_in_its_runtime_image(tmp_path, dat
     argv = compiled_component_argv(tmp_path, base_image, [])
     lines = []
     launch = TaskLaunch(run_id="images-test", task_id="add", image=base_image,
-                        argv=tuple(executor_argv(argv, workspace)), env={}, workspace=workspace)
+                        argv=tuple(executor_argv(argv, workspace)), env={}, workspace=workspace,
+                        packages=pip_package_set(argv))
     outcome = DockerBackend(docker_client).run_task(launch, lambda line, stream: lines.append(line),
                                                     threading.Event())
     assert outcome.exit_code == 0, lines

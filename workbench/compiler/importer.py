@@ -67,9 +67,10 @@ class _Importer:
     def _parameters(self) -> None:
         definitions = self.ir.spec["root"].get("inputDefinitions") or {}
         for name, spec in (definitions.get("parameters") or {}).items():
+            kind = IR_TO_PARAMETER.get(spec.get("parameterType", "STRING"), "String")
             self.graph.parameters[name] = Parameter(
-                name=name, type=IR_TO_PARAMETER.get(spec.get("parameterType", "STRING"), "String"),
-                default=spec.get("defaultValue"), description=spec.get("description", ""),
+                name=name, type=kind, default=_typed_constant(Binding.constant(spec.get("defaultValue")), kind).value,
+                description=spec.get("description", ""),
                 optional=bool(spec.get("isOptional", False)))
         for name in definitions.get("artifacts") or {}:
             self.note("pipeline", f"input artifact {name!r} dropped (pipeline parameters are values only)")
@@ -173,26 +174,34 @@ class _Importer:
     def _fill_node(self, task: IrTask) -> None:
         where = f"task {task.name!r}"
         node = self.graph.nodes[self.ids[task.name]]
-        ports = {p.name for p in self.graph.components[task.component].inputs}
+        ports = {p.name: p for p in self.graph.components[task.component].inputs}
+        channels = {name: source for name, source in task.inputs.items() if name not in ports}
         for name, source in task.inputs.items():
             if name in ports:
                 binding = self._binding(source, where, f"input {name!r}")
                 if binding is not None:
-                    node.inputs[name] = binding
-                    self._check_placeholders(where, name, binding)
-                continue
-            # An f-string's channel: the text keeps a placeholder the document cannot fill.
-            self.note(where, f"channel {name!r} of an f-string input dropped; the text keeps its placeholder")
+                    node.inputs[name] = _typed_constant(binding, ports[name].type)
+                    self._check_fstring(where, name, binding, channels)
+        for name, source in channels.items():
+            # The channels an f-string reads: the order they impose is kept as `after`.
             if isinstance(source, Binding) and source.upstream_node in self.ids:
                 node.after.append(self.ids[source.upstream_node])
+        for name in sorted(channels):
+            self.note(where, f"channel {name!r} of an f-string dropped; its placeholder stays unfilled")
         node.options, problems = task_options(self.ir, task.spec, task.component,
                                               exit_task=task.name in self.exit_tasks)
         for problem in problems:
             self.note(where, problem)
 
-    def _check_placeholders(self, where: str, name: str, binding: Binding) -> None:
-        if binding.kind == "constant" and "{{$.inputs.parameters['pipelinechannel--" in str(binding.value):
-            self.note(where, f"input {name!r} is an f-string over upstream values; kept as literal text")
+    def _check_fstring(self, where: str, name: str, binding: Binding, channels: dict[str, Source]) -> None:
+        if binding.kind != "constant":
+            return
+        text = str(binding.value)
+        used = [c for c in sorted(channels) if f"['{c}']" in text]
+        if used:
+            self.note(where, f"input {name!r} is an f-string over {', '.join(used)}; kept as literal text")
+            for channel in used:
+                del channels[channel]
 
     def _after(self) -> None:
         """`dependentTasks` that carry no data become `after` on nodes: a dependency on a group
@@ -245,3 +254,11 @@ class _Importer:
             return BoolOp(expr.op, tuple(convert(e) for e in expr.operands))
 
         return convert(task.condition) if task.condition is not None else None
+
+
+def _typed_constant(binding: Binding, port_type: str) -> Binding:
+    """IR numbers are protobuf doubles (`9.0`); an Integer input gets its int back."""
+    value = binding.value
+    if binding.kind == "constant" and port_type == "Integer" and isinstance(value, float) and value.is_integer():
+        return Binding.constant(int(value))
+    return binding

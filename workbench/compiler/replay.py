@@ -32,7 +32,7 @@ class Replay:
         self.parameters: dict[str, Any] = {}
         self.loaded: dict[str, Any] = {}
         self.condition_ops: dict[str, list] = {}  # group id -> ConditionOperations of its own expression
-        self.kfp_group_names: dict[str, str] = {}  # group id -> kfp's group name (condition-3, ...)
+        self.kfp_groups: dict[str, Any] = {}  # group id -> kfp's group (its name is final after compile)
         self._next_task_name = ""
         self.rewritten: set[str] = set()  # condition groups whose CEL `conditions_cel` writes
 
@@ -191,21 +191,16 @@ class Replay:
             context = dsl.ParallelFor(items, parallelism=group.parallelism or None)
             with context as item:
                 self.loop_items[group.id] = item
-                self._record_group(group, context)
                 self._run(children)
         elif group.kind == "exit_handler":
             context = dsl.ExitHandler(self.tasks[group.exit_node])
             with context:
-                self._record_group(group, context)
                 self._run(children)
         else:
             context = self._condition_context(group, where)
             with context:
-                self._record_group(group, context)
                 self._run(children)
-
-    def _record_group(self, group: Group, context) -> None:
-        self.kfp_group_names[group.id] = context.name
+        self.kfp_groups[group.id] = context
 
     def _condition_context(self, group: Group, where: str):
         from kfp.dsl.pipeline_channel import ConditionOperation
@@ -285,5 +280,5 @@ class Replay:
             if group.condition is not None:
                 own = render(group.condition, list(self.condition_ops[group.id]))
                 terms.append(f"({own})" if terms and " || " in own else own)
-            result[self.kfp_group_names[group_id]] = " && ".join(terms)
+            result[self.kfp_groups[group_id].name] = " && ".join(terms)
         return result

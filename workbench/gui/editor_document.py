@@ -21,14 +21,14 @@ PASTE_OFFSET = (40.0, 40.0)
 
 class EditorDocument(QObject):
     graph_changed = Signal(str, str)  # (change, id), re-emitted from the graph for Qt views
-    status_changed = Signal()  # path or modified state changed: update titles
+    status_changed = Signal()  # path or modified state changed: update titles (cleanChanged feeds it)
 
     def __init__(self, graph: PipelineGraph, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.graph = graph
         self.path = path
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.status_changed.emit())
+        self.undo_stack.cleanChanged.connect(self.status_changed)
         graph.listeners.append(self._relay)
 
     def _relay(self, change: str, item_id: str) -> None:

@@ -74,30 +74,23 @@ class DockerBackend:
 
     def prepare(self, images_and_packages: set[tuple[str, tuple[str, ...]]],
                 progress: Callable[[str], None]) -> None:
-        """Build the derived runtime images of lightweight Python components.
+        """Pull missing images; build the runtime image of each lightweight component's package set."""
+        for image, package_set in sorted(images_and_packages):
+            self._image(image, package_set, progress)
 
-        Each pair is (base image, the packages of the component's pip prologue, as
-        `images.prologue_packages(argv)` lists them); a task whose pair was not prepared
-        gets its image prepared when it starts.
-        """
-        for image, packages in sorted(images_and_packages):
-            self._runtime_image(image, packages, progress)
-
-    def _runtime_image(self, image: str, packages: tuple[str, ...], progress: Callable[[str], None]) -> str:
-        key = (image, images.runtime_packages(packages))
+    def _image(self, image: str, package_set: tuple[str, ...], progress: Callable[[str], None]) -> str:
+        """The image a task runs in: the image itself, or for a lightweight Python component (a
+        non-empty package set) the derived image with its packages preinstalled."""
+        if not package_set:
+            images.ensure_image(self.client, image, progress)
+            return image
+        key = (image, images.runtime_packages(images.requirements(package_set)))
         with self._lock:
             key_lock = self._runtime_locks.setdefault(key, threading.Lock())
         with key_lock:  # one build per key, even when many tasks start at once
             if key not in self._runtimes:
                 self._runtimes[key] = images.prepare_runtime(self.client, image, key[1], progress)
             return self._runtimes[key]
-
-    def _image_for(self, launch: TaskLaunch, on_line: LineSink) -> str:
-        note = lambda message: on_line(message, NOTE_STREAM)  # noqa: E731
-        if images.is_lightweight(launch.argv):
-            return self._runtime_image(launch.image, images.prologue_packages(launch.argv), note)
-        images.ensure_image(self.client, launch.image, note)
-        return launch.image
 
     def _device_requests(self, launch: TaskLaunch, on_line: LineSink) -> list[Any]:
         import docker
@@ -136,7 +129,7 @@ class DockerBackend:
         import docker
 
         try:
-            image = self._image_for(launch, on_line)
+            image = self._image(launch.image, launch.packages, lambda message: on_line(message, NOTE_STREAM))
             container = self._create(launch, image, on_line)
         except (RunError, docker.errors.APIError) as exc:
             return TaskOutcome(exit_code=125, message=str(exc))

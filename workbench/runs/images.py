@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import shlex
 import subprocess
 import sys
@@ -74,25 +73,23 @@ class PythonRuntime:
         return tags + [f"linux_{arch}"]
 
 
-def is_lightweight(argv: Iterable[str]) -> bool:
-    """True for a KFP lightweight Python component (its code runs through kfp's executor_main)."""
-    return any("kfp.dsl.executor_main" in arg for arg in argv)
+_OPTIONS_WITH_VALUE = {"--index-url", "-i", "--extra-index-url", "--trusted-host", "--find-links", "-f",
+                       "--constraint", "-c", "--requirement", "-r"}
 
 
-def prologue_packages(argv: Iterable[str]) -> tuple[str, ...]:
-    """The requirements a lightweight component's `pip install` prologue installs, kfp included."""
+def requirements(package_set: Iterable[str]) -> tuple[str, ...]:
+    """The requirements in a package set (one shell-quoted `pip install` argument list per entry,
+    as `TaskLaunch.packages` holds them), without pip's options."""
     found: list[str] = []
-    for arg in argv:
-        for segment in arg.split("pip install")[1:]:
-            words = shlex.split(re.split(r"&&|\n", segment)[0])
-            skip_next = False
-            for word in words:
-                if skip_next:
-                    skip_next = False
-                elif word in ("--index-url", "--extra-index-url", "--trusted-host", "-i"):
-                    skip_next = True
-                elif not word.startswith("-"):
-                    found.append(word)
+    for entry in package_set:
+        skip_next = False
+        for word in shlex.split(entry):
+            if skip_next:
+                skip_next = False
+            elif word in _OPTIONS_WITH_VALUE:
+                skip_next = True
+            elif not word.startswith("-"):
+                found.append(word)
     return tuple(dict.fromkeys(found))
 
 

@@ -110,8 +110,9 @@ class PipelineScene(QGraphicsScene):
                 continue
             if edge is not None:
                 self.removeItem(edge)
-            port = self.nodes[node_id].inputs.get(name)
-            color = type_color(port.port.type) if port else type_color("")
+            source_node = graph.nodes.get(source)
+            out_port = graph.component_of(source).output(output) if source_node else None
+            color = type_color(out_port.type if out_port else "String")
             edge = EdgeItem(source, output, node_id, name, color, dashed=binding.kind == "collected")
             self.addItem(edge)
             self.edges[(node_id, name)] = edge

@@ -1,0 +1,60 @@
+"""GUI fixtures: offscreen Qt, a private data dir, and a small document built from container
+components (no kfp needed) whose ports cover parameters, artifacts and an incompatible pair."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from workbench.components.authoring import container_component
+from workbench.components.spec import Port
+from workbench.model.bindings import Binding
+from workbench.model.document import Node, Parameter, PipelineGraph, new_id
+
+pytestmark = pytest.mark.gui
+
+
+def producer():
+    return container_component("Make data", "python:3.11-slim", ["python", "-c", "pass"], [],
+                               inputs=[Port("rows", "Integer", optional=True, default=10)],
+                               outputs=[Port("data", "system.Dataset"), Port("count", "Integer")],
+                               category="Data")
+
+
+def consumer():
+    return container_component("Train", "python:3.11-slim", ["python", "-c", "pass"], [],
+                               inputs=[Port("data", "system.Dataset"), Port("rate", "Float", optional=True,
+                                                                               default=0.1),
+                                       Port("label", "String", optional=True, default="x")],
+                               outputs=[Port("model", "system.Model"), Port("accuracy", "Float")],
+                               category="Training")
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path, monkeypatch):
+    """Recovery files, user components and QSettings go to a temporary folder."""
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def small_graph() -> PipelineGraph:
+    graph = PipelineGraph("demo", "a small demo")
+    graph.set_parameter(Parameter("threshold", "Float", 0.5))
+    graph.add_component("make-data", producer())
+    graph.add_component("train", consumer())
+    graph.add_node(Node(new_id(), "make-data", "make-data", position=(0.0, 0.0)))
+    graph.add_node(Node(new_id(), "train", "train", position=(400.0, 0.0),
+                        inputs={"rate": Binding.param("threshold")}))
+    return graph
+
+
+def node_named(graph: PipelineGraph, name: str) -> str:
+    return graph.node_by_name(name).id
