@@ -65,10 +65,11 @@ def train_compare_deploy() -> None:
     feats = b.node("features/engineer_features", "engineer-features", train=out(prep, "train"),
                    test=out(prep, "test"))
     trainers = []
-    for name, algorithm, rate in (("train-logistic-regression", "logistic_regression", 0.3),
-                                  ("train-gradient-boosting", "gradient_boosting", 0.3),
-                                  ("train-neural-net", "neural_net", 0.05)):
-        trainers.append(b.node("training/train_model", name, train=out(feats, "train_features"),
+    for name, algorithm, rate in (("train-model", "logistic_regression", 0.3),
+                                  ("train-model-2", "gradient_boosting", 0.3),
+                                  ("train-model-3", "neural_net", 0.05)):
+        trainers.append(b.node("training/train_model", name, algorithm.replace("_", " "),
+                               train=out(feats, "train_features"),
                                test=out(feats, "test_features"), algorithm=algorithm, learning_rate=rate,
                                epochs=epochs))
     select = b.node("evaluation/select_best_model", "select-best-model",

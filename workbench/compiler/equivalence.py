@@ -107,7 +107,7 @@ class _Describer:
     def describe(self) -> dict:
         definitions = self.ir.spec["root"].get("inputDefinitions") or {}
         parameters = {name: {"type": spec.get("parameterType"), "default": _number(spec.get("defaultValue")),
-                             "optional": bool(spec.get("isOptional", False))}
+                             "optional": bool(spec.get("isOptional", False)) or "defaultValue" in spec}
                       for name, spec in sorted((definitions.get("parameters") or {}).items())}
         tasks = {name: self.task(t) for name, t in sorted(self.walk.tasks.items()) if t.kind == "leaf"}
         return {"parameters": parameters, "tasks": tasks}

@@ -35,13 +35,11 @@ def python_source_of(spec: ComponentSpec) -> tuple[str, list[str]] | None:
     source = next((c for c in command if isinstance(c, str) and c.startswith(_KFP_SOURCE_HEADER)), None)
     if source is None:
         return None
-    installs = [c for c in command if isinstance(c, str) and "pip install" in c]
     packages = []
-    if installs:
-        parts = installs[0].split("&&")
-        for part in parts[1:]:
-            if "pip install" in part:
-                packages += re.findall(r"'([^']+)'", part)
+    for script in (c for c in command if isinstance(c, str) and "pip install" in c):
+        for segment in script.split("&&"):
+            if "pip install" in segment and "kfp==" not in segment:
+                packages += re.findall(r"'([^']+)'", segment)
     return source[len(_KFP_SOURCE_HEADER):].strip() + "\n", [p for p in packages if not p.startswith("-")]
 
 

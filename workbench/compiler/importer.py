@@ -176,16 +176,16 @@ class _Importer:
         node = self.graph.nodes[self.ids[task.name]]
         ports = {p.name: p for p in self.graph.components[task.component].inputs}
         channels = {name: source for name, source in task.inputs.items() if name not in ports}
+        for source in channels.values():
+            # The channels an f-string reads: the order they impose is kept as `after`.
+            if isinstance(source, Binding) and source.upstream_node in self.ids:
+                node.after.append(self.ids[source.upstream_node])
         for name, source in task.inputs.items():
             if name in ports:
                 binding = self._binding(source, where, f"input {name!r}")
                 if binding is not None:
                     node.inputs[name] = _typed_constant(binding, ports[name].type)
                     self._check_fstring(where, name, binding, channels)
-        for name, source in channels.items():
-            # The channels an f-string reads: the order they impose is kept as `after`.
-            if isinstance(source, Binding) and source.upstream_node in self.ids:
-                node.after.append(self.ids[source.upstream_node])
         for name in sorted(channels):
             self.note(where, f"channel {name!r} of an f-string dropped; its placeholder stays unfilled")
         node.options, problems = task_options(self.ir, task.spec, task.component,

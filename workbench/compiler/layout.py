@@ -56,6 +56,7 @@ class _Layout:
             if item not in self.parent:
                 self.parent[item] = None
                 self.children[None].append(item)
+        self.chains: dict[str, list[str]] = {}
         self.edges: dict[str | None, set[tuple[str, str]]] = defaultdict(set)
         for upstream, downstream in dependency_graph(graph).edges:
             self._add_edge(upstream, downstream)
@@ -63,10 +64,12 @@ class _Layout:
         self.sizes: dict[str, tuple[float, float]] = {}
 
     def _chain(self, item: str) -> list[str]:
-        chain = [item]
-        while self.parent[chain[-1]] is not None:
-            chain.append(self.parent[chain[-1]])
-        return chain[::-1]
+        """The item and its enclosing groups, outermost first (memoised: edges share chains)."""
+        chain = self.chains.get(item)
+        if chain is None:
+            parent = self.parent[item]
+            chain = self.chains[item] = (self._chain(parent) if parent is not None else []) + [item]
+        return chain
 
     def _add_edge(self, upstream: str, downstream: str) -> None:
         a, b = self._chain(upstream), self._chain(downstream)

@@ -76,7 +76,13 @@ def plan(graph: PipelineGraph) -> list[Step]:
         raise CompileError("the pipeline has a dependency cycle; run Validate to see where", element=graph.name)
     grouped = {m for g in graph.groups.values() for m in g.members}
     top = [n for n in graph.nodes if n not in grouped] + [g for g in graph.groups if g not in grouped]
-    return _order_level(graph, dag, top)
+    return _order_level(graph, dag, sorted(top, key=lambda member: _sort_name(graph, member)))
+
+
+def _sort_name(graph: PipelineGraph, member: str) -> str:
+    """Top-level members have no explicit order: use names, so the output never depends on ids."""
+    leaves = _leaves(graph, member)
+    return min((graph.nodes[leaf].name for leaf in leaves), default=f"~{member}")
 
 
 def _order_level(graph: PipelineGraph, dag: nx.DiGraph, members: list[str]) -> list[Step]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from workbench.gui.canvas.view import COMPONENT_MIME
 from workbench.gui.catalog import CatalogEntry, ComponentCatalog
 from workbench.gui.icons import category_icon
-
-COMPONENT_MIME = "application/x-workbench-component"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 

@@ -13,6 +13,8 @@ def train_model(train: Input[Dataset], test: Input[Dataset], model: Output[Model
 
     import numpy as np
 
+    epochs = int(epochs)  # loop items over JSON lists arrive as numbers that may be floats
+
     def load(path):
         data = np.genfromtxt(path, delimiter=",", skip_header=1)
         return data[:, :-1], data[:, -1]

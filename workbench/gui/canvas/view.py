@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter,
+                           QPalette, QPen, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView
 
 from workbench.gui.canvas.minimap import Minimap
 from workbench.gui.canvas.scene import PipelineScene
 from workbench.gui.canvas.style import GRID, is_dark, palette_color
 
+COMPONENT_MIME = "application/x-workbench-component"
 MIN_ZOOM, MAX_ZOOM = 0.1, 3.0
 ZOOM_STEP = 1.2
 
 
 class PipelineView(QGraphicsView):
+    component_dropped = Signal(str, QPointF)  # palette key, scene position
+
     def __init__(self, scene: PipelineScene, parent=None):
         super().__init__(scene, parent)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -118,6 +122,28 @@ class PipelineView(QGraphicsView):
             event.accept()
             return
         super().keyReleaseEvent(event)
+
+    # ----- palette drops -----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(COMPONENT_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(COMPONENT_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not event.mimeData().hasFormat(COMPONENT_MIME):
+            super().dropEvent(event)
+            return
+        key = bytes(event.mimeData().data(COMPONENT_MIME)).decode()
+        self.component_dropped.emit(key, self.mapToScene(event.position().toPoint()))
+        event.acceptProposedAction()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -39,7 +39,7 @@ def build_executor_input(component: dict[str, Any], parameters: dict[str, Any],
     task_root.mkdir(parents=True, exist_ok=True)
     return {
         "inputs": {
-            "parameterValues": {k: v for k, v in parameters.items() if v is not None},
+            "parameterValues": _typed_parameters(component, parameters),
             "artifacts": {k: {"artifacts": v} for k, v in artifacts.items() if v},
         },
         "outputs": {
@@ -52,6 +52,18 @@ def build_executor_input(component: dict[str, Any], parameters: dict[str, Any],
             "outputFile": str(task_root / EXECUTOR_OUTPUT_FILE),
         },
     }
+
+
+def _typed_parameters(component: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    """JSON numbers arrive as floats; integer inputs reach the task as ints, as on a cluster."""
+    definitions = component.get("inputDefinitions", {}).get("parameters", {})
+    typed = {}
+    for name, value in parameters.items():
+        if value is None:
+            continue
+        is_integer = definitions.get(name, {}).get("parameterType") == "NUMBER_INTEGER"
+        typed[name] = int(value) if is_integer and isinstance(value, float) and value.is_integer() else value
+    return typed
 
 
 def read_outputs(component: dict[str, Any], executor_input: dict[str, Any]) -> Values:
