@@ -3,7 +3,8 @@
 Containers run unprivileged on the default bridge network, with the task's CPU and memory limits,
 as the host user (so outputs are not root-owned), labelled with run and task ids so that a run
 interrupted by a crash can be found and removed. Lightweight Python components run in a derived
-runtime image (see images.py) so their pip prologue needs no network.
+runtime image (see images.py) with their packages preinstalled; their pip prologue, which would
+only find every requirement satisfied, is skipped: it costs ~0.7 s of pip start-up per task.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Callable, Iterator
 from workbench.errors import RunError
 from workbench.runs import images
 from workbench.runs.backend import LineSink, TaskLaunch, TaskOutcome
+from workbench.runs.engine.lightweight import without_prologue
 
 RUN_LABEL = "workbench.run-id"
 TASK_LABEL = "workbench.task-id"
@@ -112,7 +114,7 @@ class DockerBackend:
             env.setdefault("HOME", "/tmp")  # the host uid has no home inside the image
         return self.client.containers.create(
             image,
-            entrypoint=list(launch.argv),
+            entrypoint=without_prologue(launch.argv) if launch.packages else list(launch.argv),
             environment=env,
             volumes={workspace: {"bind": workspace, "mode": "rw"}},
             labels={**launch.labels, RUN_LABEL: launch.run_id, TASK_LABEL: launch.task_id},

@@ -27,7 +27,12 @@ from workbench.runs.engine.local_support import check_executor
 from workbench.runs.engine.scheduler import Scheduler
 from workbench.runs.events import EventSink, RunFinished, RunStarted
 
-__all__ = ["Engine", "RunHandle"]
+__all__ = ["Engine", "RunHandle", "new_run_id"]
+
+
+def new_run_id() -> str:
+    """Sortable by start time, unique enough to share a workspace root."""
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
 
 
 class RunHandle:
@@ -92,7 +97,7 @@ class Engine:
         ir = parse_ir(ir_text)
         resolved = resolve_pipeline_arguments(ir, arguments)
         self.backend.check()
-        run_id = run_id or f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        run_id = run_id or new_run_id()
         run_dir = self.workspace_root / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         ctx = RunContext(run_id=run_id, ir=ir, backend=self.backend, sinks=self.sinks, cache=self.cache,

@@ -1,0 +1,163 @@
+"""`workbench run DOC.wbp|pipeline.yaml`: run a pipeline on this machine, printing progress.
+
+Ctrl-C cancels the run (running tasks stop, the rest are marked cancelled) and exits 130.
+Exit 0 when the run succeeded, 1 otherwise, with the failing task and its last log lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import RunError
+
+IR_SUFFIXES = (".yaml", ".yml")
+TAIL_LINES = 15
+CANCEL_TIMEOUT_SECONDS = 30.0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser(
+        "run", help="run a pipeline locally (Docker, or local processes)",
+        description="Run a pipeline document (.wbp) or a compiled KFP pipeline (.yaml) on this machine.")
+    run.add_argument("pipeline", help="a .wbp document or a compiled KFP IR .yaml file")
+    run.add_argument("--backend", choices=("docker", "subprocess"),
+                     help="where tasks run (default: Docker when an engine answers, else local processes)")
+    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="a pipeline parameter, typed by the pipeline's input definition (repeatable)")
+    run.add_argument("--max-parallel", type=_positive_int, metavar="N",
+                     help="tasks running at once (default: the number of CPUs)")
+    run.add_argument("--no-cache", action="store_true", help="run every task, ignoring cached results")
+    run.add_argument("--events", choices=("jsonl",),
+                     help="print every run event as one JSON object a line on stdout")
+    run.add_argument("--run-id", metavar="ID", help="use this run id instead of a generated one")
+    run.set_defaults(handler=_run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workbench.commands.history import recover_interrupted
+    from workbench.runs import paths
+    from workbench.runs.engine.ir import parse_ir
+    from workbench.runs.launcher import choose_backend, start_local_run
+    from workbench.runs.store import RunStore
+
+    ir_text = _read_pipeline(Path(args.pipeline))
+    arguments = _typed_params(parse_ir(ir_text, args.pipeline), args.param)
+    printer = _Printer(jsonl=args.events == "jsonl")
+    backend = choose_backend(args.backend, printer.progress)
+    store = RunStore(paths.runs_db_path())
+    try:
+        recover_interrupted(store)
+        handle = start_local_run(store, ir_text, arguments, backend=backend, sinks=[printer.on_event],
+                                 progress=printer.progress, max_parallel=args.max_parallel,
+                                 use_cache=not args.no_cache, run_id=args.run_id)
+        interrupted = _wait(handle)
+    finally:
+        store.close()
+    state = handle.wait(0)
+    printer.summary(handle.run_id, state, handle.message)
+    if interrupted:
+        return 130
+    return 0 if state == "succeeded" else 1
+
+
+def _read_pipeline(path: Path) -> str:
+    if path.suffix.lower() in IR_SUFFIXES:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RunError(f"cannot read the pipeline ({exc})", path=str(path)) from None
+    from workbench.compiler import ir_text_for
+
+    return ir_text_for(path)
+
+
+def _typed_params(ir: Any, pairs: list[str]) -> dict[str, Any]:
+    from workbench.runs.engine.ir import parse_cli_value
+
+    definitions = ir.pipeline_parameters()
+    arguments: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name:
+            raise RunError(f"expected NAME=VALUE, got {pair!r}", element="--param")
+        if name not in definitions:
+            known = ", ".join(sorted(definitions)) or "none"
+            raise RunError(f"the pipeline has no parameter {name!r} (known: {known})", element="--param")
+        arguments[name] = parse_cli_value(name, definitions[name].get("parameterType", "STRING"), text)
+    return arguments
+
+
+def _wait(handle: Any) -> bool:
+    """Wait for the run; on Ctrl-C cancel it and wait (bounded) until it has stopped."""
+    try:
+        while handle.wait(0.25) == "running":
+            pass
+        return False
+    except KeyboardInterrupt:
+        print("cancelling the run (running tasks are being stopped)...", file=sys.stderr, flush=True)
+        handle.cancel()
+        deadline = time.monotonic() + CANCEL_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                if handle.wait(0.25) != "running":
+                    break
+            except KeyboardInterrupt:
+                continue
+        return True
+
+
+class _Printer:
+    """Progress lines (or JSON lines) from the engine's worker threads, one writer at a time."""
+
+    def __init__(self, jsonl: bool):
+        self.jsonl = jsonl
+        self.started = time.monotonic()
+        self._lock = threading.Lock()
+        self._tails: dict[str, collections.deque[str]] = {}
+        self._failed: list[tuple[str, str]] = []
+
+    def progress(self, message: str) -> None:
+        with self._lock:
+            print(message, file=sys.stderr, flush=True)
+
+    def on_event(self, event: Any) -> None:
+        from workbench.runs.events import LogLine, TaskStateChanged, event_to_json
+
+        with self._lock:
+            if isinstance(event, LogLine):
+                self._tails.setdefault(event.task_id, collections.deque(maxlen=TAIL_LINES)).append(event.line)
+            elif isinstance(event, TaskStateChanged) and event.state == "failed":
+                self._failed.append((event.task_id, event.message))
+            if self.jsonl:
+                print(event_to_json(event), flush=True)
+            elif isinstance(event, TaskStateChanged) and event.state != "pending":
+                elapsed = time.monotonic() - self.started
+                message = f"  {event.message}" if event.message and event.state != "succeeded" else ""
+                print(f"[{elapsed:7.1f}s] {event.task_id:<48} {event.state}{message}", flush=True)
+
+    def summary(self, run_id: str, state: str, message: str) -> None:
+        with self._lock:
+            out = sys.stderr if self.jsonl else sys.stdout
+            print(f"run {run_id} {state} after {time.monotonic() - self.started:.1f} s"
+                  + (f": {message}" if message else ""), file=out, flush=True)
+            for task_id, task_message in self._failed:
+                lines = self._tails.get(task_id)
+                if not lines:
+                    continue
+                print(f"--- last log lines of {task_id} ({task_message}) ---", file=out)
+                for line in lines:
+                    print(f"    {line}", file=out)
+            out.flush()

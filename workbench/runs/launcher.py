@@ -1,0 +1,63 @@
+"""Starting a local run: the wiring shared by `workbench run` and the GUI.
+
+Picks a backend (Docker when an engine answers, else local processes), records the run in the
+history store before its first event, and starts the engine with the default paths.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Callable
+
+from workbench.errors import RunError
+from workbench.runs import paths
+from workbench.runs.backend import TaskBackend
+from workbench.runs.engine import Engine, RunHandle, new_run_id
+from workbench.runs.engine.ir import parse_ir, resolve_pipeline_arguments
+from workbench.runs.events import EventSink, RunFinished
+
+if TYPE_CHECKING:
+    from workbench.runs.store import RunStore
+
+BACKENDS = ("docker", "subprocess")
+Progress = Callable[[str], None]
+
+
+def choose_backend(name: str | None, progress: Progress) -> TaskBackend:
+    """`docker` or `subprocess` as asked (checked), or None: Docker if it answers, else processes."""
+    if name not in (None, *BACKENDS):
+        raise RunError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name in (None, "docker"):
+        from workbench.runs.docker_backend import DockerBackend
+
+        docker = DockerBackend()
+        try:
+            docker.check()
+            return docker
+        except RunError as exc:
+            if name == "docker":
+                raise
+            progress(f"Docker is not available ({exc}); running tasks as local processes instead")
+    from workbench.runs.subprocess_backend import SubprocessBackend
+
+    backend = SubprocessBackend(paths.venv_root())
+    backend.check()
+    return backend
+
+
+def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *, backend: TaskBackend,
+                    sinks: list[EventSink], progress: Progress, max_parallel: int | None = None,
+                    use_cache: bool = True, run_id: str | None = None) -> RunHandle:
+    """Record the run (exact YAML and arguments) and start it; events go to the store and `sinks`."""
+    run_id = run_id or new_run_id()
+    ir = parse_ir(ir_text)
+    resolve_pipeline_arguments(ir, arguments)  # refuse bad arguments before anything is recorded
+    engine = Engine(backend, sinks=[store.on_event, *sinks], max_parallel=max_parallel,
+                    use_cache=use_cache, cache_dir=paths.cache_dir(),
+                    workspace_root=paths.workspace_root(), progress=progress)
+    store.create_run(run_id, ir.name, ir_text, arguments, backend.name)
+    try:
+        return engine.start(ir_text, arguments, run_id=run_id)
+    except RunError as exc:
+        store.on_event(RunFinished(run_id=run_id, state="failed", time=time.time(), message=str(exc)))
+        raise
