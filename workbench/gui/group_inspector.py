@@ -78,6 +78,8 @@ class GroupInspector(QWidget):
                     for port in graph.component_of(node.id).outputs:
                         if port.type == "List":
                             combo.addItem(f"{node.name}.{port.name}", Binding.from_output(node.id, port.name))
+        if kind != "constant" and combo.count() == 0:
+            combo.addItem(f"(no List-typed {'parameter' if kind == 'parameter' else 'upstream output'})", None)
         items = graph.groups[self.group_id].items
         if items is not None:
             combo.setCurrentIndex(max(0, combo.findData(items)))
@@ -87,11 +89,8 @@ class GroupInspector(QWidget):
             self._set_items(Binding.constant([]), False)
             return
         self._fill_item_choices(combo, kind)
-        if combo.count():
+        if combo.itemData(0) is not None:
             self._set_items(combo.itemData(0), False)
-        else:
-            self.window().statusBar().showMessage(f"no List-typed {'parameter' if kind == 'parameter' else 'output'} "
-                                                  "to iterate over", 5000) if hasattr(self.window(), "statusBar") else None
 
     def _set_items(self, binding: Binding | None, merge: bool) -> None:
         if binding is not None:

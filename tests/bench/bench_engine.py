@@ -1,0 +1,167 @@
+"""Our local engine against kfp.local 2.17 (DockerRunner, SubprocessRunner), measured in the same run.
+
+    .venv/bin/python tests/bench/bench_engine.py [--max-parallel N] [--repeat N]
+
+Scenarios (from issue 3): ten sequential trivial tasks (per-task overhead over a bare
+`docker run --rm IMAGE true`); a ParallelFor over 8 items sleeping 2 s each, parallelism unset
+and 8; three independent branches of two 2-s tasks each, then a join. Every pipeline is built
+here with the kfp DSL. No registry is reachable in CI, so kfp.local's Docker tasks use our prepared
+runtime image as their base image (its pip prologue then finds kfp installed and needs no network);
+ours use the plain base image and prepare that runtime image themselves (in the warm-up run).
+"""
+
+# No `from __future__ import annotations`: kfp reads the components' annotations as real types.
+import argparse
+import contextlib
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+BASE_IMAGE = os.environ.get("WORKBENCH_TEST_BASE_IMAGE", "workbench-base:bookworm")
+TIMEOUT_S = 600
+
+
+def build_pipelines(image: str) -> dict[str, Callable[..., Any]]:
+    """The benchmark pipelines, with every component running in `image`."""
+    from kfp import dsl
+
+    @dsl.component(base_image=image)
+    def step(x: int) -> int:
+        return x + 1
+
+    @dsl.component(base_image=image)
+    def sleeper(x: int) -> int:
+        import time
+
+        time.sleep(2)
+        return x
+
+    @dsl.component(base_image=image)
+    def join(a: int, b: int, c: int) -> int:
+        return a + b + c
+
+    @dsl.pipeline(name="ten-sequential")
+    def ten_sequential():
+        task = step(x=0)
+        for _ in range(9):
+            task = step(x=task.output)
+
+    def loop(parallelism: int):
+        @dsl.pipeline(name=f"parallel-for-8-p{parallelism}")
+        def parallel_for():
+            with dsl.ParallelFor(items=list(range(8)), parallelism=parallelism) as item:
+                sleeper(x=item)
+        return parallel_for
+
+    @dsl.pipeline(name="three-branches-join")
+    def three_branches():
+        ends = [sleeper(x=sleeper(x=i).output).output for i in range(3)]
+        join(a=ends[0], b=ends[1], c=ends[2])
+
+    return {"ten sequential": ten_sequential, "ParallelFor 8, parallelism unset": loop(0),
+            "ParallelFor 8, parallelism 8": loop(8), "3 branches + join": three_branches}
+
+
+def compile_ir(pipeline: Callable[..., Any], directory: Path) -> str:
+    from kfp import compiler
+
+    path = directory / f"{pipeline.name}.yaml"
+    compiler.Compiler().compile(pipeline, str(path))
+    return path.read_text()
+
+
+def time_ours(backend: Any, ir: str, work: Path, max_parallel: Optional[int]) -> float:
+    from workbench.runs.engine import Engine
+
+    engine = Engine(backend, sinks=[], max_parallel=max_parallel, use_cache=False, cache_dir=work / "cache",
+                    workspace_root=work / "ours")
+    began = time.perf_counter()
+    handle = engine.start(ir, {})
+    state = handle.wait(TIMEOUT_S)
+    elapsed = time.perf_counter() - began
+    if state != "succeeded":
+        handle.cancel()
+        raise RuntimeError(f"our engine: {state} {handle.message}")
+    return elapsed
+
+
+def time_kfp_local(runner: Any, pipeline: Callable[..., Any], work: Path) -> float:
+    from kfp import local
+
+    local.init(runner=runner, pipeline_root=str(work / "kfp-local"))
+    began = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        pipeline()
+    return time.perf_counter() - began
+
+
+def bare_docker_run(image: str, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        subprocess.run(["docker", "run", "--rm", image, "true"], check=True, timeout=TIMEOUT_S,
+                       stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def best_of(repeat: int, measure: Callable[[], float]) -> float:
+    return min(measure() for _ in range(repeat))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-parallel", type=int, default=8,
+                        help="our engine's concurrency bound (its default is the CPU count)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best counts")
+    args = parser.parse_args()
+
+    import docker
+    from kfp import local
+
+    from workbench.runs import images
+    from workbench.runs.docker_backend import DockerBackend
+    from workbench.runs.subprocess_backend import SubprocessBackend
+
+    work = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
+    os.environ.setdefault("WORKBENCH_DATA_DIR", str(work / "data"))
+    client = docker.from_env(timeout=120)
+    runtime = images.prepare_runtime(client, BASE_IMAGE, [], lambda message: print(f"  {message}"))
+    ours_pipelines = build_pipelines(BASE_IMAGE)
+    theirs_pipelines = build_pipelines(runtime)
+    irs = {name: compile_ir(pipeline, work) for name, pipeline in ours_pipelines.items()}
+
+    ours_docker, ours_subprocess = DockerBackend(client), SubprocessBackend(work / "venvs")
+    for backend in (ours_docker, ours_subprocess):  # warm-up: runtime images and venvs get prepared
+        time_ours(backend, irs["ten sequential"], work, args.max_parallel)
+
+    print(f"CPUs: {os.cpu_count()}; our --max-parallel: {args.max_parallel}; base image: {BASE_IMAGE}")
+    bare = bare_docker_run(BASE_IMAGE, max(5, args.repeat))
+    print(f"bare `docker run --rm {BASE_IMAGE} true`: {bare:.2f} s\n")
+    header = f"{'scenario':<34}{'ours docker':>12}{'kfp Docker':>12}{'ratio':>7}{'ours subproc':>14}" \
+             f"{'kfp Subproc':>13}{'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    for name, ir in irs.items():
+        ours_d = best_of(args.repeat, lambda: time_ours(ours_docker, ir, work, args.max_parallel))
+        theirs_d = best_of(args.repeat, lambda: time_kfp_local(local.DockerRunner(), theirs_pipelines[name], work))
+        ours_s = best_of(args.repeat, lambda: time_ours(ours_subprocess, ir, work, args.max_parallel))
+        theirs_s = best_of(args.repeat, lambda: time_kfp_local(local.SubprocessRunner(use_venv=False),
+                                                                ours_pipelines[name], work))
+        print(f"{name:<34}{ours_d:>11.2f}s{theirs_d:>11.2f}s{theirs_d / ours_d:>6.1f}x"
+              f"{ours_s:>13.2f}s{theirs_s:>12.2f}s{theirs_s / ours_s:>6.1f}x", flush=True)
+        if name == "ten sequential":
+            print(f"{'  per-task overhead over bare run':<34}{ours_d / 10 - bare:>11.2f}s"
+                  f"{theirs_d / 10 - bare:>11.2f}s")
+    print("\nratio = kfp.local time / our time (higher is better for us)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
