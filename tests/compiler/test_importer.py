@@ -43,9 +43,11 @@ def test_flip_coin_nests_conditions_on_upstream_outputs(corpus_dir):
                                          Binding.constant("heads"))
     assert node(graph, "random-num").inputs["high"] == Binding.constant(9)
     assert isinstance(node(graph, "random-num").inputs["high"].value, int)
-    # the f-string message is kept as text, the order it imposed as `after`, and both are reported
-    assert node(graph, "random-num").id in node(graph, "print-msg").after
-    assert any("task 'print-msg': input 'msg' is an f-string" in u for u in result.unrepresented)
+    # the f-string message becomes a template over the upstream output it reads
+    message = node(graph, "print-msg").inputs["msg"]
+    assert message.kind == "template" and "{0}" in message.value
+    assert message.parts == (Binding.from_output(node(graph, "random-num").id, "Output"),)
+    assert not any("print-msg" in u for u in result.unrepresented)
 
 
 def test_loops_and_conditions_resolve_items_fields_and_nesting(corpus_dir):
@@ -221,3 +223,15 @@ def test_import_loads_no_kfp(corpus_dir):
             f"import_ir(open({str(corpus_dir / 'flip_coin.yaml')!r}).read()); "
             f"assert 'kfp' not in sys.modules and 'PySide6' not in sys.modules, 'heavy import'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_nested_sub_pipelines_carry_everything_they_reach(corpus_dir):
+    graph = load(corpus_dir, "artifact_crust").graph
+    mantle = next(s for s in graph.components.values() if s.kind == "pipeline")
+    ir = mantle.implementation["graph"]
+    assert "comp-core" in ir["components"] and "dag" in ir["components"]["comp-core"]
+    reached = {c.get("executorLabel") for c in ir["components"].values()} - {None}
+    assert reached == set(ir["deploymentSpec"]["executors"])
+    loops = load(corpus_dir, "pipeline_producer_consumer").graph
+    subs = [s.implementation["graph"] for s in loops.components.values() if s.kind == "pipeline"]
+    assert any("comp-for-loop-2-2" in sub["components"] for sub in subs)

@@ -34,11 +34,10 @@ def compile_graph(graph: PipelineGraph, *, check: bool = True) -> str:
         from workbench.compiler.replay import Replay
 
         replay = Replay(graph, steps)
-        function = replay.pipeline_function()
         with tempfile.TemporaryDirectory(prefix="wb-compile-") as tmp:
             out = Path(tmp) / "pipeline.yaml"
             try:
-                compiler.Compiler().compile(function, str(out))
+                compiler.Compiler().compile(replay.pipeline_function(), str(out))
             except CompileError:
                 raise
             except Exception as exc:  # kfp reports user mistakes as ValueError, TypeError, ...

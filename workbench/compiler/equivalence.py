@@ -17,8 +17,7 @@ from typing import Any
 from workbench.compiler.ir_components import subpipeline_ir
 from workbench.compiler.ir_load import IrFile, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
-from workbench.model.bindings import Binding
-from workbench.model.expressions import BoolOp, Comparison, Expression, Not
+from workbench.model.expressions import Comparison, Expression, Not
 
 
 def _number(value: Any) -> Any:

@@ -8,6 +8,7 @@ Whatever a document cannot say is named in `unrepresented`, never dropped silent
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from workbench.compiler.ir_components import component_spec, task_options
@@ -23,7 +24,12 @@ from workbench.model.validate import dependency_graph
 
 KNOWN_TASK_FIELDS = {"componentRef", "taskInfo", "inputs", "dependentTasks", "cachingOptions", "triggerPolicy",
                      "parameterIterator", "artifactIterator", "iteratorPolicy", "retryPolicy"}
-GROUP_KINDS = {"loop": "loop", "condition": "condition", "exit_handler": "exit_handler"}
+
+_CHANNEL_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
+
+
+def _escape_braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 @dataclass
@@ -110,7 +116,7 @@ class _Importer:
                 self._create(sorted(task.children, key=group_number), group_id)
             else:
                 display = task.display_name
-                group = Group(id=new_id(), kind=GROUP_KINDS[task.kind], name=display if display != name else "")
+                group = Group(id=new_id(), kind=task.kind, name=display if display != name else "")
                 self.graph.add_group(group, group_id)
                 self.ids[name] = group.id
                 self._create(task.children, group.id)
@@ -176,32 +182,40 @@ class _Importer:
         node = self.graph.nodes[self.ids[task.name]]
         ports = {p.name: p for p in self.graph.components[task.component].inputs}
         channels = {name: source for name, source in task.inputs.items() if name not in ports}
-        for source in channels.values():
-            # The channels an f-string reads: the order they impose is kept as `after`.
-            if isinstance(source, Binding) and source.upstream_node in self.ids:
-                node.after.append(self.ids[source.upstream_node])
         for name, source in task.inputs.items():
             if name in ports:
                 binding = self._binding(source, where, f"input {name!r}")
                 if binding is not None:
+                    binding = self._template(binding, channels, where)
                     node.inputs[name] = _typed_constant(binding, ports[name].type)
-                    self._check_fstring(where, name, binding, channels)
         for name in sorted(channels):
-            self.note(where, f"channel {name!r} of an f-string dropped; its placeholder stays unfilled")
+            self.note(where, f"channel {name!r} is not used by any input; dropped")
         node.options, problems = task_options(self.ir, task.spec, task.component,
                                               exit_task=task.name in self.exit_tasks)
         for problem in problems:
             self.note(where, problem)
 
-    def _check_fstring(self, where: str, name: str, binding: Binding, channels: dict[str, Source]) -> None:
-        if binding.kind != "constant":
-            return
-        text = str(binding.value)
-        used = [c for c in sorted(channels) if f"['{c}']" in text]
-        if used:
-            self.note(where, f"input {name!r} is an f-string over {', '.join(used)}; kept as literal text")
-            for channel in used:
-                del channels[channel]
+    def _template(self, binding: Binding, channels: dict[str, Source], where: str) -> Binding:
+        """A constant carrying `{{$.inputs.parameters['pipelinechannel--x']}}` placeholders is a kfp
+        f-string: make it a template binding over the channels it reads (consumed from `channels`)."""
+        if binding.kind != "constant" or not isinstance(binding.value, str):
+            return binding
+        text, pieces, parts, slots, position = binding.value, [], [], {}, 0
+        for match in _CHANNEL_PLACEHOLDER.finditer(text):
+            channel = match.group(1)
+            if channel not in channels and channel not in slots:
+                continue
+            if channel not in slots:
+                part = self._binding(channels.pop(channel), where, f"f-string channel {channel!r}")
+                if part is None:
+                    return binding
+                slots[channel] = len(parts)
+                parts.append(part)
+            pieces += [_escape_braces(text[position:match.start()]), f"{{{slots[channel]}}}"]
+            position = match.end()
+        if not parts:
+            return binding
+        return Binding.template("".join(pieces) + _escape_braces(text[position:]), parts)
 
     def _after(self) -> None:
         """`dependentTasks` that carry no data become `after` on nodes: a dependency on a group

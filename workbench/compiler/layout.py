@@ -82,7 +82,7 @@ class _Layout:
     def size(self, item: str) -> tuple[float, float]:
         if item not in self.sizes:
             if item in self.graph.groups:
-                width, height = self._arrange(item)
+                width, height = self.arrange(item)
                 self.sizes[item] = (width + 2 * GROUP_PADDING, height + GROUP_HEADER + 2 * GROUP_PADDING)
             else:
                 self.sizes[item] = (NODE_WIDTH, NODE_HEIGHT)
@@ -121,7 +121,7 @@ class _Layout:
             for index, item in enumerate(layer):
                 position[item] = float(index)
 
-    def _arrange(self, container: str | None) -> tuple[float, float]:
+    def arrange(self, container: str | None) -> tuple[float, float]:
         """Lay out a container's children relative to its content origin; return the content size."""
         layers = self._layers(container)
         if not layers:
@@ -150,5 +150,5 @@ class _Layout:
 def auto_layout(graph: PipelineGraph) -> None:
     """Set every node's and group's position (top-left), starting at (0, 0)."""
     layout = _Layout(graph)
-    layout._arrange(None)
+    layout.arrange(None)
     layout.place(None, (0.0, 0.0))

@@ -15,6 +15,7 @@ from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, PipelineGraph
 from workbench.model.expressions import as_conjunction, comparisons
+from workbench.model.types import TASK_FINAL_STATUS
 
 _ANNOTATIONS = {"String": str, "Integer": int, "Float": float, "Boolean": bool, "List": list, "Dict": dict}
 
@@ -39,9 +40,12 @@ class Replay:
     # ----- the pipeline function -----------------------------------------------------------------
 
     def pipeline_function(self):
+        from kfp.dsl import PipelineTaskFinalStatus
+
+        annotations = {**_ANNOTATIONS, TASK_FINAL_STATUS: PipelineTaskFinalStatus}
         parameters = []
         for parameter in self.graph.parameters.values():
-            annotation = _ANNOTATIONS.get(parameter.type)
+            annotation = annotations.get(parameter.type)
             if annotation is None:
                 raise CompileError(f"unsupported parameter type {parameter.type!r}", element=f"parameter {parameter.name}")
             default = parameter.default
@@ -50,7 +54,8 @@ class Replay:
             parameters.append(inspect.Parameter(parameter.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                                 default=inspect.Parameter.empty if parameter.required else default,
                                                 annotation=annotation))
-
+        # kfp calls the function positionally; Python wants parameters without defaults first
+        parameters.sort(key=lambda p: p.default is not inspect.Parameter.empty)
         names = [p.name for p in parameters]
 
         def body(*args):
@@ -110,6 +115,9 @@ class Replay:
             if binding.parameter not in self.parameters:
                 raise CompileError(f"pipeline parameter {binding.parameter!r} does not exist", element=where)
             return self.parameters[binding.parameter]
+        if binding.kind == "template":
+            # kfp reads the channels' placeholders out of the text, as for an f-string
+            return binding.value.format(*[str(self._value(part, where)) for part in binding.parts])
         if binding.kind == "loop_item":
             item = self.loop_items.get(binding.loop)
             if item is None:

@@ -35,6 +35,7 @@ class Inspector(QScrollArea):
         self.document: EditorDocument | None = None
         self.selection: list[str] = []
         self._stale = False
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self._show_empty()
 
     def _show_empty(self) -> None:
@@ -62,9 +63,8 @@ class Inspector(QScrollArea):
             return
         self.refresh()
 
-    def focusOutEvent(self, event) -> None:
-        super().focusOutEvent(event)
-        if self._stale:
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._stale and not (new is not None and self.isAncestorOf(new)):
             self.refresh()
 
     def refresh(self) -> None:

@@ -1,13 +1,13 @@
 """What feeds a node input or a condition operand: a constant, a pipeline parameter, an upstream
-output, the loop item (or one of its fields), outputs collected from a loop, or the final status
-of the pipeline (for an exit task)."""
+output, the loop item (or one of its fields), outputs collected from a loop, the final status
+of the pipeline (for an exit task), or a text template over other bindings (a kfp f-string)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-BINDING_KINDS = ("constant", "parameter", "output", "loop_item", "collected", "task_final_status")
+BINDING_KINDS = ("constant", "parameter", "output", "loop_item", "collected", "task_final_status", "template")
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Binding:
     output: str = ""
     loop: str = ""
     field: str = ""
+    parts: tuple["Binding", ...] = ()
 
     @staticmethod
     def constant(value: Any) -> "Binding":
@@ -44,15 +45,30 @@ class Binding:
     def final_status() -> "Binding":
         return Binding("task_final_status")
 
+    @staticmethod
+    def template(text: str, parts: list["Binding"]) -> "Binding":
+        """`text` uses Python format slots: `"{0} of {1}"`, literal braces doubled."""
+        return Binding("template", value=text, parts=tuple(parts))
+
     @property
     def upstream_node(self) -> str:
-        """The node this binding makes a dependency of, or ''."""
+        """The node a single-valued binding reads from, or ''."""
         return self.node if self.kind in ("output", "collected") else ""
+
+    @property
+    def upstream_nodes(self) -> tuple[str, ...]:
+        """Every node this binding makes a dependency of (a template may read several)."""
+        if self.kind == "template":
+            return tuple(n for part in self.parts for n in part.upstream_nodes)
+        return (self.node,) if self.upstream_node else ()
 
     def to_dict(self) -> dict:
         keys = {"constant": ("value",), "parameter": ("parameter",), "output": ("node", "output"),
-                "loop_item": ("loop", "field"), "collected": ("node", "output"), "task_final_status": ()}
+                "loop_item": ("loop", "field"), "collected": ("node", "output"), "task_final_status": (),
+                "template": ("value",)}
         data = {"kind": self.kind}
+        if self.kind == "template":
+            data["parts"] = [part.to_dict() for part in self.parts]
         for key in keys[self.kind]:
             value = getattr(self, key)
             if key != "field" or value:
@@ -63,7 +79,9 @@ class Binding:
     def from_dict(cls, data: dict) -> "Binding":
         if data.get("kind") not in BINDING_KINDS:
             raise ValueError(f"unknown binding kind {data.get('kind')!r}")
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["parts"] = tuple(cls.from_dict(part) for part in data.get("parts", ()))
+        return cls(**fields)
 
     def describe(self, node_names: dict[str, str] | None = None) -> str:
         names = node_names or {}
@@ -77,4 +95,6 @@ class Binding:
             return f"collected({names.get(self.node, self.node)}.{self.output})"
         if self.kind == "loop_item":
             return f"item.{self.field}" if self.field else "item"
+        if self.kind == "template":
+            return repr(self.value.format(*[f"{{{p.describe(names)}}}" for p in self.parts]))
         return "final_status"

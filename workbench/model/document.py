@@ -166,7 +166,7 @@ class PipelineGraph:
     def upstream_of(self, node_id: str) -> set[str]:
         """Nodes this node depends on directly, through bindings or `after`."""
         node = self.nodes[node_id]
-        deps = {b.upstream_node for b in node.inputs.values() if b.upstream_node}
+        deps = {upstream for b in node.inputs.values() for upstream in b.upstream_nodes}
         return (deps | set(node.after)) - {""}
 
     def unique_node_name(self, base: str) -> str:
@@ -222,7 +222,7 @@ class PipelineGraph:
         """Remove a node; bindings that pointed at it are removed too (callers snapshot first)."""
         for other in self.nodes.values():
             for name, binding in list(other.inputs.items()):
-                if binding.upstream_node == node_id:
+                if node_id in binding.upstream_nodes:
                     del other.inputs[name]
                     self._changed("node-changed", other.id)
             if node_id in other.after:

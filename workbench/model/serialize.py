@@ -174,9 +174,10 @@ def _check_references(graph: PipelineGraph, path: str | None) -> None:
             raise DocumentError(f"uses component {node.component!r}, which the document does not define",
                                 path=path, element=f"nodes.{node.name}")
         for input_name, binding in node.inputs.items():
-            if binding.upstream_node and binding.upstream_node not in graph.nodes:
-                raise DocumentError(f"input {input_name!r} is bound to missing node {binding.upstream_node!r}",
-                                    path=path, element=f"nodes.{node.name}")
+            for upstream in binding.upstream_nodes:
+                if upstream not in graph.nodes:
+                    raise DocumentError(f"input {input_name!r} is bound to missing node {upstream!r}",
+                                        path=path, element=f"nodes.{node.name}")
         for dep in node.after:
             if dep not in graph.nodes:
                 raise DocumentError(f"`after` names missing node {dep!r}", path=path, element=f"nodes.{node.name}")

@@ -132,6 +132,12 @@ def _binding_type(graph: PipelineGraph, consumer: str, binding: Binding) -> tupl
         return (parameter.type, None) if parameter else (None, f"pipeline parameter {binding.parameter!r} does not exist")
     if binding.kind == "task_final_status":
         return TASK_FINAL_STATUS, None
+    if binding.kind == "template":
+        for part in binding.parts:
+            _, problem = _binding_type(graph, consumer, part)
+            if problem:
+                return None, problem
+        return "String", None
     if binding.kind == "loop_item":
         if binding.loop not in graph.ancestors(consumer):
             return None, "uses a loop item outside its loop"

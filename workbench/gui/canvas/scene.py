@@ -45,10 +45,10 @@ class PipelineScene(QGraphicsScene):
         self.clear()
         self.nodes.clear(), self.frames.clear(), self.edges.clear()
         graph = self.document.graph
-        for node_id in graph.nodes:
-            self._add_node_item(node_id)
         for group_id in graph.groups:
             self._add_frame(group_id)
+        for node_id in graph.nodes:
+            self._add_node_item(node_id)
         for node_id in graph.nodes:
             self._sync_edges(node_id)
         self.refit_frames()

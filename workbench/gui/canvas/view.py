@@ -32,6 +32,7 @@ class PipelineView(QGraphicsView):
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setAcceptDrops(True)
         self._space_down = False
+        self._fitted = False
         self._pan_from: QPointF | None = None
         self.minimap = Minimap(self)
         scene.changed.connect(lambda _regions: self.minimap.update())
@@ -58,10 +59,10 @@ class PipelineView(QGraphicsView):
     def fit(self) -> None:
         """Zoom to show every node and frame (never beyond 100 %)."""
         rect = self.scene().content_rect()
+        self._fitted = True
         if rect.isNull():
             return
         rect = rect.adjusted(-40, -40, 40, 40)
-        self.setSceneRect(self.scene().itemsBoundingRect().united(rect).adjusted(-2000, -2000, 2000, 2000))
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.0:
             self.set_zoom(1.0)
@@ -148,6 +149,9 @@ class PipelineView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.minimap.place()
+        if not self._fitted and self.isVisible() and self.viewport().width() > 200:
+            self._fitted = True
+            self.fit()
 
     # ----- painting ----------------------------------------------------------------------------
 

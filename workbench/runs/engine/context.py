@@ -21,6 +21,7 @@ from workbench.runs.backend import TaskBackend
 from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.executor_io import Values
 from workbench.runs.engine.ir import PipelineIR
+from workbench.runs.engine.placeholders import TaskContext
 from workbench.runs.events import EventSink, LogLine, RunEvent, TaskStateChanged
 
 
@@ -64,6 +65,12 @@ class RunContext:
 
     def task_root(self, ref: TaskRef) -> Path:
         return self.run_dir / "tasks" / ref.task_id
+
+    def placeholder_context(self, ref: TaskRef) -> TaskContext:
+        return TaskContext(pipeline_job_name=self.run_name, pipeline_job_id=self.run_id,
+                           pipeline_task_name=ref.name, pipeline_task_id=ref.task_id,
+                           pipeline_root=str(self.run_dir), workspace_path=str(self.workspace_path),
+                           create_time_utc=self.created_utc)
 
     # -- events -------------------------------------------------------------------------------
     def emit(self, event: RunEvent) -> None:

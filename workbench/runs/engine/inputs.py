@@ -10,11 +10,12 @@ from typing import Any
 
 from workbench.runs.engine.conditions import evaluate_selector
 from workbench.runs.engine.executor_io import Values
-from workbench.runs.engine.placeholders import resolve_parameter_references
+from workbench.runs.engine.placeholders import TaskContext, resolve_constant
 
 SUCCESS_STATES = ("succeeded", "cached")
-_FINAL_STATUS = {"succeeded": "SUCCEEDED", "cached": "SUCCEEDED", "failed": "FAILED",
-                 "skipped": "SKIPPED", "cancelled": "CANCELLED"}
+_FINAL_STATUS = {"succeeded": "COMPLETE", "cached": "CACHED", "failed": "FAILED",
+                 "skipped": "CANCELED", "cancelled": "CANCELED"}
+"""Task states as the KFP driver reports them (ML Metadata execution states)."""
 
 
 class InputError(ValueError):
@@ -40,13 +41,13 @@ def upstream_tasks(task: dict[str, Any]) -> set[str]:
 
 
 def resolve_task_inputs(task: dict[str, Any], scope: Values, results: dict[str, TaskResult],
-                        run_name: str) -> Values:
+                        context: TaskContext) -> Values:
     """Values for the task's declared inputs; optional inputs whose source is absent are left out."""
     specs = task.get("inputs", {})
     resolved = Values()
     constants: dict[str, str] = {}
     for name, spec in specs.get("parameters", {}).items():
-        found, value = _parameter(name, spec, scope, results, run_name)
+        found, value = _parameter(name, spec, scope, results, context.pipeline_job_name)
         if not found:
             continue
         if "parameterExpressionSelector" in spec:
@@ -55,12 +56,20 @@ def resolve_task_inputs(task: dict[str, Any], scope: Values, results: dict[str, 
             constants[name] = value
         resolved.parameters[name] = value
     for name, value in constants.items():
-        resolved.parameters[name] = resolve_parameter_references(value, resolved.parameters)
+        resolved.parameters[name] = resolve_constant(value, resolved.parameters, context)
     for name, spec in specs.get("artifacts", {}).items():
         artifacts = _artifacts(name, spec, scope, results)
         if artifacts:
             resolved.artifacts[name] = artifacts
     return resolved
+
+
+def with_defaults(component: dict[str, Any], inputs: Values) -> Values:
+    """Inputs the task left unset take the component's declared defaults."""
+    for name, definition in component.get("inputDefinitions", {}).get("parameters", {}).items():
+        if name not in inputs.parameters and "defaultValue" in definition:
+            inputs.parameters[name] = definition["defaultValue"]
+    return inputs
 
 
 def loop_items(task: dict[str, Any], inputs: Values) -> tuple[str, list[Any], bool]:

@@ -54,18 +54,36 @@ def resolve_command(parts: list[str], executor_input: dict[str, Any],
     return [_substitute(part, executor_input, context) for part in expanded]
 
 
-def resolve_parameter_references(value: str, parameters: dict[str, Any]) -> str:
-    """Fill `{{$.inputs.parameters['x']}}` inside a constant (how the compiler encodes f-strings)."""
+def resolve_constant(value: str, parameters: dict[str, Any], context: TaskContext) -> str:
+    """Fill a constant input the way the KFP driver does: `{{$.inputs.parameters['x']}}` (how the
+    compiler encodes f-strings) and the run-level `{{$.pipeline_*}}` values; leave the rest."""
+    run_level = _run_level_values(context)
 
     def replace(match: re.Match[str]) -> str:
-        io = _IO_PATH.match(match.group("path"))
-        if not io or io["direction"] != "inputs" or io["kind"] != "parameters" or io["field"]:
-            return match.group(0)
-        if io["key"] not in parameters:
-            return match.group(0)
-        return _as_text(parameters[io["key"]])
+        path = match.group("path")
+        if path in run_level:
+            return run_level[path]
+        io = _IO_PATH.match(path)
+        if io and io["direction"] == "inputs" and io["kind"] == "parameters" and not io["field"] \
+                and io["key"] in parameters:
+            return _as_text(parameters[io["key"]])
+        return match.group(0)
 
     return _PLACEHOLDER.sub(replace, value)
+
+
+def _run_level_values(context: TaskContext) -> dict[str, str]:
+    return {
+        ".pipeline_job_name": context.pipeline_job_name,
+        ".pipeline_job_resource_name": context.pipeline_job_name,
+        ".pipeline_job_uuid": context.pipeline_job_id,
+        ".pipeline_task_name": context.pipeline_task_name,
+        ".pipeline_task_uuid": context.pipeline_task_id,
+        ".pipeline_root": context.pipeline_root,
+        ".workspace_path": context.workspace_path,
+        ".pipeline_job_create_time_utc": context.create_time_utc,
+        ".pipeline_job_schedule_time_utc": context.create_time_utc,
+    }
 
 
 def _provided_inputs(executor_input: dict[str, Any]) -> set[str]:
@@ -107,22 +125,13 @@ def _substitute(text: str, executor_input: dict[str, Any], context: TaskContext)
 
 
 def _lookup(path: str, executor_input: dict[str, Any], context: TaskContext) -> str:
-    constants = {
-        "": lambda: json.dumps(executor_input),
-        ".outputs.output_file": lambda: executor_input["outputs"]["outputFile"],
-        ".outputMetadataUri": lambda: executor_input["outputs"]["outputFile"],
-        ".pipeline_job_name": lambda: context.pipeline_job_name,
-        ".pipeline_job_resource_name": lambda: context.pipeline_job_name,
-        ".pipeline_job_uuid": lambda: context.pipeline_job_id,
-        ".pipeline_task_name": lambda: context.pipeline_task_name,
-        ".pipeline_task_uuid": lambda: context.pipeline_task_id,
-        ".pipeline_root": lambda: context.pipeline_root,
-        ".workspace_path": lambda: context.workspace_path,
-        ".pipeline_job_create_time_utc": lambda: context.create_time_utc,
-        ".pipeline_job_schedule_time_utc": lambda: context.create_time_utc,
-    }
-    if path in constants:
-        return constants[path]()
+    if path == "":
+        return json.dumps(executor_input)
+    if path in (".outputs.output_file", ".outputMetadataUri"):
+        return executor_input["outputs"]["outputFile"]
+    run_level = _run_level_values(context)
+    if path in run_level:
+        return run_level[path]
     io = _IO_PATH.match(path)
     if not io:
         raise PlaceholderError(f"placeholder {{{{${path}}}}} is not supported locally")

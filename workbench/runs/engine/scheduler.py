@@ -20,7 +20,8 @@ from workbench.runs.engine.conditions import ConditionError, evaluate_condition
 from workbench.runs.engine.context import RunContext, TaskRef
 from workbench.runs.engine.executor_io import Values
 from workbench.runs.engine.inputs import (SUCCESS_STATES, InputError, TaskResult, collect_iterations,
-                                          dag_outputs, loop_items, resolve_task_inputs, upstream_tasks)
+                                          dag_outputs, loop_items, resolve_task_inputs, upstream_tasks,
+                                          with_defaults)
 from workbench.runs.engine.task_runner import ExecutorCall, run_executor_task
 from workbench.errors import WorkbenchError
 
@@ -136,11 +137,12 @@ class DagExecution:
             state = self.results[blocked[0]].state
             return done(TaskResult("skipped", message=f"upstream task {blocked[0]!r} {state}"))
         try:
-            inputs = resolve_task_inputs(task, self.scope, self.results, self.ctx.run_name)
+            inputs = resolve_task_inputs(task, self.scope, self.results, self.ctx.placeholder_context(ref))
             condition = task.get("triggerPolicy", {}).get("condition")
             if condition and not evaluate_condition(condition, inputs.parameters, inputs.artifacts):
                 return done(TaskResult("skipped", message="condition is false"))
             component = self.ctx.ir.component_of(task)
+            inputs = with_defaults(component, inputs)
         except (InputError, ConditionError, WorkbenchError) as exc:
             return done(TaskResult("failed", message=f"task {name!r}: {exc}"))
         if "dag" not in component:

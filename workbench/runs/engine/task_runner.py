@@ -5,7 +5,6 @@ with the cache, retries and back-off, live logs and metrics, and outputs read ba
 from __future__ import annotations
 
 import shutil
-import time
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.local_support import check_executor
 from workbench.runs.engine.metrics import artifact_events, parse_metric_line
 from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
-                                                resolve_parameter_references, resolve_command)
+                                                resolve_command, resolve_constant)
 
 _MEMORY_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
                  "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
@@ -64,7 +63,8 @@ def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
     if not isinstance(uri, str) or not uri:
         return TaskResult("failed", message=f"importer {call.ref.name!r} has no artifact URI")
     uri = uri.removeprefix("file://")
-    metadata = _fill_references(spec.get("metadata", {}), call.inputs.parameters)
+    metadata = _fill_references(spec.get("metadata", {}), call.inputs.parameters,
+                                ctx.placeholder_context(call.ref))
     artifact = runtime_artifact("artifact", spec.get("typeSchema", {}), uri, metadata)
     outputs = Values(artifacts={"artifact": [artifact]})
     return _succeeded(ctx, call, outputs, "succeeded")
@@ -77,7 +77,7 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
                                           call.inputs.artifacts, task_root)
     try:
         argv = resolve_command(list(container.get("command", [])) + list(container.get("args", [])),
-                               executor_input, _placeholder_context(ctx, call.ref))
+                               executor_input, ctx.placeholder_context(call.ref))
     except PlaceholderError as exc:
         return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
     key = cache_key(call.component, container, call.inputs.parameters,
@@ -165,20 +165,13 @@ def _succeeded(ctx: RunContext, call: ExecutorCall, outputs: Values, state: str)
     return TaskResult(state, outputs)
 
 
-def _placeholder_context(ctx: RunContext, ref: TaskRef) -> TaskContext:
-    return TaskContext(pipeline_job_name=ctx.run_name, pipeline_job_id=ctx.run_id,
-                       pipeline_task_name=ref.name, pipeline_task_id=ref.task_id,
-                       pipeline_root=str(ctx.run_dir), workspace_path=str(ctx.workspace_path),
-                       create_time_utc=ctx.created_utc)
-
-
-def _fill_references(value: Any, parameters: dict[str, Any]) -> Any:
+def _fill_references(value: Any, parameters: dict[str, Any], context: TaskContext) -> Any:
     if isinstance(value, str):
-        return resolve_parameter_references(value, parameters)
+        return resolve_constant(value, parameters, context)
     if isinstance(value, dict):
-        return {k: _fill_references(v, parameters) for k, v in value.items()}
+        return {k: _fill_references(v, parameters, context) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill_references(v, parameters) for v in value]
+        return [_fill_references(v, parameters, context) for v in value]
     return value
 
 

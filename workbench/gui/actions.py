@@ -1,0 +1,101 @@
+"""Every menu and toolbar command in one table: text, shortcuts, icon and the window method it
+calls, so no entry exists without an action behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QStyle
+
+from workbench.gui.icons import action_icon
+
+STANDARD_ICONS = {
+    "new": QStyle.StandardPixmap.SP_FileIcon, "open": QStyle.StandardPixmap.SP_DialogOpenButton,
+    "save": QStyle.StandardPixmap.SP_DialogSaveButton, "close": QStyle.StandardPixmap.SP_DialogCloseButton,
+    "delete": QStyle.StandardPixmap.SP_TrashIcon, "find": QStyle.StandardPixmap.SP_FileDialogContentsView,
+}
+Key = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    text: str
+    slot: str  # method name on the window
+    keys: tuple = ()
+    icon: str = ""
+    tip: str = ""
+
+
+SPECS = (
+    Spec("new", "&New", "new_document", (Key.New,), "new", "Start an empty pipeline"),
+    Spec("open", "&Open\u2026", "open_dialog", (Key.Open,), "open", "Open a .wbp document or a KFP pipeline YAML"),
+    Spec("save", "&Save", "save", (Key.Save,), "save"),
+    Spec("save_as", "Save &As\u2026", "save_as", ("Ctrl+Shift+S",)),
+    Spec("close", "&Close", "close_current", ("Ctrl+W",), "close"),
+    Spec("import_component", "&Import Component YAML\u2026", "import_component"),
+    Spec("new_python_component", "New &Python Component\u2026", "new_python_component"),
+    Spec("new_container_component", "New C&ontainer Component\u2026", "new_container_component"),
+    Spec("export_png", "Export as &PNG\u2026", "export_png"),
+    Spec("export_svg", "Export as S&VG\u2026", "export_svg"),
+    Spec("quit", "&Quit", "close", (Key.Quit,)),
+    Spec("cut", "Cu&t", "cut", ("Ctrl+X",)),
+    Spec("copy", "&Copy", "copy", ("Ctrl+C",)),
+    Spec("paste", "&Paste", "paste", ("Ctrl+V",)),
+    Spec("duplicate", "&Duplicate", "duplicate", ("Ctrl+D",)),
+    Spec("delete", "De&lete", "delete", ("Del", "Backspace"), "delete"),
+    Spec("select_all", "Select &All", "select_all", ("Ctrl+A",)),
+    Spec("find", "&Find\u2026", "focus_find", ("Ctrl+F",), "find", "Find tasks by name"),
+    Spec("fit", "&Fit to Window", "fit", ("F",), "fit"),
+    Spec("zoom_in", "Zoom &In", "zoom_in", ("Ctrl++", "Ctrl+="), "zoom_in"),
+    Spec("zoom_out", "Zoom &Out", "zoom_out", ("Ctrl+-",), "zoom_out"),
+    Spec("zoom_reset", "&Actual Size", "zoom_reset", ("Ctrl+0",)),
+    Spec("validate", "&Validate", "validate", ("Ctrl+Shift+V",), "validate", "Check the pipeline for problems"),
+    Spec("compile", "&Compile\u2026", "compile_to_file", ("Ctrl+B",), "compile", "Write the KFP pipeline YAML"),
+    Spec("auto_layout", "Auto-&layout", "auto_layout", ("Ctrl+L",), "layout", "Arrange tasks in layers"),
+    Spec("align_left", "Align &Left", "align_left"),
+    Spec("align_top", "Align &Top", "align_top"),
+    Spec("wrap_loop", "Wrap in &Loop", "wrap_loop", ("Ctrl+Shift+L",), "loop", "Run the selection for each item"),
+    Spec("wrap_condition", "Wrap in &Condition", "wrap_condition", ("Ctrl+Shift+I",), "condition",
+         "Run the selection only if a condition holds"),
+    Spec("wrap_exit_handler", "Wrap in &Exit Handler", "wrap_exit_handler", ("Ctrl+Shift+E",), "exit_handler",
+         "Always run an exit task after the selection"),
+    Spec("unwrap", "&Unwrap", "unwrap", ("Ctrl+Shift+U",), "unwrap", "Remove the group, keep its tasks"),
+)
+
+MENUS = (
+    ("&File", ("new", "open", "recent", "save", "save_as", "close", None, "import_component", "new_python_component",
+               "new_container_component", None, "compile", "export_png", "export_svg", None, "quit")),
+    ("&Edit", ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all", "find")),
+    ("&View", ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "docks")),
+    ("&Pipeline", ("validate", "compile", None, "auto_layout", "align_left", "align_top", None, "wrap_loop",
+                   "wrap_condition", "wrap_exit_handler", "unwrap")),
+)
+TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "wrap_loop", "wrap_condition", "wrap_exit_handler",
+           "unwrap", None, "auto_layout", "fit", "zoom_in", "zoom_out", None, "validate", "compile")
+
+
+def _icon(window: QMainWindow, key: str) -> QIcon:
+    if key in STANDARD_ICONS:
+        return window.style().standardIcon(STANDARD_ICONS[key])
+    return action_icon(key)
+
+
+def build_actions(window: QMainWindow) -> dict[str, QAction]:
+    actions = {}
+    for spec in SPECS:
+        action = QAction(spec.text, window)
+        if spec.keys:
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        if spec.icon:
+            action.setIcon(_icon(window, spec.icon))
+        tip = spec.tip or spec.text.replace("&", "").rstrip("\u2026")
+        if spec.keys:
+            tip += f" ({QKeySequence(spec.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)})"
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(getattr(window, spec.slot))
+        window.addAction(action)
+        actions[spec.name] = action
+    return actions

@@ -1,0 +1,368 @@
+"""The main window: document tabs around the canvas, docks, menus and the file workflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
+                               QTabWidget, QWidget)
+
+from workbench.errors import WorkbenchError
+from workbench.gui import settings as remembered
+from workbench.gui.actions import MENUS, TOOLBAR, build_actions
+from workbench.gui.autosave import Autosaver
+from workbench.gui.catalog import ComponentCatalog
+from workbench.gui.document_tab import DocumentTab
+from workbench.gui.editor_document import EditorDocument
+from workbench.gui.inspector import Inspector
+from workbench.gui.library_actions import LibraryActions
+from workbench.gui.opening import open_file
+from workbench.gui.outputs import Outputs
+from workbench.gui.palette import ComponentPalette
+from workbench.gui.parameters import ParametersEditor
+from workbench.gui.problems import ProblemsPanel
+from workbench.gui.yaml_preview import YamlPreview
+from workbench.model.document import PipelineGraph
+
+APP_NAME = "Pipeline Workbench"
+OPEN_FILTER = "Pipelines (*.wbp *.yaml *.yml);;Workbench documents (*.wbp);;KFP pipeline YAML (*.yaml *.yml)"
+STATUS_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, catalog: ComponentCatalog | None = None):
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.catalog = catalog or ComponentCatalog()
+        self.undo_group = QUndoGroup(self)
+        self.autosavers: dict[DocumentTab, Autosaver] = {}
+        self.tabs = QTabWidget(documentMode=True, tabsClosable=True, movable=True)
+        self.tabs.tabCloseRequested.connect(lambda index: self.close_tab(self.tabs.widget(index)))
+        self.tabs.currentChanged.connect(self._current_changed)
+        self.setCentralWidget(self.tabs)
+        self.palette_panel = ComponentPalette(self.catalog)
+        self.palette_panel.activated.connect(lambda key: self.current and self.current.add_component(key))
+        self.inspector = Inspector()
+        self.problems = ProblemsPanel()
+        self.problems.element_activated.connect(lambda e: self.current and self.current.reveal(e))
+        self.problems.counts_changed.connect(self._show_counts)
+        self.parameters = ParametersEditor()
+        self.yaml_preview = YamlPreview()
+        self.docks = self._build_docks()
+        self.actions_by_name = build_actions(self)
+        self.library = LibraryActions(self, self.catalog, self.palette_panel)
+        self.outputs = Outputs(self)
+        self._add_undo_actions()
+        self.find_box = QLineEdit(placeholderText="Find task (Ctrl+F)", clearButtonEnabled=True)
+        self.find_box.setMaximumWidth(220)
+        self.find_box.returnPressed.connect(self._find)
+        self._build_menus()
+        self.problem_counts = QLabel()
+        self.statusBar().addPermanentWidget(self.problem_counts)
+        self._restore_layout()
+        self._current_changed()
+
+    # ----- construction ------------------------------------------------------------------------
+
+    def _build_docks(self) -> dict[str, QDockWidget]:
+        docks = {}
+        for name, title, widget, area in (
+                ("palette", "Components", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+                ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("yaml", "Compiled YAML", self.yaml_preview, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea),
+                ("parameters", "Pipeline Parameters", self.parameters, Qt.DockWidgetArea.BottomDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock-{name}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            docks[name] = dock
+        self.tabifyDockWidget(docks["inspector"], docks["yaml"])
+        self.tabifyDockWidget(docks["problems"], docks["parameters"])
+        docks["inspector"].raise_()
+        docks["problems"].raise_()
+        return docks
+
+    def _add_undo_actions(self) -> None:
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcuts(["Ctrl+Z"])
+        undo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowBack))
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
+        redo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowForward))
+        self.addAction(undo)
+        self.addAction(redo)
+        self.actions_by_name.update(undo=undo, redo=redo)
+
+    def _build_menus(self) -> None:
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        for title, names in MENUS:
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                elif name == "recent":
+                    menu.addMenu(self.recent_menu)
+                elif name == "docks":
+                    for dock in self.docks.values():
+                        menu.addAction(dock.toggleViewAction())
+                else:
+                    menu.addAction(self.actions_by_name[name])
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar-main")
+        for name in TOOLBAR:
+            toolbar.addSeparator() if name is None else toolbar.addAction(self.actions_by_name[name])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.find_box)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = remembered.recent_files()
+        for path in files:
+            self.recent_menu.addAction(path, lambda p=path: self.open_path(p))
+        if not files:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+
+    def _restore_layout(self) -> None:
+        store = remembered.settings()
+        if store.value("geometry") is not None:
+            self.restoreGeometry(store.value("geometry"))
+        else:
+            self.resize(1400, 900)
+        if store.value("window_state") is not None:
+            self.restoreState(store.value("window_state"))
+
+    # ----- tabs --------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> DocumentTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, DocumentTab) else None
+
+    def tabs_list(self) -> list[DocumentTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def add_document(self, document: EditorDocument) -> DocumentTab:
+        tab = DocumentTab(document, self.catalog)
+        tab.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        tab.scene.selectionChanged.connect(lambda t=tab: self._selection_changed(t))
+        document.status_changed.connect(lambda t=tab: self._update_titles(t))
+        self.undo_group.addStack(document.undo_stack)
+        self.autosavers[tab] = Autosaver(document, self)
+        self.tabs.setCurrentIndex(self.tabs.addTab(tab, document.title))
+        self._update_titles(tab)
+        return tab
+
+    def _current_changed(self, _index: int = -1) -> None:
+        tab = self.current
+        document = tab.document if tab else None
+        self.undo_group.setActiveStack(document.undo_stack if document else None)
+        for panel in (self.inspector, self.problems, self.parameters, self.yaml_preview):
+            panel.set_document(document)
+        for name, action in self.actions_by_name.items():
+            if name not in ("new", "open", "quit", "import_component", "new_python_component",
+                            "new_container_component", "undo", "redo"):
+                action.setEnabled(tab is not None)
+        if tab:
+            self.inspector.set_selection(tab.scene.selected_ids())
+        self._update_titles(tab)
+
+    def _selection_changed(self, tab: DocumentTab) -> None:
+        if tab is self.current:
+            self.inspector.set_selection(tab.scene.selected_ids())
+
+    def _update_titles(self, tab: DocumentTab | None) -> None:
+        if tab is not None and self.tabs.indexOf(tab) >= 0:
+            document = tab.document
+            self.tabs.setTabText(self.tabs.indexOf(tab), document.title + ("*" if document.modified else ""))
+            self.tabs.setTabToolTip(self.tabs.indexOf(tab), document.path or "not saved yet")
+        current = self.current
+        if current is None:
+            self.setWindowTitle(APP_NAME)
+            self.setWindowModified(False)
+            return
+        self.setWindowTitle(f"{current.document.title}[*] \u2014 {APP_NAME}")
+        self.setWindowModified(current.document.modified)
+
+    def _show_counts(self, errors: int, warnings: int) -> None:
+        self.problem_counts.setText(f"{errors} error(s), {warnings} warning(s)" if errors or warnings else "")
+
+    # ----- files -------------------------------------------------------------------------------
+
+    def new_document(self) -> DocumentTab:
+        return self.add_document(EditorDocument(PipelineGraph("new-pipeline")))
+
+    def open_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open pipeline", "", OPEN_FILTER)
+        for path in paths:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> DocumentTab | None:
+        """Open a document or import a KFP YAML; a file that cannot be read gives a message only."""
+        for tab in self.tabs_list():
+            if tab.document.path and Path(tab.document.path).resolve() == Path(path).resolve():
+                self.tabs.setCurrentWidget(tab)
+                return tab
+        try:
+            opened = open_file(path)
+        except WorkbenchError as exc:
+            self.show_error("Cannot open the file", exc)
+            return None
+        document = EditorDocument(opened.graph, opened.path)
+        tab = self.add_document(document)
+        remembered.remember_file(path)
+        if opened.notes:
+            QMessageBox.information(self, "Imported with changes",
+                                    "Some parts of the pipeline have no equivalent in the editor:\n\n"
+                                    + "\n".join(opened.notes[:20]))
+        return tab
+
+    def save(self) -> bool:
+        tab = self.current
+        if tab is None:
+            return False
+        if not tab.document.path:
+            return self.save_as()
+        return self._save_to(tab, tab.document.path)
+
+    def save_as(self) -> bool:
+        tab = self.current
+        if tab is None:
+            return False
+        suggestion = tab.document.path or f"{tab.document.graph.name}.wbp"
+        path, _ = QFileDialog.getSaveFileName(self, "Save pipeline", suggestion, "Workbench documents (*.wbp)")
+        if not path:
+            return False
+        if not path.endswith(".wbp"):
+            path += ".wbp"
+        return self._save_to(tab, path)
+
+    def _save_to(self, tab: DocumentTab, path: str) -> bool:
+        try:
+            tab.document.save(path)
+        except WorkbenchError as exc:
+            self.show_error("Cannot save", exc)
+            return False
+        remembered.remember_file(path)
+        self.statusBar().showMessage(f"Saved {path}", STATUS_MS)
+        return True
+
+    def close_current(self) -> None:
+        if self.current is not None:
+            self.close_tab(self.current)
+
+    def close_tab(self, tab: DocumentTab) -> bool:
+        if tab.document.modified and not self._confirm_discard(tab):
+            return False
+        self.autosavers.pop(tab).discard()
+        self.undo_group.removeStack(tab.document.undo_stack)
+        self.tabs.removeTab(self.tabs.indexOf(tab))
+        tab.document.close()
+        tab.deleteLater()
+        return True
+
+    def _confirm_discard(self, tab: DocumentTab) -> bool:
+        """Ask Save / Discard / Cancel; True when it is fine to close."""
+        self.tabs.setCurrentWidget(tab)
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {tab.document.title} before closing?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for tab in self.tabs_list():
+            if not self.close_tab(tab):
+                event.ignore()
+                return
+        store = remembered.settings()
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("window_state", self.saveState())
+        event.accept()
+
+    def show_error(self, title: str, error: Exception) -> None:
+        self.statusBar().showMessage(str(error), STATUS_MS)
+        QMessageBox.warning(self, title, str(error))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a switch between the system's light and dark palettes."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.ThemeChange):
+            for tab in self.tabs_list():
+                tab.view.resetCachedContent()
+                for item in tab.scene.nodes.values():
+                    item.update()
+                tab.scene.update()
+        super().changeEvent(event)
+
+    # ----- canvas commands (menu slots) --------------------------------------------------------
+
+    def _on_tab(method_name: str, *args):
+        def slot(self) -> None:
+            if self.current is not None:
+                getattr(self.current, method_name)(*args)
+        slot.__name__ = method_name
+        return slot
+
+    cut, copy, paste, duplicate = _on_tab("cut"), _on_tab("copy"), _on_tab("paste"), _on_tab("duplicate")
+    delete, select_all, auto_layout = _on_tab("delete"), _on_tab("select_all"), _on_tab("auto_layout")
+    align_left, align_top, unwrap = _on_tab("align", "left"), _on_tab("align", "top"), _on_tab("unwrap")
+    wrap_loop, wrap_condition = _on_tab("wrap", "loop"), _on_tab("wrap", "condition")
+    wrap_exit_handler = _on_tab("wrap", "exit_handler")
+    del _on_tab
+
+    def fit(self) -> None:
+        if self.current:
+            self.current.view.fit()
+
+    def zoom_in(self) -> None:
+        if self.current:
+            self.current.view.zoom_in()
+
+    def zoom_out(self) -> None:
+        if self.current:
+            self.current.view.zoom_out()
+
+    def zoom_reset(self) -> None:
+        if self.current:
+            self.current.view.reset_zoom()
+
+    def focus_find(self) -> None:
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def _find(self) -> None:
+        if self.current:
+            count = self.current.find(self.find_box.text())
+            self.statusBar().showMessage(f"{count} task(s) match {self.find_box.text()!r}", STATUS_MS)
+
+    def validate(self) -> None:
+        self.docks["problems"].show()
+        self.docks["problems"].raise_()
+        diagnostics = self.problems.run()
+        self.statusBar().showMessage("No problems found" if not diagnostics else
+                                     f"{len(diagnostics)} problem(s): see the Problems panel", STATUS_MS)
+
+    # ----- outputs and the component library ---------------------------------------------------
+
+    def compile_to_file(self) -> None:
+        self.outputs.compile_to_file()
+
+    def export_png(self) -> None:
+        self.outputs.export_canvas("png")
+
+    def export_svg(self) -> None:
+        self.outputs.export_canvas("svg")
+
+    def import_component(self) -> None:
+        self.library.import_component()
+
+    def new_python_component(self) -> None:
+        self.library.new_python_component()
+
+    def new_container_component(self) -> None:
+        self.library.new_container_component()

@@ -1,0 +1,113 @@
+"""The pipeline parameters editor: a table of name, type, default and description."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+                               QTableWidget, QVBoxLayout, QWidget)
+
+from workbench.gui.editor_document import EditorDocument
+from workbench.gui.inspector import TYPING_WIDGETS
+from workbench.gui.value_editor import format_value
+from workbench.model.document import Parameter
+from workbench.model.types import PARAMETER_TYPES, parse_value
+
+COLUMNS = ("Name", "Type", "Default", "Description")
+
+
+class ParametersEditor(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document: EditorDocument | None = None
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.add_button = QPushButton("Add parameter")
+        self.remove_button = QPushButton("Remove")
+        self.add_button.clicked.connect(self.add_parameter)
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+
+    def set_document(self, document: EditorDocument | None) -> None:
+        if self.document is not None:
+            self.document.graph_changed.disconnect(self._graph_changed)
+        self.document = document
+        if document is not None:
+            document.graph_changed.connect(self._graph_changed)
+        self.setEnabled(document is not None)
+        self.refresh()
+
+    def _graph_changed(self, change: str, _item: str) -> None:
+        focus = QApplication.focusWidget()
+        if change == "parameter" and not (isinstance(focus, TYPING_WIDGETS) and self.isAncestorOf(focus)):
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.table.setRowCount(0)
+        if self.document is None:
+            return
+        for parameter in self.document.graph.parameters.values():
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            name = QLineEdit(parameter.name)
+            name.editingFinished.connect(lambda p=parameter.name, w=name: self._rename(p, w.text().strip()))
+            kind = QComboBox()
+            kind.addItems(PARAMETER_TYPES)
+            kind.setCurrentText(parameter.type)
+            kind.activated.connect(lambda _i, p=parameter.name, w=kind: self._edit(p, type=w.currentText()))
+            default = QLineEdit(format_value(parameter.type, parameter.default))
+            default.setPlaceholderText("(required)")
+            default.textEdited.connect(lambda text, p=parameter.name, w=default: self._set_default(p, text, w))
+            description = QLineEdit(parameter.description)
+            description.textEdited.connect(lambda text, p=parameter.name: self._edit(p, True, description=text))
+            for column, widget in enumerate((name, kind, default, description)):
+                self.table.setCellWidget(row, column, widget)
+
+    def _current(self, name: str) -> Parameter:
+        return replace(self.document.graph.parameters[name])
+
+    def _edit(self, name: str, merge: bool = False, **changes) -> None:
+        self.document.set_parameter(replace(self._current(name), **changes), name, merge)
+
+    def _set_default(self, name: str, text: str, widget: QLineEdit) -> None:
+        parameter = self._current(name)
+        try:
+            value = None if text == "" else parse_value(parameter.type, text)
+        except (ValueError, json.JSONDecodeError) as exc:
+            widget.setStyleSheet("QLineEdit { border: 1px solid #d13d3d; }")
+            widget.setToolTip(str(exc))
+            return
+        widget.setStyleSheet("")
+        widget.setToolTip("")
+        self._edit(name, True, default=value)
+
+    def _rename(self, old: str, new: str) -> None:
+        if not new or new == old or old not in self.document.graph.parameters:
+            return
+        if new in self.document.graph.parameters:
+            self.refresh()
+            return
+        self._edit(old, name=new)
+
+    def add_parameter(self) -> None:
+        taken = set(self.document.graph.parameters)
+        index = 1
+        while f"param_{index}" in taken:
+            index += 1
+        self.document.set_parameter(Parameter(f"param_{index}", "String", ""))
+
+    def remove_selected(self) -> None:
+        row = self.table.currentRow()
+        names = list(self.document.graph.parameters)
+        if 0 <= row < len(names):
+            self.document.remove_parameter(names[row])

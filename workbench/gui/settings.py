@@ -1,0 +1,27 @@
+"""What the window remembers between sessions (QSettings): geometry, dock layout, recent files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+ORGANIZATION, APPLICATION = "pipeline-workbench", "workbench"
+MAX_RECENT = 10
+
+
+def settings() -> QSettings:
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def recent_files() -> list[str]:
+    value = settings().value("recent_files", [])
+    if isinstance(value, str):
+        value = [value]
+    return [v for v in (value or []) if Path(v).exists()]
+
+
+def remember_file(path: str) -> None:
+    path = str(Path(path).resolve())
+    files = [path] + [f for f in recent_files() if f != path]
+    settings().setValue("recent_files", files[:MAX_RECENT])
