@@ -25,8 +25,8 @@ SOURCE = "def step(a: int, b: int) -> int:\n    return a + b\n"
 
 
 def generated_graph(tasks: int, *, conditions: int = 0, seed: int = 1) -> PipelineGraph:
-    """A random DAG of `tasks` adders; the first `conditions` nodes after the first ten are wrapped
-    in nested If groups (conditions over an earlier task's output)."""
+    """A random DAG of `tasks` adders; the last `conditions` nodes that nothing consumes are wrapped
+    in nested If groups (conditions over the first task's output)."""
     rng = random.Random(seed)
     graph = PipelineGraph("generated")
     graph.set_parameter(Parameter("start", "Integer", 1))
@@ -41,10 +41,12 @@ def generated_graph(tasks: int, *, conditions: int = 0, seed: int = 1) -> Pipeli
         node = Node(new_id(), "step" if index == 0 else f"step-{index + 1}", "step", inputs=inputs)
         graph.add_node(node)
         nodes.append(node)
+    consumed = {b.node for n in nodes for b in n.inputs.values()}
+    sinks = [n for n in nodes[1:] if n.id not in consumed][-conditions:] if conditions else []
     parent = None
-    for depth, node in enumerate(nodes[10:10 + conditions]):
+    for depth, node in enumerate(sinks):
         group = Group(new_id(), "condition", members=[node.id],
-                      condition=Comparison(Binding.from_output(nodes[depth].id, "Output"), ">", Binding.constant(0)))
+                      condition=Comparison(Binding.from_output(nodes[0].id, "Output"), ">", Binding.constant(depth)))
         graph.add_group(group, parent_id=parent)
         parent = group.id
     return graph

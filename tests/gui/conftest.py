@@ -56,5 +56,37 @@ def small_graph() -> PipelineGraph:
     return graph
 
 
-def node_named(graph: PipelineGraph, name: str) -> str:
-    return graph.node_by_name(name).id
+@pytest.fixture
+def catalog(isolated_data_dir):
+    """The real catalog: built-ins plus the two test components saved to the user's library."""
+    from workbench.gui.catalog import ComponentCatalog
+
+    catalog = ComponentCatalog()
+    catalog.save_user_component(producer())
+    catalog.save_user_component(consumer())
+    return catalog
+
+
+@pytest.fixture
+def window(qtbot, catalog):
+    from workbench.gui.main_window import MainWindow
+
+    window = MainWindow(catalog)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    for tab in window.tabs_list():
+        tab.document.undo_stack.setClean()
+    window.close()
+
+
+@pytest.fixture
+def tab(window, small_graph, qtbot):
+    from workbench.gui.editor_document import EditorDocument
+
+    tab = window.add_document(EditorDocument(small_graph))
+    tab.view.reset_zoom()
+    tab.view.centerOn(300, 60)
+    return tab

@@ -74,3 +74,10 @@ def test_duplicate_names():
     graph, nodes = simple_graph()
     graph.update_node(nodes["second"].id, name="echo")
     assert any("duplicate task name 'echo'" in m for m in messages(graph))
+
+
+def test_output_from_inside_a_branch_cannot_be_used_outside():
+    graph, nodes = simple_graph()
+    condition = Comparison(Binding.param("greeting"), "==", Binding.constant("x"))
+    graph.add_group(Group(new_id(), "condition", members=[nodes["first"].id], condition=condition))
+    assert any("from inside a condition branch it is not in" in m for m in messages(graph))

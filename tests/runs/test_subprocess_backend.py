@@ -72,7 +72,7 @@ def test_lightweight_component_runs_in_a_reused_venv_without_its_prologue(subpro
     python = subprocess_backend.ensure_venv(KFP_SET, lambda _: None)
     assert time.monotonic() - started < 0.1
     assert python.is_file() and str(python).startswith(str(subprocess_backend.venv_root))
-    version = subprocess.run([str(python), "-c", "import kfp; print(kfp.__version__)"], capture_output=True,
+    version = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('kfp'))"], capture_output=True,
                              text=True, timeout=30).stdout.strip()
     assert version == "2.14.3"
 

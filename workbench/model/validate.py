@@ -148,6 +148,10 @@ def _binding_type(graph: PipelineGraph, consumer: str, binding: Binding) -> tupl
     port = graph.component_of(upstream.id).output(binding.output)
     if port is None:
         return None, f"{upstream.name!r} has no output {binding.output!r}"
+    guarded = {g for g in graph.ancestors(upstream.id) if graph.groups[g].kind == "condition"}
+    if guarded - set(graph.ancestors(consumer)):
+        return None, (f"uses output {upstream.name}.{binding.output} from inside a condition branch it is not in; "
+                      "that task may not run: move this task into the same branch")
     producer_loops = set(_loops_of(graph, upstream.id))
     outside = producer_loops - set(_loops_of(graph, consumer))
     if binding.kind == "output" and outside:

@@ -1,0 +1,45 @@
+"""Real input for GUI tests: mouse gestures on a view's viewport and key clicks, in scene terms."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def view_point(view, scene_pos: QPointF) -> QPoint:
+    return view.mapFromScene(scene_pos)
+
+
+def drag(view, start: QPointF, end: QPointF, steps: int = 6, modifier=Qt.KeyboardModifier.NoModifier,
+         button=LEFT) -> None:
+    """Press at `start`, move in steps, release at `end` (scene coordinates)."""
+    viewport = view.viewport()
+    a, b = view_point(view, start), view_point(view, end)
+    QTest.mousePress(viewport, button, modifier, a)
+    for i in range(1, steps + 1):
+        QTest.mouseMove(viewport, QPoint(a.x() + (b.x() - a.x()) * i // steps, a.y() + (b.y() - a.y()) * i // steps))
+    QTest.mouseRelease(viewport, button, modifier, b)
+
+
+def click(view, scene_pos: QPointF, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.mouseClick(view.viewport(), LEFT, modifier, view_point(view, scene_pos))
+
+
+def double_click(view, scene_pos: QPointF) -> None:
+    QTest.mouseDClick(view.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, view_point(view, scene_pos))
+
+
+def port_pos(scene, node_id: str, name: str, output: bool) -> QPointF:
+    item = scene.nodes[node_id]
+    return (item.outputs if output else item.inputs)[name].scenePos()
+
+
+def node_header(scene, node_id: str) -> QPointF:
+    item = scene.nodes[node_id]
+    return item.scenePos() + QPointF(60, 12)
+
+
+def node_named(graph, name: str) -> str:
+    return graph.node_by_name(name).id
