@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MAIN_EXAMPLE := pipelines/train_compare_deploy.wbp
 
-.PHONY: run test bench components examples screenshots clean
+.PHONY: run test bench components examples screenshots package package-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +41,13 @@ examples: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/gui/test_screenshots.py
 
+# A one-folder app with PyInstaller (dist/pipeline-workbench), and a smoke check of it.
+package: $(STAMP)
+	$(BIN)/pip install --quiet 'pyinstaller>=6.10,<7'
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller packaging/workbench.spec
+
+package-check: package
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/smoke_check.py dist/pipeline-workbench
+
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache dist build

@@ -19,6 +19,9 @@ COMMAND_MODULES = (
     "workbench.commands.run",
     "workbench.commands.history",
     "workbench.commands.image",
+    "workbench.commands.remote",
+    "workbench.commands.share",
+    "workbench.commands.render",
 )
 
 
@@ -31,13 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 

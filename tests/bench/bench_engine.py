@@ -12,6 +12,7 @@ ours use the plain base image and prepare that runtime image themselves (in the 
 
 # No `from __future__ import annotations`: kfp reads the components' annotations as real types.
 import argparse
+import builtins
 import contextlib
 import io
 import os
@@ -95,10 +96,14 @@ def time_kfp_local(runner: Any, pipeline: Callable[..., Any], work: Path) -> flo
     from kfp import local
 
     local.init(runner=runner, pipeline_root=str(work / "kfp-local"))
+    original_print = builtins.print  # kfp.local swaps it from several threads and can leave it indented
     began = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        pipeline()
-    return time.perf_counter() - began
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            pipeline()
+        return time.perf_counter() - began
+    finally:
+        builtins.print = original_print
 
 
 def bare_docker_run(image: str, repeat: int) -> float:

@@ -4,7 +4,7 @@ an incompatible connection, move, select, delete, and undo / redo restoring the 
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -19,6 +19,10 @@ def test_palette_drop_creates_node(window, tab, qtbot):
     mime: QMimeData = palette.tree.mimeData([item])
     target = tab.view.mapFromScene(QPointF(200, 300))
     before = set(tab.document.graph.nodes)
+    enter = QDragEnterEvent(target, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(tab.view.viewport(), enter)
+    assert enter.isAccepted()
     drop = QDropEvent(QPointF(target), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(tab.view.viewport(), drop)

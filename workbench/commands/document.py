@@ -52,6 +52,10 @@ def _import(args: argparse.Namespace) -> int:
     from workbench.compiler.importer import import_ir
     from workbench.model.serialize import EXTENSION, save
 
+    if args.pipeline.lower().endswith(".zip"):
+        from workbench.commands.share import import_bundle_command
+
+        return import_bundle_command(args.pipeline, args.output, trust=args.trust)
     source = Path(args.pipeline)
     try:
         text = source.read_text(encoding="utf-8")
@@ -94,11 +98,15 @@ def register(subparsers) -> None:
     compile_.add_argument("-o", "--output", help="where to write the YAML (default: beside the document)")
     compile_.set_defaults(handler=_compile)
 
-    import_ = subparsers.add_parser("import", help="import a compiled KFP pipeline YAML as a document",
+    import_ = subparsers.add_parser("import", help="import a compiled KFP pipeline YAML or a bundle zip",
                                     description="Turn any compiled KFP v2 pipeline (IR YAML) into an editable "
-                                                ".wbp document with an automatic layout.")
-    import_.add_argument("pipeline", help="the pipeline YAML")
-    import_.add_argument("-o", "--output", help="the .wbp to write (default: beside the YAML)")
+                                                ".wbp document with an automatic layout, or verify and unpack a "
+                                                "shared bundle (.zip) into a folder.")
+    import_.add_argument("pipeline", help="the pipeline YAML, or a bundle .zip")
+    import_.add_argument("-o", "--output", help="the .wbp to write (default: beside the YAML); for a bundle, "
+                                                "the new or empty folder to unpack into")
+    import_.add_argument("--trust", action="store_true",
+                         help="for a bundle: approve what it runs, after reading the review it prints")
     import_.set_defaults(handler=_import)
 
     export = subparsers.add_parser("export-python", help="write the document as kfp DSL Python code",

@@ -147,9 +147,9 @@ class MainWindow(QMainWindow):
 
     def add_document(self, document: EditorDocument) -> DocumentTab:
         tab = DocumentTab(document, self.catalog)
-        tab.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
-        tab.scene.selectionChanged.connect(lambda t=tab: self._selection_changed(t))
-        document.status_changed.connect(lambda t=tab: self._update_titles(t))
+        tab.status_message.connect(self._show_status)
+        tab.scene.selectionChanged.connect(self._selection_changed)
+        document.status_changed.connect(self._update_all_titles)
         self.undo_group.addStack(document.undo_stack)
         self.autosavers[tab] = Autosaver(document, self)
         self.tabs.setCurrentIndex(self.tabs.addTab(tab, document.title))
@@ -170,9 +170,16 @@ class MainWindow(QMainWindow):
             self.inspector.set_selection(tab.scene.selected_ids())
         self._update_titles(tab)
 
-    def _selection_changed(self, tab: DocumentTab) -> None:
-        if tab is self.current:
-            self.inspector.set_selection(tab.scene.selected_ids())
+    def _selection_changed(self) -> None:
+        if self.current is not None:
+            self.inspector.set_selection(self.current.scene.selected_ids())
+
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MS)
+
+    def _update_all_titles(self) -> None:
+        for tab in self.tabs_list():
+            self._update_titles(tab)
 
     def _update_titles(self, tab: DocumentTab | None) -> None:
         if tab is not None and self.tabs.indexOf(tab) >= 0:

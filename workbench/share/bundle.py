@@ -10,6 +10,7 @@ it into place: a refused or failed import leaves nothing behind. Nothing from a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -185,6 +186,7 @@ class ImportResult:
 
 def _place(files: dict[str, bytes], target: Path) -> None:
     """Write into a fresh temporary folder beside `target`, then rename it into place."""
+    created = [parent for parent in target.parents if not parent.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".import", dir=target.parent))
     try:
@@ -196,6 +198,9 @@ def _place(files: dict[str, bytes], target: Path) -> None:
             destination.parent.mkdir(parents=True, exist_ok=True)
             with open(destination, "xb") as handle:
                 handle.write(files[name])
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp made it private; the folder is the user's
         if target.is_dir() and not any(target.iterdir()):
             target.rmdir()
         if target.exists():
@@ -203,6 +208,9 @@ def _place(files: dict[str, bytes], target: Path) -> None:
         os.rename(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        for parent in created:  # innermost first; rmdir only removes what is still empty
+            with contextlib.suppress(OSError):
+                parent.rmdir()
         raise
 
 

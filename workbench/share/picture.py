@@ -16,7 +16,12 @@ TIMEOUT_S = 120
 
 
 def render_available() -> bool:
-    return importlib.util.find_spec(RENDER_COMMAND) is not None
+    return getattr(sys, "frozen", False) or importlib.util.find_spec(RENDER_COMMAND) is not None
+
+
+def _workbench_command() -> list[str]:
+    """The `workbench` CLI: `python -m workbench`, or the packaged app's `cli` mode."""
+    return [sys.executable, "cli"] if getattr(sys, "frozen", False) else [sys.executable, "-m", "workbench"]
 
 
 def render_png(document_json: str) -> bytes | None:
@@ -29,7 +34,7 @@ def render_png(document_json: str) -> bytes | None:
         out = Path(tmp) / "graph.png"
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         try:
-            result = subprocess.run([sys.executable, "-m", "workbench", "render", str(document), "-o", str(out)],
+            result = subprocess.run([*_workbench_command(), "render", str(document), "-o", str(out)],
                                     capture_output=True, env=env, timeout=TIMEOUT_S)
         except (OSError, subprocess.TimeoutExpired):
             return None

@@ -31,6 +31,7 @@ class PipelineView(QGraphicsView):
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
         self._space_down = False
         self._fitted = False
         self._pan_from: QPointF | None = None

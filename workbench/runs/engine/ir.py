@@ -14,10 +14,6 @@ import yaml
 
 from workbench.errors import RunError
 
-PARAMETER_TYPES = ("STRING", "NUMBER_INTEGER", "NUMBER_DOUBLE", "BOOLEAN", "LIST", "STRUCT",
-                   "TASK_FINAL_STATUS", "TASK_CONFIG")
-
-
 @dataclass(frozen=True)
 class PipelineIR:
     name: str

@@ -59,7 +59,8 @@ def task_ids(tasks: tuple[RemoteTask, ...]) -> dict[str, tuple[str, tuple[int, .
     for task in tasks:
         children[task.parent if task.parent in by_key else ""].append(task)
     tops = children[""]
-    root_keys = [tops[0].key] if len(tops) == 1 and children.get(tops[0].key) else []
+    # both services list the pipeline's root DAG as the one task without a parent
+    root_keys = [tops[0].key] if len(tops) == 1 else []
     result: dict[str, tuple[str, tuple[int, ...]]] = {}
 
     def walk(parent_key: str, prefix: str, iteration: tuple[int, ...]) -> None:

@@ -1,0 +1,1 @@
+"""Remote backends: Vertex AI Pipelines and Kubeflow Pipelines clusters (see client.py)."""
