@@ -146,7 +146,8 @@ def main() -> int:
     for backend in (ours_docker, ours_subprocess):  # warm-up: runtime images and venvs get prepared
         time_ours(backend, irs["ten sequential"], work, args.max_parallel)
 
-    print(f"CPUs: {os.cpu_count()}; our --max-parallel: {args.max_parallel}; base image: {BASE_IMAGE}")
+    print(f"kfp.local {images.host_kfp_version()}; CPUs: {os.cpu_count()}; our --max-parallel: "
+          f"{args.max_parallel}; base image: {BASE_IMAGE}")
     bare = bare_docker_run(BASE_IMAGE, max(5, args.repeat))
     print(f"bare `docker run --rm {BASE_IMAGE} true`: {bare:.2f} s\n")
     header = f"{'scenario':<34}{'ours docker':>12}{'kfp Docker':>12}{'ratio':>7}{'ours subproc':>14}" \
