@@ -8,6 +8,7 @@ lingers past the next start.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -44,12 +45,16 @@ def recover_interrupted(store: RunStore) -> list[str]:
 
 
 def _open_store() -> RunStore:
+    """The run history, with dead local runs marked interrupted and remote runs refreshed."""
     from workbench.runs import paths
+    from workbench.runs.remote.tracking import refresh_unfinished
     from workbench.runs.store import RunStore
 
     store = RunStore(paths.runs_db_path())
     for run_id in recover_interrupted(store):
         print(f"run {run_id} was interrupted (its process died); marked and cleaned up")
+    for line in refresh_unfinished(store):
+        print(line, file=sys.stderr)
     return store
 
 

@@ -110,6 +110,9 @@ class ArtifactRecord:
     time: float
 
 
+UNOWNED_HOST = "remote"  # owner of runs that go on without a local process (remote runs)
+
+
 def process_token(pid: int) -> str:
     """The process start time where the OS tells it (Linux), so a reused pid is not taken as alive."""
     try:
@@ -164,16 +167,18 @@ class RunStore:
     # -- writing -------------------------------------------------------------------------------
 
     def create_run(self, run_id: str, pipeline_name: str, pipeline_yaml: str, arguments: dict[str, Any],
-                   backend: str, target: dict[str, Any] | None = None) -> None:
-        """Record a run as 'running' and owned by this process, before its first event."""
-        pid = os.getpid()
+                   backend: str, target: dict[str, Any] | None = None, *, owned: bool = True) -> None:
+        """Record a run as 'running' before its first event. A local run is owned by this process
+        (so it is marked interrupted if the process dies); a remote run (`owned=False`) by no one."""
+        pid = os.getpid() if owned else None
+        host = socket.gethostname() if owned else UNOWNED_HOST
         with self._db_lock:
             self._db.execute(
                 "INSERT INTO runs (id, pipeline_name, backend, state, pipeline_yaml, arguments, target, "
                 "owner_host, owner_pid, owner_token) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
                 (run_id, pipeline_name, backend, pipeline_yaml, json.dumps(arguments, default=str),
-                 json.dumps(target) if target is not None else None, socket.gethostname(), pid,
-                 process_token(pid)))
+                 json.dumps(target) if target is not None else None, host, pid,
+                 process_token(pid) if owned else None))
 
     def on_event(self, event: RunEvent) -> None:
         """EventSink: queue the event; the writer thread stores it. Never blocks."""

@@ -1,14 +1,13 @@
 """Submitted remote runs live in the run history like local ones, and stay tracked across restarts.
 
 A remote run's `target` column holds the target's settings (never a secret) plus `remote_id`.
-Its row is released from the submitting process (owner host `remote`, no pid), so
-`RunStore.mark_interrupted` never takes a finished CLI for a dead run. `refresh_unfinished`, called
+Its row is owned by no local process (`create_run(owned=False)`), so `RunStore.mark_interrupted`
+never takes a finished CLI for a dead run. `refresh_unfinished`, called
 by the commands that list runs (and later at GUI start), reads each unfinished remote run once.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import Any, Callable
 
@@ -16,28 +15,18 @@ from workbench.errors import RunError
 from workbench.runs.events import RunStarted
 from workbench.runs.remote.client import RemoteClient, Submission, client_for
 from workbench.runs.remote.status import EventDiffer
-from workbench.runs.store import FLUSH_TIMEOUT_S, RunRecord, RunStore
+from workbench.runs.store import RunRecord, RunStore
 from workbench.settings import Target, target_from_dict, target_to_dict
 
-REMOTE_OWNER = "remote"
 ClientFactory = Callable[[Target], RemoteClient]
 
 
 def record_submission(store: RunStore, run_id: str, pipeline_name: str, ir_text: str, arguments: dict[str, Any],
                       target: Target, submission: Submission) -> None:
     info = {**target_to_dict(target), "remote_id": submission.remote_id}
-    store.create_run(run_id, pipeline_name, ir_text, arguments, backend=target.kind, target=info)
-    _release_ownership(store, run_id)
+    store.create_run(run_id, pipeline_name, ir_text, arguments, backend=target.kind, target=info, owned=False)
     store.on_event(RunStarted(run_id=run_id, pipeline_name=pipeline_name, backend=target.kind,
                               arguments=arguments, time=time.time()))
-
-
-def _release_ownership(store: RunStore, run_id: str) -> None:
-    """The store has no API for runs no local process owns; set the owner columns directly."""
-    with sqlite3.connect(str(store.path), timeout=FLUSH_TIMEOUT_S) as db:
-        db.execute("UPDATE runs SET owner_host = ?, owner_pid = NULL, owner_token = NULL WHERE id = ?",
-                   (REMOTE_OWNER, run_id))
-    db.close()
 
 
 def remote_location(record: RunRecord) -> tuple[Target, str]:
