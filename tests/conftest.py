@@ -51,3 +51,35 @@ def docker_available() -> bool:
 def docker_engine() -> None:
     """Use in every test that needs a running Docker engine."""
     _require(docker_available(), "no Docker engine answers (start dockerd)")
+
+
+# The base image tests run in: built locally by `.ci/base-image` (no registry is reachable in CI).
+BASE_IMAGE = os.environ.get("WORKBENCH_TEST_BASE_IMAGE", "workbench-base:bookworm")
+
+
+@pytest.fixture(scope="session")
+def docker_client(docker_engine):
+    import docker
+
+    client = docker.from_env(timeout=120)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def base_image(docker_client) -> str:
+    import docker
+
+    try:
+        docker_client.images.get(BASE_IMAGE)
+    except docker.errors.ImageNotFound:
+        _require(False, f"base image {BASE_IMAGE} not found: build it with .ci/base-image")
+    return BASE_IMAGE
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """Point the user data dir (history, wheels, workspaces) at a fresh temporary directory."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(path))
+    return path

@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from docker_support import base_image, docker_client  # noqa: F401 - fixtures
 
 from workbench.errors import RunError
 from workbench.runs.backend import TaskLaunch

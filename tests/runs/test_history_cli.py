@@ -9,7 +9,6 @@ import sys
 import textwrap
 
 import pytest
-from docker_support import base_image, docker_client  # noqa: F401 - fixtures
 
 from workbench.runs.docker_backend import RUN_LABEL
 from workbench.runs.events import LogLine, RunFinished, RunStarted, TaskStateChanged

@@ -6,7 +6,6 @@ import threading
 
 import pytest
 import yaml
-from docker_support import base_image, data_dir, docker_client  # noqa: F401 - fixtures
 
 from workbench.runs import images
 from workbench.runs.backend import TaskLaunch

@@ -30,7 +30,9 @@ def choose_backend(name: str | None, progress: Progress) -> TaskBackend:
     if name in (None, "docker"):
         from workbench.runs.docker_backend import DockerBackend
 
-        docker = DockerBackend()
+        from workbench.runs.image_aliases import with_aliases_from_environment
+
+        docker = with_aliases_from_environment(DockerBackend())
         try:
             docker.check()
             return docker
