@@ -148,8 +148,14 @@ def _binding_type(graph: PipelineGraph, consumer: str, binding: Binding) -> tupl
     port = graph.component_of(upstream.id).output(binding.output)
     if port is None:
         return None, f"{upstream.name!r} has no output {binding.output!r}"
-    guarded = {g for g in graph.ancestors(upstream.id) if graph.groups[g].kind == "condition"}
-    if guarded - set(graph.ancestors(consumer)):
+    consumer_groups = set(graph.ancestors(consumer))
+    producer_groups = graph.ancestors(upstream.id)
+    if binding.kind == "collected":
+        # a branch inside the collected loop only thins the list; one around the loop may skip it all
+        loops = [g for g in producer_groups if graph.groups[g].kind == "loop" and g not in consumer_groups]
+        producer_groups = producer_groups[producer_groups.index(loops[-1]) + 1:] if loops else producer_groups
+    guarded = {g for g in producer_groups if graph.groups[g].kind == "condition"}
+    if guarded - consumer_groups:
         return None, (f"uses output {upstream.name}.{binding.output} from inside a condition branch it is not in; "
                       "that task may not run: move this task into the same branch")
     producer_loops = set(_loops_of(graph, upstream.id))
