@@ -18,14 +18,14 @@ pytestmark = pytest.mark.gui
 
 
 def producer():
-    return container_component("Make data", "python:3.11-slim", ["python", "-c", "pass"], [],
+    return container_component("Toy data", "python:3.11-slim", ["python", "-c", "pass"], [],
                                inputs=[Port("rows", "Integer", optional=True, default=10)],
                                outputs=[Port("data", "system.Dataset"), Port("count", "Integer")],
                                category="Data")
 
 
 def consumer():
-    return container_component("Train", "python:3.11-slim", ["python", "-c", "pass"], [],
+    return container_component("Toy trainer", "python:3.11-slim", ["python", "-c", "pass"], [],
                                inputs=[Port("data", "system.Dataset"), Port("rate", "Float", optional=True,
                                                                                default=0.1),
                                        Port("label", "String", optional=True, default="x")],
@@ -90,3 +90,33 @@ def tab(window, small_graph, qtbot):
     tab.view.reset_zoom()
     tab.view.centerOn(300, 60)
     return tab
+
+
+class DialogRecorder:
+    """Stands in for modal message boxes (they would block an offscreen test run): records each
+    message and answers questions with `answer`."""
+
+    def __init__(self):
+        self.messages: list[tuple[str, str, str]] = []
+        self.answer = None
+
+    def install(self, monkeypatch) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        def make(kind: str):
+            def show(parent, title, text, *args, **kwargs):
+                self.messages.append((kind, title, text))
+                if kind == "question":
+                    return self.answer if self.answer is not None else QMessageBox.StandardButton.Discard
+                return QMessageBox.StandardButton.Ok
+            return show
+
+        for kind in ("question", "warning", "information", "critical"):
+            monkeypatch.setattr(QMessageBox, kind, staticmethod(make(kind)))
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch) -> DialogRecorder:
+    recorder = DialogRecorder()
+    recorder.install(monkeypatch)
+    return recorder

@@ -12,9 +12,13 @@ from gui_drive import click, double_click, drag, node_header, node_named, port_p
 from workbench.model.serialize import to_json
 
 
+def graph_spec_name(tab, node) -> str:
+    return tab.document.graph.components[node.component].name
+
+
 def test_palette_drop_creates_node(window, tab, qtbot):
     palette = window.palette_panel
-    item = palette.item_for("make-data")
+    item = palette.item_for("toy-data")
     assert item is not None, "the test component is listed in the palette"
     mime: QMimeData = palette.tree.mimeData([item])
     target = tab.view.mapFromScene(QPointF(200, 300))
@@ -29,7 +33,7 @@ def test_palette_drop_creates_node(window, tab, qtbot):
     added = set(tab.document.graph.nodes) - before
     assert len(added) == 1
     node = tab.document.graph.nodes[added.pop()]
-    assert node.component == "make-data" and node.name == "make-data-2"
+    assert graph_spec_name(tab, node) == "Toy data" and node.name == "toy-data"
     assert abs(node.position[0] - 200) <= 20 and abs(node.position[1] - 300) <= 20
     assert node.id in tab.scene.nodes
 
@@ -126,11 +130,11 @@ def test_double_click_empty_space_opens_quick_add(tab, qtbot):
     double_click(tab.view, QPointF(200, 320))
     popup = tab.quick_add
     assert popup is not None and popup.isVisible()
-    QTest.keyClicks(popup.search, "train")
-    assert popup.list.currentItem().text().startswith("Train")
+    QTest.keyClicks(popup.search, "toy trainer")
+    assert popup.list.currentItem().text().startswith("Toy trainer")
     QTest.keyClick(popup.search, Qt.Key.Key_Return)
     assert len(graph.nodes) == 3
-    added = [n for n in graph.nodes.values() if n.name == "train-2"]
+    added = [n for n in graph.nodes.values() if n.name == "toy-trainer"]
     assert added and abs(added[0].position[1] - 300) <= 40
 
 
@@ -141,14 +145,14 @@ def test_dangling_edge_opens_filtered_quick_add_and_connects(tab):
     popup = tab.quick_add
     assert popup is not None and popup.isVisible()
     names = [popup.list.item(i).text() for i in range(popup.list.count())]
-    assert any(n.startswith("Train") for n in names)
-    assert not any(n.startswith("Make data") for n in names), "Make data has no Dataset input"
-    QTest.keyClicks(popup.search, "Train")
+    assert any(n.startswith("Toy trainer") for n in names)
+    assert not any(n.startswith("Toy data") for n in names), "Toy data has no Dataset input"
+    QTest.keyClicks(popup.search, "Toy trainer")
     QTest.keyClick(popup.search, Qt.Key.Key_Return)
-    new = graph.node_by_name("train-2")
+    new = graph.node_by_name("toy-trainer")
     assert new.inputs["data"].node == source
     tab.document.undo_stack.undo()
-    assert graph.node_by_name("train-2") is None, "quick-add and its connection are one undo step"
+    assert graph.node_by_name("toy-trainer") is None, "quick-add and its connection are one undo step"
 
 
 def test_wheel_zoom_and_fit(tab):
@@ -169,7 +173,7 @@ def test_wheel_zoom_and_fit(tab):
 
 def test_middle_drag_pans(tab):
     view = tab.view
-    view.set_zoom(1.0)
+    view.set_zoom(2.5)
     before = view.mapToScene(view.viewport().rect().center())
     drag(view, QPointF(100, 200), QPointF(200, 250), button=Qt.MouseButton.MiddleButton)
     after = view.mapToScene(view.viewport().rect().center())

@@ -10,10 +10,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.atomic import write_atomic
-from workbench.errors import DocumentError
 from workbench.gui.catalog import data_dir
 from workbench.gui.editor_document import EditorDocument
 from workbench.model import serialize
@@ -59,7 +58,10 @@ def pending_recoveries() -> list[Recovery]:
 
 class Autosaver(QObject):
     """Watches one document. The timer starts at the first edit and is not pushed back by later
-    ones, so a recovery file is never more than DELAY_MS behind."""
+    ones, so a recovery file is never more than DELAY_MS behind. A failed write is reported, never
+    raised: the user's work in memory is unaffected."""
+
+    failed = Signal(str)
 
     def __init__(self, document: EditorDocument, parent: QObject | None = None):
         super().__init__(parent)
@@ -84,13 +86,14 @@ class Autosaver(QObject):
     def write(self) -> None:
         if not self.document.modified:
             return
-        recovery_dir().mkdir(parents=True, exist_ok=True)
         try:
+            recovery_dir().mkdir(parents=True, exist_ok=True)
             write_atomic(self.document_file, serialize.to_json(self.document.graph))
             write_atomic(self.meta_file, json.dumps({"path": self.document.path, "saved_at": time.time()}))
         except OSError as exc:
-            raise DocumentError(f"cannot write the recovery file ({exc.strerror})", path=str(self.document_file))
+            self.failed.emit(f"autosave failed: cannot write {self.document_file} ({exc.strerror})")
 
     def discard(self) -> None:
+        self.timer.stop()
         self.document_file.unlink(missing_ok=True)
         self.meta_file.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from workbench.gui.connections import connection_problem
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
 from workbench.model.types import TASK_FINAL_STATUS
+from workbench.gui.combo_data import find_data
 from workbench.gui.value_editor import ValueEditor
 
 KIND_LABELS = {"": "not set", "constant": "Value", "parameter": "Pipeline parameter", "output": "Upstream output",
@@ -85,7 +86,7 @@ class BindingEditor(QWidget):
                 for label, choice in output_choices(self.graph, self.node_id, self.port, kind):
                     combo.addItem(label, choice)
             if binding is not None:
-                combo.setCurrentIndex(max(0, combo.findData(binding)))
+                combo.setCurrentIndex(max(0, find_data(combo, binding)))
             combo.activated.connect(lambda _i, c=combo: self.binding_edited.emit(c.currentData(), False))
             return combo
         if kind == "loop_item":

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
+from workbench.gui.combo_data import find_data
 from workbench.model.expressions import COMPARISON_OPERATORS, BoolOp, Comparison, Expression, Not, render
 
 SCALAR_TYPES = ("String", "Integer", "Float", "Boolean")
@@ -66,9 +67,9 @@ class _Row:
         self.op = QComboBox()
         self.op.addItems(COMPARISON_OPERATORS)
         if comparison is not None:
-            self.left.setCurrentIndex(max(0, self.left.findData(comparison.left)))
+            self.left.setCurrentIndex(max(0, find_data(self.left, comparison.left)))
             self.op.setCurrentText(comparison.op)
-            index = self.right.findData(comparison.right)
+            index = find_data(self.right, comparison.right)
             if index >= 0:
                 self.right.setCurrentIndex(index)
             else:

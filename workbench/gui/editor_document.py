@@ -162,6 +162,9 @@ class EditorDocument(QObject):
             siblings = graph.groups[parent].members
             members.sort(key=siblings.index)
             index = siblings.index(members[0])
+        else:
+            document_order = {element: i for i, element in enumerate([*graph.nodes, *graph.groups])}
+            members.sort(key=document_order.__getitem__)
         group = Group(id=new_id(), kind=kind, members=members)
         if kind == "loop":
             group.items = Binding.constant([1, 2, 3])

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLin
 from workbench.gui.condition_builder import ConditionBuilder
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.value_editor import ValueEditor
+from workbench.gui.combo_data import find_data
 from workbench.model.bindings import Binding
 
 ITEM_SOURCES = (("constant", "Literal list"), ("parameter", "Pipeline parameter"), ("output", "Upstream output"))
@@ -82,7 +83,7 @@ class GroupInspector(QWidget):
             combo.addItem(f"(no List-typed {'parameter' if kind == 'parameter' else 'upstream output'})", None)
         items = graph.groups[self.group_id].items
         if items is not None:
-            combo.setCurrentIndex(max(0, combo.findData(items)))
+            combo.setCurrentIndex(max(0, find_data(combo, items)))
 
     def _items_source_chosen(self, kind: str, combo: QComboBox) -> None:
         if kind == "constant":

@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(store.value("geometry"))
         else:
             self.resize(1400, 900)
+            self.resizeDocks([self.docks["problems"]], [170], Qt.Orientation.Vertical)
+            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [240, 380], Qt.Orientation.Horizontal)
         if store.value("window_state") is not None:
             self.restoreState(store.value("window_state"))
 
@@ -151,7 +153,8 @@ class MainWindow(QMainWindow):
         tab.scene.selectionChanged.connect(self._selection_changed)
         document.status_changed.connect(self._update_all_titles)
         self.undo_group.addStack(document.undo_stack)
-        self.autosavers[tab] = Autosaver(document, self)
+        self.autosavers[tab] = Autosaver(document, tab)
+        self.autosavers[tab].failed.connect(self._show_status)
         self.tabs.setCurrentIndex(self.tabs.addTab(tab, document.title))
         self._update_titles(tab)
         return tab

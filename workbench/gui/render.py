@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPalette
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from workbench.errors import WorkbenchError
 from workbench.gui.canvas.style import palette_color
@@ -43,15 +43,24 @@ def export_scene(scene: QGraphicsScene, path: str | Path, scale: float = 1.5) ->
         _paint(scene, painter, QRectF(image.rect()), source)
         painter.end()
         if not image.save(str(path)):
-            raise WorkbenchError(f"cannot write the image", path=str(path))
+            raise WorkbenchError("cannot write the image", path=str(path))
     else:
         raise WorkbenchError("export as .png or .svg", path=str(path))
 
 
 def _paint(scene: QGraphicsScene, painter: QPainter, target: QRectF, source: QRectF) -> None:
+    """Items draw themselves directly (not from their pixmap caches) so SVG keeps text and vectors."""
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(target, palette_color(QPalette.ColorRole.Base).darker(104))
-    scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+    cached = [(item, item.cacheMode()) for item in scene.items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def render_document(path: str | Path, out: str | Path) -> None:

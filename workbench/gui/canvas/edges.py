@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
@@ -31,14 +29,17 @@ class EdgeItem(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
         self.setToolTip(f"{output} \u2192 {input_name}" + (" (collected from every iteration)" if dashed else ""))
+        self._end, self._bounds = QPointF(), QRectF()
 
     @property
     def key(self) -> tuple[str, str]:
         return self.target, self.input_name
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
+        self.prepareGeometryChange()
         self.setPath(curve(start, QPointF(end.x() - ARROW, end.y())))
         self._end = end
+        self._bounds = super().boundingRect().adjusted(-ARROW, -ARROW, ARROW, ARROW)
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -46,7 +47,7 @@ class EdgeItem(QGraphicsPathItem):
         return stroker.createStroke(self.path())
 
     def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(-ARROW, -ARROW, ARROW, ARROW)
+        return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -57,13 +58,9 @@ class EdgeItem(QGraphicsPathItem):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path())
-        tip = self._end
-        back = self.path().pointAtPercent(0.98)
-        angle = math.atan2(tip.y() - back.y(), tip.x() - back.x()) if back != tip else 0.0
-        wing = 0.45
-        arrow = QPolygonF([tip,
-                           QPointF(tip.x() - ARROW * math.cos(angle - wing), tip.y() - ARROW * math.sin(angle - wing)),
-                           QPointF(tip.x() - ARROW * math.cos(angle + wing), tip.y() - ARROW * math.sin(angle + wing))])
+        tip = self._end  # the curve always arrives horizontally, so the arrow points right
+        arrow = QPolygonF([tip, QPointF(tip.x() - ARROW, tip.y() - ARROW * 0.45),
+                           QPointF(tip.x() - ARROW, tip.y() + ARROW * 0.45)])
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawPolygon(arrow)

@@ -11,6 +11,9 @@ from workbench.gui.canvas.style import (GRID, HEADER_HEIGHT, NODE_WIDTH, PORT_RA
                                         is_dark, node_height, palette_color, type_color)
 
 
+DETAIL_ZOOM = 0.35  # below this scale text and ports are too small to read: boxes only
+
+
 def _port_tooltip(port: Port, direction: str) -> str:
     lines = [f"<b>{port.name}</b> ({direction})", f"type: {port.type}{' (list)' if port.is_list else ''}"]
     if port.description:
@@ -40,9 +43,10 @@ class PortItem(QGraphicsItem):
     def name(self) -> str:
         return self.port.name
 
+    BOUNDS = QRectF(-PORT_RADIUS - 3, -PORT_RADIUS - 3, 2 * PORT_RADIUS + 6, 2 * PORT_RADIUS + 6)
+
     def boundingRect(self) -> QRectF:
-        r = PORT_RADIUS + 3
-        return QRectF(-r, -r, 2 * r, 2 * r)
+        return self.BOUNDS
 
     def set_state(self, state: int) -> None:
         if state != self.state:
@@ -50,6 +54,8 @@ class PortItem(QGraphicsItem):
             self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < DETAIL_ZOOM:
+            return
         color = QColor(self.color)
         radius = PORT_RADIUS
         if self.state == self.DIMMED:
@@ -92,6 +98,7 @@ class NodeItem(QGraphicsObject):
                 item.scene().removeItem(item)
         self.prepareGeometryChange()
         self.height = node_height(len(inputs), len(outputs))
+        self._bounds = QRectF(-2, -2, NODE_WIDTH + 4, self.height + 4)
         self.inputs = {p.name: PortItem(self, self.node_id, p, False) for p in inputs}
         self.outputs = {p.name: PortItem(self, self.node_id, p, True) for p in outputs}
         for row, item in enumerate(self.inputs.values()):
@@ -108,7 +115,7 @@ class NodeItem(QGraphicsObject):
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-2, -2, NODE_WIDTH + 4, self.height + 4)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -129,7 +136,8 @@ class NodeItem(QGraphicsObject):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 14) if dark else QColor(0, 0, 0, 10))
         painter.drawRoundedRect(header, 5, 5)
-        self._paint_text(painter, text)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM:
+            self._paint_text(painter, text)
         self._paint_status(painter, text)
 
     def _paint_text(self, painter: QPainter, text: QColor) -> None:

@@ -24,5 +24,5 @@ class _CanvasLayout(compiler_layout._Layout):
 def canvas_layout(graph: PipelineGraph) -> None:
     """Set every node's and group's position so nothing drawn overlaps."""
     layout = _CanvasLayout(graph)
-    layout._arrange(None)
+    layout.arrange(None)
     layout.place(None, (0.0, 0.0))

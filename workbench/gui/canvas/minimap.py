@@ -51,7 +51,9 @@ class Minimap(QWidget):
         painter.setBrush(palette.color(QPalette.ColorRole.Mid))
         for frame in scene.frames.values():
             painter.drawRect(self._to_map(frame.rect, world, scale, offset))
-        painter.setBrush(palette.color(QPalette.ColorRole.Text))
+        node_color = QColor(palette.color(QPalette.ColorRole.Text))
+        node_color.setAlpha(150)
+        painter.setBrush(node_color)
         for item in scene.nodes.values():
             painter.drawRect(self._to_map(item.sceneBoundingRect(), world, scale, offset))
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()

@@ -35,7 +35,6 @@ class PipelineScene(QGraphicsScene):
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.frames_frozen = False
         self._gesture: ConnectDrag | MoveGesture | None = None
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.rebuild()
         document.graph_changed.connect(self._on_graph_changed)
 

@@ -1,0 +1,34 @@
+"""Screenshots of every example pipeline, for a person to look at: the whole window (docs/
+screenshots/<name>-window.png) and the canvas alone (<name>.png).
+
+The examples are laid out with the canvas's Auto-layout first (the saved positions come from the
+compiler's layout, which assumes every node is NODE_HEIGHT tall)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.gui.render import export_scene
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "docs" / "screenshots"
+EXAMPLES = sorted((REPO / "pipelines").glob("*.wbp"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_screenshot_of_example(window, example, qtbot):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab = window.open_path(str(example))
+    assert tab is not None
+    window.resize(1600, 1000)
+    window.actions_by_name["auto_layout"].trigger()
+    node = next(iter(tab.document.graph.nodes))
+    tab.scene.select_ids([node])
+    qtbot.wait(50)
+    tab.view.fit()
+    shot = window.grab()
+    assert shot.save(str(SHOTS / f"{example.stem}-window.png"))
+    export_scene(tab.scene, SHOTS / f"{example.stem}.png")
+    assert (SHOTS / f"{example.stem}.png").stat().st_size > 10_000
