@@ -27,7 +27,7 @@ def workspace(tmp_path) -> Path:
 
 
 @pytest.fixture
-def backend(docker_client) -> DockerBackend:  # noqa: F811
+def backend(docker_client) -> DockerBackend:
     return DockerBackend(docker_client)
 
 
@@ -57,7 +57,7 @@ def labelled(client, run_id):
     return client.containers.list(all=True, filters={"label": f"{RUN_LABEL}={run_id}"})
 
 
-def test_failing_task_reports_exit_code_and_keeps_its_output(backend, workspace, base_image):  # noqa: F811
+def test_failing_task_reports_exit_code_and_keeps_its_output(backend, workspace, base_image):
     lines = Lines()
     outcome = run(backend, launch(workspace, ["sh", "-c", "echo partial; echo broken >&2; exit 3"], base_image),
                   lines)
@@ -66,7 +66,7 @@ def test_failing_task_reports_exit_code_and_keeps_its_output(backend, workspace,
     assert ("stdout", "partial") in lines.seen and ("stderr", "broken") in lines.seen
 
 
-def test_logs_arrive_line_by_line_while_the_task_runs(backend, workspace, base_image):  # noqa: F811
+def test_logs_arrive_line_by_line_while_the_task_runs(backend, workspace, base_image):
     go = workspace / "go"
     # The task only goes on once the test has seen its first line: a buffered log would deadlock it.
     lines = Lines(hook=lambda line: line == "ready" and go.touch())
@@ -77,7 +77,7 @@ def test_logs_arrive_line_by_line_while_the_task_runs(backend, workspace, base_i
     assert [line for stream, line in lines.seen if stream == "stdout"] == ["ready", "done", "a", "b", "no newline"]
 
 
-def test_cancel_stops_the_container_within_two_seconds_and_removes_it(backend, workspace, base_image, docker_client):  # noqa: F811
+def test_cancel_stops_the_container_within_two_seconds_and_removes_it(backend, workspace, base_image, docker_client):
     cancel = threading.Event()
     started = threading.Event()
     task = launch(workspace, ["sh", "-c", "echo started; sleep 300"], base_image)
@@ -94,14 +94,14 @@ def test_cancel_stops_the_container_within_two_seconds_and_removes_it(backend, w
     assert labelled(docker_client, task.run_id) == []
 
 
-def test_out_of_memory_is_reported_as_such(backend, workspace, base_image):  # noqa: F811
+def test_out_of_memory_is_reported_as_such(backend, workspace, base_image):
     task = launch(workspace, ["python3", "-c", "blob = 'x' * (400 << 20)"], base_image, memory_limit=64 << 20)
     outcome = run(backend, task)
     assert outcome.oom_killed and outcome.exit_code != 0
     assert "out of memory" in outcome.message and "64 MiB" in outcome.message
 
 
-def test_container_is_labelled_isolated_and_mounts_only_the_workspace(backend, workspace, base_image, docker_client):  # noqa: F811
+def test_container_is_labelled_isolated_and_mounts_only_the_workspace(backend, workspace, base_image, docker_client):
     go = workspace / "go"
     seen = {}
 
@@ -126,7 +126,7 @@ def test_container_is_labelled_isolated_and_mounts_only_the_workspace(backend, w
     assert labelled(docker_client, task.run_id) == []  # removed after it ended
 
 
-def test_runs_as_the_given_user_so_outputs_are_not_root_owned(docker_client, workspace, base_image):  # noqa: F811
+def test_runs_as_the_given_user_so_outputs_are_not_root_owned(docker_client, workspace, base_image):
     workspace.chmod(0o777)
     backend = DockerBackend(docker_client, user="1000:1000")
     outcome = run(backend, launch(workspace, ["sh", "-c", f"id -u > {workspace}/uid; echo $HOME"], base_image))
@@ -135,7 +135,7 @@ def test_runs_as_the_given_user_so_outputs_are_not_root_owned(docker_client, wor
     assert (workspace / "uid").stat().st_uid == 1000
 
 
-def test_gpu_request_without_gpus_runs_with_a_note(backend, workspace, base_image, docker_client):  # noqa: F811
+def test_gpu_request_without_gpus_runs_with_a_note(backend, workspace, base_image, docker_client):
     if "nvidia" in (docker_client.info().get("Runtimes") or {}):
         pytest.skip("this engine has GPUs")
     lines = Lines()
@@ -152,7 +152,7 @@ def test_missing_image_fails_the_task_naming_the_image_and_the_way_out(backend, 
     assert image in outcome.message and "docker pull" in outcome.message and "docker load" in outcome.message
 
 
-def test_cleanup_removes_every_container_of_a_run(backend, base_image, docker_client):  # noqa: F811
+def test_cleanup_removes_every_container_of_a_run(backend, base_image, docker_client):
     run_id = f"test-{uuid.uuid4().hex[:12]}"
     for task_id in ("a", "b"):
         docker_client.containers.create(base_image, ["sleep", "300"], labels={RUN_LABEL: run_id, TASK_LABEL: task_id})

@@ -80,7 +80,7 @@ HOLDER = textwrap.dedent("""
 
 
 @pytest.mark.docker
-def test_a_sigkilled_run_is_marked_interrupted_and_its_containers_removed(env, docker_client, base_image):  # noqa: F811
+def test_a_sigkilled_run_is_marked_interrupted_and_its_containers_removed(env, docker_client, base_image):
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, base_image], env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "up\n"  # the task's container is running

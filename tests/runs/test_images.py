@@ -64,7 +64,7 @@ def test_platform_tags_cover_old_and_new_manylinux():
 
 
 @pytest.fixture(scope="session")
-def image_without_pip(docker_client, base_image):  # noqa: F811
+def image_without_pip(docker_client, base_image):
     """The Debian base with pip removed, as in images that ship python3 alone."""
     container = docker_client.containers.run(
         base_image, ["sh", "-c", "rm -rf /usr/lib/python3/dist-packages/pip* /usr/bin/pip*"], detach=True)
@@ -83,7 +83,7 @@ def image_without_pip(docker_client, base_image):  # noqa: F811
 
 @pytest.mark.docker
 @pytest.mark.parametrize("base", ["debian-pep668", "without-pip"])
-def test_component_prologue_succeeds_offline_in_the_prepared_image(base, request, tmp_path, data_dir,  # noqa: F811
+def test_component_prologue_succeeds_offline_in_the_prepared_image(base, request, tmp_path, data_dir,
                                                                    docker_client, base_image):
     image = base_image if base == "debian-pep668" else request.getfixturevalue("image_without_pip")
     argv = compiled_component_argv(tmp_path, image, ["six"])
@@ -111,7 +111,7 @@ def test_component_prologue_succeeds_offline_in_the_prepared_image(base, request
 
 
 @pytest.mark.docker
-def test_backend_runs_a_lightweight_component_in_its_runtime_image(tmp_path, data_dir, docker_client,  # noqa: F811
+def test_backend_runs_a_lightweight_component_in_its_runtime_image(tmp_path, data_dir, docker_client,
                                                                     base_image):
     workspace = tmp_path / "workspace"
     workspace.mkdir()
