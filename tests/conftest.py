@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS_DIR = REPO.parent / "shared" / "corpus" / "kfp-ir"
-IN_CI = bool(os.environ.get("CI"))
+from corpus import CORPUS_DIR, IN_CI
 
 
 def _require(available: bool, reason: str) -> None:
@@ -23,10 +21,6 @@ def _require(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (required under CI)")
     pytest.skip(reason)
-
-
-def corpus_files() -> list[Path]:
-    return sorted(CORPUS_DIR.glob("*.yaml")) if CORPUS_DIR.is_dir() else []
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ problems are ones the importer reported), and saves and reloads as .wbp unchange
 from __future__ import annotations
 
 import pytest
-from conftest import corpus_files
+from corpus import corpus_files
 
 from workbench.compiler.importer import import_ir
 from workbench.model.serialize import load, save, to_dict

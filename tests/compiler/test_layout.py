@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import corpus_files
+from corpus import corpus_files
 from generated_ir import pipeline_ir
 
 from workbench.compiler.importer import import_ir

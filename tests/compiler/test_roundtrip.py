@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from conftest import corpus_files
+from corpus import corpus_files
 
 from workbench.compiler.compile import compile_graph
 from workbench.compiler.equivalence import describe_ir, equivalent

@@ -98,9 +98,15 @@ def test_output_of_a_loop_is_collected_downstream(tab):
     graph = tab.document.graph
     a, b = node_named(graph, "make-data"), node_named(graph, "train")
     tab.scene.select_ids([a])
-    tab.wrap("loop")
+    loop = tab.wrap("loop")
     drag(tab.view, port_pos(tab.scene, a, "data", True), port_pos(tab.scene, b, "data", False))
-    assert graph.nodes[b].inputs.get("data") is None or graph.nodes[b].inputs["data"].kind == "collected"
+    assert graph.nodes[b].inputs["data"] == Binding.collected(a, "data")
+    frame = tab.scene.frames[loop]
+    fan_in = frame.collected_ports[(a, "data")]
+    assert fan_in.scenePos().x() == frame.rect.right(), "fan-in port sits on the frame's edge"
+    assert tab.scene.edges[(b, "data")].dashed
+    tab.document.undo_stack.undo()
+    assert not frame.collected_ports, "the port goes with the last edge through it"
 
 
 def test_loop_editor_sets_items_and_parallelism(window, tab):
@@ -211,6 +217,18 @@ def test_copy_paste_across_documents_and_duplicate(window, tab, qtbot):
     assert to_json(other.document.graph) == before
 
 
+def test_paste_remaps_template_parts(tab):
+    graph = tab.document.graph
+    a, b = node_named(graph, "make-data"), node_named(graph, "train")
+    template = Binding.template("{0} rows for {1}", [Binding.from_output(a, "count"), Binding.param("threshold")])
+    tab.document.set_binding(b, "label", template)
+    new_ids = tab.document.paste_text(tab.document.copy_text([a, b]))
+    pasted = {graph.nodes[n].name: graph.nodes[n] for n in new_ids}
+    label = pasted["train-2"].inputs["label"]
+    assert label.kind == "template" and label.parts[0].node == pasted["make-data-2"].id
+    assert label.parts[1] == Binding.param("threshold")
+
+
 def test_cut_and_undo(window, tab):
     graph = tab.document.graph
     before = to_json(graph)
@@ -219,3 +237,35 @@ def test_cut_and_undo(window, tab):
     assert graph.node_by_name("train") is None
     tab.document.undo_stack.undo()
     assert to_json(graph) == before
+
+
+def test_exit_handler_marks_exit_task_and_final_status(window, tab):
+    graph = tab.document.graph
+    a, b = node_named(graph, "make-data"), node_named(graph, "train")
+    before = to_json(graph)
+    tab.scene.select_ids([a])
+    handler = tab.wrap("exit_handler")
+    from PySide6.QtWidgets import QComboBox
+
+    from workbench.gui.group_inspector import GroupInspector
+
+    page = window.inspector.findChild(GroupInspector)
+    exit_task = page.findChildren(QComboBox)[0]
+    assert exit_task.findData(a) == -1, "a task inside the body cannot be its exit task"
+    exit_task.setCurrentIndex(exit_task.findData(b))
+    exit_task.activated.emit(exit_task.currentIndex())
+    assert graph.groups[handler].exit_node == b
+    assert "then train" in tab.scene.frames[handler].detail
+    undo_all_and_compare(tab.document, before)
+
+
+def test_space_drag_pans(tab):
+    view = tab.view
+    view.set_zoom(2.5)
+    view.setFocus()
+    before = view.mapToScene(view.viewport().rect().center())
+    QTest.keyPress(view, Qt.Key.Key_Space)
+    drag(view, QPointF(300, 200), QPointF(200, 150))
+    QTest.keyRelease(view, Qt.Key.Key_Space)
+    assert view.mapToScene(view.viewport().rect().center()) != before
+    assert not tab.document.undo_stack.count(), "panning is no edit"

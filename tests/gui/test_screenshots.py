@@ -22,11 +22,11 @@ def test_screenshot_of_example(window, example, qtbot):
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab = window.open_path(str(example))
     assert tab is not None
-    window.resize(1600, 1000)
     window.actions_by_name["auto_layout"].trigger()
+    window.actions_by_name["reset_layout"].trigger()
     node = next(iter(tab.document.graph.nodes))
     tab.scene.select_ids([node])
-    qtbot.wait(50)
+    qtbot.wait(100)
     tab.view.fit()
     shot = window.grab()
     assert shot.save(str(SHOTS / f"{example.stem}-window.png"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import pipelines
-from conftest import compile_pipeline, wait_until
+from engine_support import compile_pipeline, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import wait_until
+from engine_support import wait_until
 from workbench.runs.engine.ir import parse_ir
 from workbench.runs.events import LogLine
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pipelines
-from conftest import compile_pipeline, wait_until
+from engine_support import compile_pipeline, wait_until
 from workbench.runs.events import ArtifactProduced, LogLine, MetricLogged, RunFinished, RunStarted
 
 TIMEOUT = 60

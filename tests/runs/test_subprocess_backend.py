@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import wait_until
+from engine_support import wait_until
 from workbench.runs.backend import TaskLaunch
 from workbench.runs.subprocess_backend import ISOLATION_NOTICE, SubprocessBackend
 

@@ -7,7 +7,7 @@ reduce crossings. A dependency between nodes in different children counts as one
 children, so nested frames never overlap their siblings and every edge runs left to right.
 
 `Node.position` and `Group.position` are top-left corners. The canvas draws a node as
-NODE_WIDTH x NODE_HEIGHT and a frame as `frame_rect`, so layout and drawing agree.
+`node_size` (it grows with its port rows) and a frame as `frame_rect`, so layout and drawing agree.
 """
 
 from __future__ import annotations
@@ -26,12 +26,26 @@ GROUP_HEADER = 28.0
 LAYER_GAP = 64.0
 ROW_GAP = 24.0
 
+HEADER_HEIGHT = 38.0  # title and component name
+PORT_ROW = 18.0
+STATUS_HEIGHT = 16.0
+
 Rect = tuple[float, float, float, float]  # x, y, width, height
+
+
+def node_height(input_count: int, output_count: int) -> float:
+    rows = max(input_count, output_count, 1)
+    return max(NODE_HEIGHT, HEADER_HEIGHT + rows * PORT_ROW + STATUS_HEIGHT + 6)
+
+
+def node_size(graph: PipelineGraph, node_id: str) -> tuple[float, float]:
+    spec = graph.components.get(graph.nodes[node_id].component)
+    return NODE_WIDTH, node_height(len(spec.inputs), len(spec.outputs)) if spec else NODE_HEIGHT
 
 
 def frame_rect(graph: PipelineGraph, group_id: str) -> Rect:
     """The frame of a group: its members' bounds, padded, with a header band on top."""
-    rects = [frame_rect(graph, m) if m in graph.groups else (*graph.nodes[m].position, NODE_WIDTH, NODE_HEIGHT)
+    rects = [frame_rect(graph, m) if m in graph.groups else (*graph.nodes[m].position, *node_size(graph, m))
              for m in graph.groups[group_id].members]
     if not rects:
         x, y = graph.groups[group_id].position
@@ -85,7 +99,7 @@ class _Layout:
                 width, height = self.arrange(item)
                 self.sizes[item] = (width + 2 * GROUP_PADDING, height + GROUP_HEADER + 2 * GROUP_PADDING)
             else:
-                self.sizes[item] = (NODE_WIDTH, NODE_HEIGHT)
+                self.sizes[item] = node_size(self.graph, item)
         return self.sizes[item]
 
     def _layers(self, container: str | None) -> list[list[str]]:

@@ -51,6 +51,7 @@ SPECS = (
     Spec("zoom_in", "Zoom &In", "zoom_in", ("Ctrl++", "Ctrl+="), "zoom_in"),
     Spec("zoom_out", "Zoom &Out", "zoom_out", ("Ctrl+-",), "zoom_out"),
     Spec("zoom_reset", "&Actual Size", "zoom_reset", ("Ctrl+0",)),
+    Spec("reset_layout", "&Reset Window Layout", "reset_layout"),
     Spec("validate", "&Validate", "validate", ("Ctrl+Shift+V",), "validate", "Check the pipeline for problems"),
     Spec("compile", "&Compile\u2026", "compile_to_file", ("Ctrl+B",), "compile", "Write the KFP pipeline YAML"),
     Spec("auto_layout", "Auto-&layout", "auto_layout", ("Ctrl+L",), "layout", "Arrange tasks in layers"),
@@ -68,7 +69,7 @@ MENUS = (
     ("&File", ("new", "open", "recent", "save", "save_as", "close", None, "import_component", "new_python_component",
                "new_container_component", None, "compile", "export_png", "export_svg", None, "quit")),
     ("&Edit", ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all", "find")),
-    ("&View", ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "docks")),
+    ("&View", ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "docks", "reset_layout")),
     ("&Pipeline", ("validate", "compile", None, "auto_layout", "align_left", "align_top", None, "wrap_loop",
                    "wrap_condition", "wrap_exit_handler", "unwrap")),
 )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 
 from workbench.components.spec import ComponentSpec
 from workbench.model.bindings import Binding
 from workbench.model.document import Node, PipelineGraph, new_id
-from workbench.model.serialize import _options_from_dict, _options_to_dict
+from workbench.model.serialize import options_from_dict, options_to_dict
 
 MIME_KIND = "pipeline-workbench/fragment"
 
@@ -21,10 +22,10 @@ def fragment_text(graph: PipelineGraph, node_ids: list[str]) -> str:
     nodes = []
     for node in chosen:
         inputs = {name: b.to_dict() for name, b in node.inputs.items()
-                  if b.kind in ("constant", "parameter") or b.upstream_node in inside}
+                  if b.kind != "loop_item" and set(b.upstream_nodes) <= inside}
         nodes.append({"id": node.id, "name": node.name, "display_name": node.display_name,
                       "component": node.component, "inputs": inputs, "position": list(node.position),
-                      "after": [a for a in node.after if a in inside], "options": _options_to_dict(node.options)})
+                      "after": [a for a in node.after if a in inside], "options": options_to_dict(node.options)})
     components = {n.component: graph.components[n.component].to_dict() for n in chosen}
     return json.dumps({"kind": MIME_KIND, "nodes": nodes, "components": components}, indent=1, sort_keys=True)
 
@@ -62,19 +63,30 @@ def fragment_to_graph_parts(fragment: dict, graph: PipelineGraph, offset: tuple[
         taken.add(name)
         inputs = {}
         for input_name, data in entry["inputs"].items():
-            binding = Binding.from_dict(data)
-            if binding.kind == "parameter" and binding.parameter not in graph.parameters:
+            binding = _remap(Binding.from_dict(data), id_map)
+            if not (_parameters_of(binding) <= set(graph.parameters)):
                 continue
-            if binding.upstream_node:
-                binding = Binding(binding.kind, node=id_map[binding.node], output=binding.output)
             inputs[input_name] = binding
         x, y = entry["position"]
         nodes.append(Node(id=id_map[entry["id"]], name=name, component=key_map[entry["component"]],
                           display_name=entry.get("display_name", ""), inputs=inputs,
                           after=[id_map[a] for a in entry.get("after", [])],
-                          options=_options_from_dict(copy.deepcopy(entry.get("options", {}))),
+                          options=options_from_dict(copy.deepcopy(entry.get("options", {}))),
                           position=(x + offset[0], y + offset[1])))
     return components, nodes
+
+
+def _remap(binding: Binding, id_map: dict[str, str]) -> Binding:
+    """The same binding with node ids replaced by the pasted copies' ids (templates recursively)."""
+    if binding.kind == "template":
+        return replace(binding, parts=tuple(_remap(part, id_map) for part in binding.parts))
+    return replace(binding, node=id_map[binding.node]) if binding.upstream_node else binding
+
+
+def _parameters_of(binding: Binding) -> set[str]:
+    if binding.kind == "template":
+        return {p for part in binding.parts for p in _parameters_of(part)}
+    return {binding.parameter} if binding.kind == "parameter" else set()
 
 
 def _unique_name(graph: PipelineGraph, base: str, taken: set[str]) -> str:

@@ -66,7 +66,7 @@ class RemoveNode(_GraphCommand):
         parent = graph.parent_of(node_id)
         self.place = (parent, graph.groups[parent].members.index(node_id) if parent else None)
         self.bindings = [(other.id, name, binding) for other in graph.nodes.values()
-                         for name, binding in other.inputs.items() if binding.upstream_node == node_id]
+                         for name, binding in other.inputs.items() if node_id in binding.upstream_nodes]
         self.afters = {other.id: list(other.after) for other in graph.nodes.values() if node_id in other.after}
         self.exits = [g.id for g in graph.groups.values() if g.exit_node == node_id]
         graph.remove_node(node_id)

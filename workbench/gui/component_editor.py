@@ -220,7 +220,7 @@ class ContainerComponentDialog(QDialog):
             self.placeholder.refill()
         value = self.placeholder.currentData()
         if value:
-            self.args.setText((self.args.text() + " " + shlex.quote(value)).strip())
+            self.args.setText(f'{self.args.text()} "{value}"'.strip())  # placeholders hold single quotes
 
     def create(self) -> None:
         try:

@@ -6,16 +6,13 @@ from PySide6.QtCore import QPointF, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from workbench.gui.canvas.layout import canvas_layout
+from workbench.compiler.layout import auto_layout
 from workbench.gui.canvas.scene import PipelineScene
 from workbench.gui.canvas.style import GRID
 from workbench.gui.canvas.view import PipelineView
 from workbench.gui.catalog import ComponentCatalog
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.quick_add import QuickAddPopup, compatible_input
-
-ALIGNMENTS = ("left", "top")
-
 
 class DocumentTab(QWidget):
     status_message = Signal(str)
@@ -74,7 +71,8 @@ class DocumentTab(QWidget):
         self.document.undo_stack.beginMacro(f"Quick-add {entry.spec.name}")
         node_id = self.add_component(entry.key, at)
         if source and node_id:
-            input_name = compatible_input(self.document.graph.component_of(node_id), popup_port(self, source))
+            source_port = self.document.graph.component_of(source[0]).output(source[1])
+            input_name = compatible_input(self.document.graph.component_of(node_id), source_port)
             if input_name:
                 self.document.connect_ports(source[0], source[1], node_id, input_name)
         self.document.undo_stack.endMacro()
@@ -85,7 +83,7 @@ class DocumentTab(QWidget):
         return self.scene.selected_ids()
 
     def copy(self) -> bool:
-        nodes = [n for n in self._selected_nodes()]
+        nodes = self._selected_nodes()
         if not nodes:
             return False
         QGuiApplication.clipboard().setText(self.document.copy_text(nodes))
@@ -142,7 +140,7 @@ class DocumentTab(QWidget):
 
     def auto_layout(self) -> None:
         laid_out = self.document.graph.copy()
-        canvas_layout(laid_out)
+        auto_layout(laid_out)
         self.document.apply_positions({n.id: tuple(n.position) for n in laid_out.nodes.values()}, "Auto-layout")
         self.view.fit()
 
@@ -182,7 +180,3 @@ class DocumentTab(QWidget):
         item = self.scene.nodes.get(element) or self.scene.frames.get(element)
         if item is not None:
             self.view.centerOn(item)
-
-
-def popup_port(tab: DocumentTab, source: tuple[str, str]):
-    return tab.document.graph.component_of(source[0]).output(source[1])

@@ -12,6 +12,7 @@ from workbench.components.spec import ComponentSpec, k8s_name
 from workbench.gui import commands as cmd
 from workbench.gui.clipboard import fragment_text, fragment_to_graph_parts, parse_fragment
 from workbench.gui.connections import binding_for, connection_problem
+from workbench.gui.references import renamed_binding, renamed_expression
 from workbench.model import serialize
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, Parameter, PipelineGraph, new_id
@@ -202,6 +203,26 @@ class EditorDocument(QObject):
 
     def set_parameter(self, parameter: Parameter, old_name: str | None = None, merge: bool = False) -> None:
         self.undo_stack.push(cmd.SetParameter(self.graph, parameter, old_name, merge))
+
+    def rename_parameter(self, old: str, parameter: Parameter) -> None:
+        """Rename (or retype) a parameter and every binding and condition that uses it, as one step."""
+        graph, new = self.graph, parameter.name
+        self.undo_stack.beginMacro(f"Rename parameter {old} to {new}")
+        self.undo_stack.push(cmd.SetParameter(graph, parameter, old))
+        for node in list(graph.nodes.values()):
+            for input_name, binding in list(node.inputs.items()):
+                changed = renamed_binding(binding, old, new)
+                if changed != binding:
+                    self.undo_stack.push(cmd.SetBinding(graph, node.id, input_name, changed))
+        for group in list(graph.groups.values()):
+            changes = {}
+            if group.items is not None and renamed_binding(group.items, old, new) != group.items:
+                changes["items"] = renamed_binding(group.items, old, new)
+            if group.condition is not None and renamed_expression(group.condition, old, new) != group.condition:
+                changes["condition"] = renamed_expression(group.condition, old, new)
+            if changes:
+                self.undo_stack.push(cmd.UpdateGroup(graph, group.id, **changes))
+        self.undo_stack.endMacro()
 
     def remove_parameter(self, name: str) -> None:
         self.undo_stack.push(cmd.RemoveParameter(self.graph, name))

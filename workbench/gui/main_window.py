@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
-                               QTabWidget, QWidget)
+                               QTabWidget)
 
 from workbench.errors import WorkbenchError
 from workbench.gui import settings as remembered
@@ -132,10 +132,25 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(store.value("geometry"))
         else:
             self.resize(1400, 900)
-            self.resizeDocks([self.docks["problems"]], [170], Qt.Orientation.Vertical)
-            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [240, 380], Qt.Orientation.Horizontal)
-        if store.value("window_state") is not None:
+        self._default_dock_sizes = store.value("window_state") is None
+        if not self._default_dock_sizes:
             self.restoreState(store.value("window_state"))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._default_dock_sizes:  # first run: give the canvas most of the room, once laid out
+            self._default_dock_sizes = False
+            QTimer.singleShot(0, self.reset_layout)
+
+    def reset_layout(self) -> None:
+        """Every dock back in its place and size, the canvas taking most of the room."""
+        for name, dock in self.docks.items():
+            dock.setFloating(False)
+            dock.show()
+        self.docks["inspector"].raise_()
+        self.docks["problems"].raise_()
+        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [230, 400], Qt.Orientation.Horizontal)
 
     # ----- tabs --------------------------------------------------------------------------------
 
@@ -167,7 +182,7 @@ class MainWindow(QMainWindow):
             panel.set_document(document)
         for name, action in self.actions_by_name.items():
             if name not in ("new", "open", "quit", "import_component", "new_python_component",
-                            "new_container_component", "undo", "redo"):
+                            "new_container_component", "undo", "redo", "reset_layout"):
                 action.setEnabled(tab is not None)
         if tab:
             self.inspector.set_selection(tab.scene.selected_ids())

@@ -33,9 +33,9 @@ def open_file(path: str | Path) -> OpenedFile:
     result = import_ir(text, path=str(path))
     graph = result.graph
     if graph.nodes and all(tuple(n.position) == (0.0, 0.0) for n in graph.nodes.values()):
-        from workbench.gui.canvas.layout import canvas_layout
+        from workbench.compiler.layout import auto_layout
 
-        canvas_layout(graph)
+        auto_layout(graph)
     return OpenedFile(graph, None, [str(n) for n in result.unrepresented])
 
 

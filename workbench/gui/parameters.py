@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
                                QTableWidget, QVBoxLayout, QWidget)
 
@@ -37,6 +38,9 @@ class ParametersEditor(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 110)
 
     def set_document(self, document: EditorDocument | None) -> None:
         if self.document is not None:
@@ -76,8 +80,8 @@ class ParametersEditor(QWidget):
     def _current(self, name: str) -> Parameter:
         return replace(self.document.graph.parameters[name])
 
-    def _edit(self, name: str, merge: bool = False, **changes) -> None:
-        self.document.set_parameter(replace(self._current(name), **changes), name, merge)
+    def _edit(self, current_name: str, merge: bool = False, **changes) -> None:
+        self.document.set_parameter(replace(self._current(current_name), **changes), current_name, merge)
 
     def _set_default(self, name: str, text: str, widget: QLineEdit) -> None:
         parameter = self._current(name)
@@ -97,7 +101,7 @@ class ParametersEditor(QWidget):
         if new in self.document.graph.parameters:
             self.refresh()
             return
-        self._edit(old, name=new)
+        self.document.rename_parameter(old, replace(self._current(old), name=new))
 
     def add_parameter(self) -> None:
         taken = set(self.document.graph.parameters)

@@ -3,7 +3,7 @@ Validation is cheap (pure Python over the graph) and runs shortly after edits se
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
 from workbench.gui.editor_document import EditorDocument
@@ -25,6 +25,9 @@ class ProblemsPanel(QListWidget):
         self._timer.timeout.connect(self.run)
         self.itemActivated.connect(self._activate)
         self.itemClicked.connect(self._activate)
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 110)
 
     def set_document(self, document: EditorDocument | None) -> None:
         if self.document is not None:

@@ -35,7 +35,7 @@ def _migrate_1_to_2(data: dict) -> dict:
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2}
 
 
-def _options_to_dict(options: TaskOptions) -> dict:
+def options_to_dict(options: TaskOptions) -> dict:
     retry = {k: v for k, v in vars(options.retry).items() if v not in ("", None, 0)}
     resources = {k: v for k, v in vars(options.resources).items() if v not in ("", 0)}
     data: dict[str, Any] = {"caching": options.caching}
@@ -50,7 +50,7 @@ def _options_to_dict(options: TaskOptions) -> dict:
     return data
 
 
-def _options_from_dict(data: dict) -> TaskOptions:
+def options_from_dict(data: dict) -> TaskOptions:
     return TaskOptions(caching=data.get("caching", True), retry=Retry(**data.get("retry", {})),
                        resources=Resources(**data.get("resources", {})), env=dict(data.get("env", {})),
                        ignore_upstream_failure=data.get("ignore_upstream_failure", False))
@@ -75,7 +75,7 @@ def to_dict(graph: PipelineGraph) -> dict:
     nodes = {}
     for node in graph.nodes.values():
         entry: dict[str, Any] = {"component": node.component, "name": node.name,
-                                 "options": _options_to_dict(node.options), "position": _position(node.position)}
+                                 "options": options_to_dict(node.options), "position": _position(node.position)}
         if node.display_name:
             entry["display_name"] = node.display_name
         if node.inputs:
@@ -141,7 +141,7 @@ def from_dict(data: dict, *, path: str | None = None) -> PipelineGraph:
                 id=node_id, name=entry["name"], component=entry["component"],
                 display_name=entry.get("display_name", ""),
                 inputs={k: Binding.from_dict(b) for k, b in entry.get("inputs", {}).items()},
-                after=list(entry.get("after", [])), options=_options_from_dict(entry.get("options", {})),
+                after=list(entry.get("after", [])), options=options_from_dict(entry.get("options", {})),
                 position=tuple(entry.get("position", (0, 0))))
         for group_id, entry in data.get("groups", {}).items():
             element = f"groups.{entry.get('name') or group_id}"

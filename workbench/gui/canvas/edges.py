@@ -13,7 +13,7 @@ ARROW = 8.0
 
 def curve(start: QPointF, end: QPointF) -> QPainterPath:
     """A horizontal S-curve; the handles grow with distance so long edges stay smooth."""
-    dx = max(40.0, abs(end.x() - start.x()) * 0.5)
+    dx = max(25.0, abs(end.x() - start.x()) * 0.5)
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
     return path
@@ -35,9 +35,12 @@ class EdgeItem(QGraphicsPathItem):
     def key(self) -> tuple[str, str]:
         return self.target, self.input_name
 
-    def set_ends(self, start: QPointF, end: QPointF) -> None:
+    def set_ends(self, start: QPointF, end: QPointF, via: QPointF | None = None) -> None:
+        """A curve from start to end; through `via` (a loop frame's collected port) when given."""
         self.prepareGeometryChange()
-        self.setPath(curve(start, QPointF(end.x() - ARROW, end.y())))
+        path = curve(start, via) if via is not None else QPainterPath(start)
+        path.connectPath(curve(via if via is not None else start, QPointF(end.x() - ARROW, end.y())))
+        self.setPath(path)
         self._end = end
         self._bounds = super().boundingRect().adjusted(-ARROW, -ARROW, ARROW, ARROW)
 

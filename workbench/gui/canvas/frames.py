@@ -1,5 +1,6 @@
 """Group frames: titled rectangles fitted around their members (membership is explicit in the
-model; the frame only shows it). A loop frame carries the loop item as a source port."""
+model; the frame only shows it). A loop frame carries the loop item as a source port on its left
+edge, and a port on its right edge for each output collected from its iterations (fan-in)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,26 @@ class GroupFrameItem(QGraphicsObject):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
         self.item_port: PortItem | None = None
+        self.collected_ports: dict[tuple[str, str], PortItem] = {}
         if kind == "loop":
             self.item_port = PortItem(self, group_id, Port(name="item", type="String",
                                                            description="the current loop item"), True, "loop_item")
+
+    def collected_port(self, node_id: str, port: Port) -> PortItem:
+        """The right-edge port through which `node_id.port` leaves the loop as a list."""
+        key = (node_id, port.name)
+        if key not in self.collected_ports:
+            listed = Port(name=port.name, type=port.type if port.is_artifact else "List", is_list=True,
+                          description=f"{port.name} collected from every iteration")
+            self.collected_ports[key] = PortItem(self, node_id, listed, True, "collected")
+        return self.collected_ports[key]
+
+    def prune_collected(self, used: set[tuple[str, str]]) -> None:
+        for key in [k for k in self.collected_ports if k not in used]:
+            item = self.collected_ports.pop(key)
+            item.setParentItem(None)
+            if item.scene():
+                item.scene().removeItem(item)
 
     def set_text(self, title: str, detail: str) -> None:
         self.title, self.detail = title, detail
@@ -38,7 +56,7 @@ class GroupFrameItem(QGraphicsObject):
         self.rect = rect
         self.setZValue(depth)
         if self.item_port is not None:
-            self.item_port.setPos(rect.left() + 14, rect.top() + GROUP_HEADER - 2)
+            self.item_port.setPos(rect.left(), rect.top() + GROUP_HEADER + 4)
 
     def boundingRect(self) -> QRectF:
         return self.rect.adjusted(-2, -2, 2, 2)
@@ -61,7 +79,7 @@ class GroupFrameItem(QGraphicsObject):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(color.lighter(140) if is_dark() else color.darker(130))
-        header = self.header_rect().adjusted(12 + (16 if self.item_port else 0), 4, -12, 0)
+        header = self.header_rect().adjusted(12, 4, -12, 0)
         metrics = QFontMetricsF(font)
         title_width = min(metrics.horizontalAdvance(self.title) + 2, header.width())
         painter.drawText(header, Qt.AlignmentFlag.AlignVCenter,

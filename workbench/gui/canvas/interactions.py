@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGraphicsPathItem
 
 from workbench.gui.canvas.edges import curve
 from workbench.gui.canvas.items import NodeItem, PortItem
-from workbench.gui.connections import compatible_inputs, connection_problem
+from workbench.gui.connections import compatible_inputs
 from workbench.model.bindings import Binding
 
 
@@ -42,7 +42,7 @@ class ConnectDrag:
         self.scene.mark_ports(None)
         target = self.scene.port_at(pos)
         if target is None or target.is_output:
-            if self.scene.item_at(pos) is None and self.port.kind == "port":
+            if self.scene.item_at(pos) is None and self.port.kind != "loop_item":
                 self.scene.quick_add_requested.emit(pos, (self.port.owner, self.port.name))
             return
         self._connect(target)
@@ -51,7 +51,7 @@ class ConnectDrag:
         document = self.scene.document
         if self.port.kind == "loop_item":
             if (target.owner, target.name) not in self.allowed:
-                self.scene.status_message.emit(f"the loop item can only feed parameter inputs of tasks inside the loop")
+                self.scene.status_message.emit("the loop item can only feed parameter inputs of tasks inside the loop")
                 return
             document.set_binding(target.owner, target.name, Binding.loop_item(self.port.owner))
             return

@@ -17,10 +17,14 @@ from workbench.model.expressions import render
 EDGE_KINDS = ("output", "collected", "loop_item")
 
 
-def _describe_constant(binding) -> str:
-    if binding.kind == "constant":
-        return repr(binding.value)
-    return f"{{{binding.parameter}}}" if binding.kind == "parameter" else ""
+SHOWN_ON_NODE = ("constant", "parameter", "template")
+
+
+def _describe_value(binding, node_names: dict[str, str]) -> str:
+    """Inputs fed without an edge show their value next to the port name."""
+    if binding.kind == "parameter":
+        return f"{{{binding.parameter}}}"
+    return binding.describe(node_names)
 
 
 class PipelineScene(QGraphicsScene):
@@ -69,8 +73,12 @@ class PipelineScene(QGraphicsScene):
 
     def _sync_node(self, node_id: str) -> None:
         node, item = self.document.graph.nodes[node_id], self.nodes[node_id]
-        bound = {k: _describe_constant(b) for k, b in node.inputs.items() if b.kind in ("constant", "parameter")}
-        item.set_text(node.label, self.document.graph.component_of(node_id).name, bound)
+        names = {n.id: n.name for n in self.document.graph.nodes.values()} if any(
+            b.kind == "template" for b in node.inputs.values()) else {}
+        bound = {k: _describe_value(b, names) for k, b in node.inputs.items() if b.kind in SHOWN_ON_NODE}
+        spec = self.document.graph.component_of(node_id)
+        subtitle = spec.name if spec.name != node.label else (spec.description or spec.name)
+        item.set_text(node.label, subtitle, bound)
         self._place(item, node.position)
 
     @staticmethod
@@ -130,7 +138,34 @@ class PipelineScene(QGraphicsScene):
             edge.hide()
             return
         edge.show()
-        edge.set_ends(source.scenePos(), target.scenePos())
+        via = self._collected_port(edge, source) if edge.dashed else None
+        edge.set_ends(source.scenePos(), target.scenePos(), via.scenePos() if via is not None else None)
+
+    def _collected_port(self, edge: EdgeItem, source: PortItem) -> PortItem | None:
+        """Fan-in leaves through the outermost loop around the producer that the consumer is not in."""
+        graph = self.document.graph
+        around_target = set(graph.ancestors(edge.target))
+        loops = [g for g in graph.ancestors(edge.source) if graph.groups[g].kind == "loop" and g not in around_target]
+        if not loops or loops[-1] not in self.frames:
+            return None
+        frame = self.frames[loops[-1]]
+        port = frame.collected_port(edge.source, source.port)
+        y = min(max(source.scenePos().y(), frame.rect.top() + GROUP_HEADER + 8), frame.rect.bottom() - 8)
+        port.setPos(frame.rect.right(), y)
+        return port
+
+    def _reroute_through_frames(self) -> None:
+        """Edges that start at or pass through a frame follow it; unused collected ports go."""
+        used: dict[str, set[tuple[str, str]]] = {g: set() for g in self.frames}
+        for edge in self.edges.values():
+            if edge.source in self.frames or edge.dashed:
+                self._route(edge)
+            if edge.dashed:
+                for group_id in self.document.graph.ancestors(edge.source):
+                    if group_id in used:
+                        used[group_id].add((edge.source, edge.output))
+        for group_id, frame in self.frames.items():
+            frame.prune_collected(used[group_id])
 
     # ----- reacting to the graph ---------------------------------------------------------------
 
@@ -150,6 +185,7 @@ class PipelineScene(QGraphicsScene):
         elif change == "node-changed" and item_id in graph.nodes:
             self._sync_node(item_id)
             self._sync_edges(item_id)
+            self._reroute_through_frames()
             for group_id in graph.groups:
                 self._sync_frame_text(group_id)
         elif change == "group-added":
@@ -185,9 +221,7 @@ class PipelineScene(QGraphicsScene):
         order = sorted(wanted, key=lambda g: -len(graph.ancestors(g)))
         for group_id in order:
             self._fit(group_id)
-        for edge in self.edges.values():
-            if edge.source in self.frames:
-                self._route(edge)
+        self._reroute_through_frames()
 
     def _fit(self, group_id: str) -> None:
         graph = self.document.graph

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from workbench.compiler.layout import GROUP_HEADER, GROUP_PADDING, NODE_HEIGHT, NODE_WIDTH
+from workbench.compiler.layout import (GROUP_HEADER, GROUP_PADDING, HEADER_HEIGHT, NODE_HEIGHT, NODE_WIDTH, PORT_ROW,
+                                       STATUS_HEIGHT, node_height)
 
 __all__ = ["NODE_WIDTH", "NODE_HEIGHT", "GROUP_PADDING", "GROUP_HEADER", "PORT_ROW", "HEADER_HEIGHT",
            "STATUS_HEIGHT", "PORT_RADIUS", "GRID", "type_color", "is_dark", "palette_color", "STATE_COLORS",
            "node_height"]
 
-HEADER_HEIGHT = 38.0
-PORT_ROW = 18.0
-STATUS_HEIGHT = 16.0
 PORT_RADIUS = 5.0
 GRID = 20.0
 
@@ -41,8 +39,3 @@ def palette_color(role: QPalette.ColorRole) -> QColor:
 
 def is_dark() -> bool:
     return palette_color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def node_height(input_count: int, output_count: int) -> float:
-    rows = max(input_count, output_count, 1)
-    return max(NODE_HEIGHT, HEADER_HEIGHT + rows * PORT_ROW + STATUS_HEIGHT + 6)
