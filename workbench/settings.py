@@ -83,6 +83,8 @@ TARGET_CLASSES: dict[str, type] = {"vertex": VertexTarget, "kfp": KfpTarget}
 @dataclass(frozen=True)
 class Settings:
     targets: dict[str, Target] = field(default_factory=dict)
+    team_dir: str = ""  # the Team library folder; '' falls back to WORKBENCH_TEAM_DIR
+    catalog_dirs: tuple[str, ...] = ()  # read-only Public catalog folders; () falls back to WORKBENCH_CATALOG_DIRS
 
     def target(self, name: str) -> Target:
         try:
@@ -93,11 +95,11 @@ class Settings:
                                 "`workbench targets add` saves one") from None
 
     def with_target(self, target: Target) -> Settings:
-        return Settings({**self.targets, target.name: target})
+        return dataclasses.replace(self, targets={**self.targets, target.name: target})
 
     def without_target(self, name: str) -> Settings:
         self.target(name)
-        return Settings({key: value for key, value in self.targets.items() if key != name})
+        return dataclasses.replace(self, targets={key: value for key, value in self.targets.items() if key != name})
 
 
 def config_dir() -> Path:
@@ -155,12 +157,15 @@ def load_settings(path: Path | None = None) -> Settings:
     if version > SCHEMA_VERSION:
         raise SettingsError(f"written by a newer workbench (schema {version}); upgrade workbench", path=str(path))
     targets = [target_from_dict(item, str(path)) for item in payload.get("targets", [])]
-    return Settings({target.name: target for target in targets})
+    library = payload.get("library") if isinstance(payload.get("library"), dict) else {}
+    return Settings({target.name: target for target in targets}, team_dir=str(library.get("team_dir") or ""),
+                    catalog_dirs=tuple(str(d) for d in library.get("catalog_dirs") or () if d))
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"schema_version": SCHEMA_VERSION,
+               "library": {"catalog_dirs": list(settings.catalog_dirs), "team_dir": settings.team_dir},
                "targets": [target_to_dict(settings.targets[name]) for name in sorted(settings.targets)]}
     write_atomic(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")

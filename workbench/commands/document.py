@@ -33,19 +33,25 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_derived(args: argparse.Namespace, produce, suffix: str, verb: str) -> int:
+    """Load the document, turn it into text with `produce`, write that atomically beside it or
+    to `-o`; errors name the document."""
+    graph = _load_document(args.document)
+    try:
+        text = produce(graph)
+    except WorkbenchError as exc:
+        raise type(exc)(exc.message, path=args.document, element=exc.element) from None
+    output = Path(args.output or Path(args.document).with_suffix(suffix))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, text)
+    print(f"{verb} {args.document} -> {output}")
+    return 0
+
+
 def _compile(args: argparse.Namespace) -> int:
     from workbench.compiler.compile import compile_graph
 
-    graph = _load_document(args.document)
-    try:
-        text = compile_graph(graph)
-    except WorkbenchError as exc:
-        raise type(exc)(exc.message, path=args.document, element=exc.element) from None
-    output = Path(args.output or Path(args.document).with_suffix(".yaml"))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(output, text)
-    print(f"compiled {args.document} -> {output}")
-    return 0
+    return _write_derived(args, compile_graph, ".yaml", "compiled")
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -73,16 +79,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export_python(args: argparse.Namespace) -> int:
     from workbench.compiler.export_python import export_python
 
-    graph = _load_document(args.document)
-    try:
-        code = export_python(graph)
-    except WorkbenchError as exc:
-        raise type(exc)(exc.message, path=args.document, element=exc.element) from None
-    output = Path(args.output or Path(args.document).with_suffix(".py"))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(output, code)
-    print(f"exported {args.document} -> {output}")
-    return 0
+    return _write_derived(args, export_python, ".py", "exported")
 
 
 def register(subparsers) -> None:

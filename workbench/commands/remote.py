@@ -112,26 +112,6 @@ def _read_ir(path: str) -> tuple[str, dict[str, Any]]:
     return ir_text, spec
 
 
-def _typed_params(spec: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
-    from workbench.model.types import IR_TO_PARAMETER, parse_value
-
-    definitions = spec["root"].get("inputDefinitions", {}).get("parameters", {})
-    arguments: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        if not sep or not name:
-            raise RunError(f"expected NAME=VALUE, got {pair!r}", element="--param")
-        if name not in definitions:
-            known = ", ".join(sorted(definitions)) or "none"
-            raise RunError(f"the pipeline has no parameter {name!r} (known: {known})", element="--param")
-        type_name = IR_TO_PARAMETER.get(definitions[name].get("parameterType", "STRING"), "String")
-        try:
-            arguments[name] = parse_value(type_name, text)
-        except ValueError as exc:
-            raise RunError(f"{name}: {exc}", element="--param") from None
-    return arguments
-
-
 def _open_store() -> Any:
     from workbench.runs import paths
     from workbench.runs.store import RunStore
@@ -149,7 +129,9 @@ def _submit(args: argparse.Namespace) -> int:
     from workbench.runs.remote.tracking import record_submission
 
     ir_text, spec = _read_ir(args.pipeline)
-    arguments = _typed_params(spec, args.param)
+    from workbench.commands.params import typed_params
+
+    arguments = typed_params(spec["root"].get("inputDefinitions", {}).get("parameters", {}), args.param)
     target = _resolve_target(args)
     client = client_for(target)
     run_id = new_run_id()

@@ -16,7 +16,6 @@ from typing import Any
 
 from workbench.errors import RunError
 
-IR_SUFFIXES = (".yaml", ".yml")
 TAIL_LINES = 15
 CANCEL_TIMEOUT_SECONDS = 30.0
 
@@ -48,13 +47,15 @@ def _positive_int(text: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from workbench.commands.history import recover_interrupted
+    from workbench.commands.params import typed_params
+    from workbench.compiler import ir_text_for
     from workbench.runs import paths
     from workbench.runs.engine.ir import parse_ir
     from workbench.runs.launcher import choose_backend, start_local_run
     from workbench.runs.store import RunStore
 
-    ir_text = _read_pipeline(Path(args.pipeline))
-    arguments = _typed_params(parse_ir(ir_text, args.pipeline), args.param)
+    ir_text = ir_text_for(Path(args.pipeline))
+    arguments = typed_params(parse_ir(ir_text, args.pipeline).pipeline_parameters(), args.param)
     printer = _Printer(jsonl=args.events == "jsonl")
     backend = choose_backend(args.backend, printer.progress)
     store = RunStore(paths.runs_db_path())
@@ -71,33 +72,6 @@ def _run(args: argparse.Namespace) -> int:
     if interrupted:
         return 130
     return 0 if state == "succeeded" else 1
-
-
-def _read_pipeline(path: Path) -> str:
-    if path.suffix.lower() in IR_SUFFIXES:
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RunError(f"cannot read the pipeline ({exc})", path=str(path)) from None
-    from workbench.compiler import ir_text_for
-
-    return ir_text_for(path)
-
-
-def _typed_params(ir: Any, pairs: list[str]) -> dict[str, Any]:
-    from workbench.runs.engine.ir import parse_cli_value
-
-    definitions = ir.pipeline_parameters()
-    arguments: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        if not sep or not name:
-            raise RunError(f"expected NAME=VALUE, got {pair!r}", element="--param")
-        if name not in definitions:
-            known = ", ".join(sorted(definitions)) or "none"
-            raise RunError(f"the pipeline has no parameter {name!r} (known: {known})", element="--param")
-        arguments[name] = parse_cli_value(name, definitions[name].get("parameterType", "STRING"), text)
-    return arguments
 
 
 def _wait(handle: Any) -> bool:

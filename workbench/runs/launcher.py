@@ -7,7 +7,7 @@ history store before its first event, and starts the engine with the default pat
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from workbench.errors import RunError
 from workbench.runs import paths
@@ -49,8 +49,10 @@ def choose_backend(name: str | None, progress: Progress) -> TaskBackend:
 
 def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *, backend: TaskBackend,
                     sinks: list[EventSink], progress: Progress, max_parallel: int | None = None,
-                    use_cache: bool = True, run_id: str | None = None) -> RunHandle:
-    """Record the run (exact YAML and arguments) and start it; events go to the store and `sinks`."""
+                    use_cache: bool = True, run_id: str | None = None,
+                    force_tasks: Iterable[str] = ()) -> RunHandle:
+    """Record the run (exact YAML and arguments) and start it; events go to the store and `sinks`.
+    `force_tasks` run again (with what is downstream of them) even when the cache has them."""
     run_id = run_id or new_run_id()
     ir = parse_ir(ir_text)
     resolve_pipeline_arguments(ir, arguments)  # refuse bad arguments before anything is recorded
@@ -59,7 +61,7 @@ def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *,
                     workspace_root=paths.workspace_root(), progress=progress)
     store.create_run(run_id, ir.name, ir_text, arguments, backend.name)
     try:
-        return engine.start(ir_text, arguments, run_id=run_id)
+        return engine.start(ir_text, arguments, run_id=run_id, force_tasks=force_tasks)
     except RunError as exc:
         store.on_event(RunFinished(run_id=run_id, state="failed", time=time.time(), message=str(exc)))
         raise

@@ -15,12 +15,13 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.runs.backend import TaskBackend
 from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.context import RunContext
+from workbench.runs.engine.forcing import downstream_closure
 from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_arguments
 from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.local_support import check_executor
@@ -92,8 +93,12 @@ class Engine:
         self.workspace_root = Path(workspace_root)
         self.progress = progress or (lambda message: None)
 
-    def start(self, ir_text: str, arguments: dict[str, Any], run_id: str | None = None) -> RunHandle:
-        """Validate and start; raises RunError (bad IR, bad arguments, backend unavailable)."""
+    def start(self, ir_text: str, arguments: dict[str, Any], run_id: str | None = None,
+              force_tasks: Iterable[str] = ()) -> RunHandle:
+        """Validate and start; raises RunError (bad IR, bad arguments, backend unavailable).
+
+        `force_tasks` (IR task names) and everything downstream of them skip the cache lookup
+        (their fresh results are still stored): "re-run from this task" with the rest cached."""
         ir = parse_ir(ir_text)
         resolved = resolve_pipeline_arguments(ir, arguments)
         self.backend.check()
@@ -101,7 +106,8 @@ class Engine:
         run_dir = self.workspace_root / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         ctx = RunContext(run_id=run_id, ir=ir, backend=self.backend, sinks=self.sinks, cache=self.cache,
-                         use_cache=self.use_cache, run_dir=run_dir, max_parallel=self.max_parallel)
+                         use_cache=self.use_cache, run_dir=run_dir, max_parallel=self.max_parallel,
+                         force_tasks=frozenset(downstream_closure(ir, force_tasks)))
         handle = RunHandle(ctx)
         threading.Thread(target=self._run, args=(ctx, handle, resolved), name=f"run-{run_id}",
                          daemon=True).start()

@@ -40,12 +40,14 @@ class TaskRef:
 
 class RunContext:
     def __init__(self, *, run_id: str, ir: PipelineIR, backend: TaskBackend, sinks: list[EventSink],
-                 cache: TaskCache, use_cache: bool, run_dir: Path, max_parallel: int):
+                 cache: TaskCache, use_cache: bool, run_dir: Path, max_parallel: int,
+                 force_tasks: frozenset[str] = frozenset()):
         self.run_id = run_id
         self.ir = ir
         self.backend = backend
         self.cache = cache
         self.use_cache = use_cache
+        self.force_tasks = force_tasks  # IR task names that must run even on a cache hit
         self.run_dir = run_dir
         self.run_name = f"{ir.name}-{run_id}"
         self.created_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -27,6 +27,7 @@ class TaskResult:
     state: str
     outputs: Values = field(default_factory=Values)
     message: str = ""
+    details: dict[str, Any] = field(default_factory=dict)  # what a step inspector shows (image, key...)
 
 
 def upstream_tasks(task: dict[str, Any]) -> set[str]:

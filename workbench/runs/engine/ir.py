@@ -65,30 +65,6 @@ def parse_ir(text: str, source: str = "pipeline.yaml") -> PipelineIR:
     )
 
 
-def parse_cli_value(name: str, parameter_type: str, text: str) -> Any:
-    """Turn `--param name=text` into the value the pipeline's input definition asks for."""
-    try:
-        if parameter_type == "NUMBER_INTEGER":
-            return int(text)
-        if parameter_type == "NUMBER_DOUBLE":
-            return float(text)
-        if parameter_type == "BOOLEAN":
-            lowered = text.strip().lower()
-            if lowered not in ("true", "false"):
-                raise ValueError("expected true or false")
-            return lowered == "true"
-        if parameter_type in ("LIST", "STRUCT"):
-            value = json.loads(text)
-            expected = list if parameter_type == "LIST" else dict
-            if not isinstance(value, expected):
-                raise ValueError(f"expected a JSON {'list' if expected is list else 'object'}")
-            return value
-    except ValueError as exc:
-        raise RunError(f"bad value {text!r} for a {parameter_type} parameter: {exc}",
-                       element=f"--param {name}") from None
-    return text
-
-
 def resolve_pipeline_arguments(ir: PipelineIR, arguments: dict[str, Any]) -> dict[str, Any]:
     """Apply defaults; refuse unknown names and missing required parameters."""
     definitions = ir.pipeline_parameters()

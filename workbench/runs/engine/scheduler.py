@@ -158,7 +158,7 @@ class DagExecution:
         ref = self.ref.child(name)
         self.results[name] = result
         self.ctx.record_outputs(ref, result.outputs)
-        self.ctx.set_state(ref, result.state, result.message)
+        self.ctx.set_state(ref, result.state, result.message, **result.details)
         if result.state in ("skipped", "cancelled"):
             self._mark_subtree(self.tasks[name], ref, result.state)
         self.ctx.post(self._advance)
@@ -208,6 +208,7 @@ class LoopExecution:
         self.scheduler.active.add(self)
         self.waiting = list(enumerate(items))
         self.total = len(items)
+        self.ctx.set_state(self.ref, "running", iterations=self.total)  # lets views show "3/8 done"
         self._fill()
 
     def cancel_pending(self) -> None:

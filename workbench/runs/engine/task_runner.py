@@ -84,31 +84,42 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
                     {name: [ctx.fingerprint(a) for a in items]
                      for name, items in call.inputs.artifacts.items()})
     caching = ctx.use_cache and bool(call.task.get("cachingOptions", {}).get("enableCache"))
-    if caching:
+    details = _details(container, argv, key, call.inputs)
+    if caching and call.ref.name not in ctx.force_tasks:
         hit = ctx.cache.lookup(key, executor_input)
         if hit is not None:
             ctx.remember_fingerprints(hit, key)
-            return _succeeded(ctx, call, hit, "cached")
+            return _succeeded(ctx, call, hit, "cached", details)
     launch = _launch(ctx, call, container, argv, extra_env)
-    outcome = _run_with_retries(ctx, call, launch, task_root)
+    outcome, attempts = _run_with_retries(ctx, call, launch, task_root)
+    details.update(exit_code=outcome.exit_code, attempts=attempts)
     if outcome.cancelled:
-        return TaskResult("cancelled", message="cancelled")
+        return TaskResult("cancelled", message="cancelled", details=details)
     if outcome.exit_code != 0:
         reason = "killed: out of memory" if outcome.oom_killed else f"exited with code {outcome.exit_code}"
         detail = f" ({outcome.message})" if outcome.message else ""
-        return TaskResult("failed", message=f"task {call.ref.name!r} {reason}{detail}")
+        return TaskResult("failed", message=f"task {call.ref.name!r} {reason}{detail}", details=details)
     try:
         outputs = read_outputs(call.component, executor_input)
     except (ExecutorOutputError, OSError) as exc:
-        return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
+        return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}", details=details)
     ctx.remember_fingerprints(outputs, key)
     if caching:
         ctx.cache.store(key, outputs, task_root)
-    return _succeeded(ctx, call, outputs, "succeeded")
+    return _succeeded(ctx, call, outputs, "succeeded", details)
+
+
+def _details(container: dict[str, Any], argv: list[str], key: str, inputs: Values) -> dict[str, Any]:
+    """What ran and why it is (or is not) a cache hit, for the step inspector and the history."""
+    return {"image": container.get("image", ""), "command": list(argv), "cache_key": key,
+            "resources": container.get("resources", {}),
+            "inputs": {**inputs.parameters,
+                       **{name: [item["uri"] for item in items] for name, items in inputs.artifacts.items()}}}
 
 
 def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch,
-                      task_root: Any) -> TaskOutcome:
+                      task_root: Any) -> tuple[TaskOutcome, int]:
+    """The last attempt's outcome and how many attempts were made."""
     policy = call.task.get("retryPolicy", {})
     attempts = 1 + int(policy.get("maxRetryCount", 0))
     delay = _seconds(policy.get("backoffDuration", "0s"))
@@ -125,12 +136,12 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch,
         _reset_outputs(task_root)
         outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
         if outcome.cancelled or outcome.exit_code == 0 or attempt == attempts:
-            return outcome
+            return outcome, attempt
         wait = min(delay, max_delay)
         ctx.log(call.ref, f"workbench: attempt {attempt}/{attempts} failed (exit code "
                           f"{outcome.exit_code}); retrying in {wait:g}s", "engine")
         if ctx.cancel_event.wait(wait):
-            return TaskOutcome(exit_code=outcome.exit_code, cancelled=True)
+            return TaskOutcome(exit_code=outcome.exit_code, cancelled=True), attempt
         delay = delay * factor
     raise AssertionError("unreachable: the last attempt returns")
 
@@ -159,10 +170,14 @@ def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv
         labels={"workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id})
 
 
-def _succeeded(ctx: RunContext, call: ExecutorCall, outputs: Values, state: str) -> TaskResult:
+def _succeeded(ctx: RunContext, call: ExecutorCall, outputs: Values, state: str,
+               details: dict[str, Any] | None = None) -> TaskResult:
     for event in artifact_events(ctx.run_id, call.ref.task_id, outputs):
         ctx.emit(event)
-    return TaskResult(state, outputs)
+    shown = dict(details or {})
+    shown["outputs"] = {**outputs.parameters,
+                        **{name: [item["uri"] for item in items] for name, items in outputs.artifacts.items()}}
+    return TaskResult(state, outputs, details=shown)
 
 
 def _fill_references(value: Any, parameters: dict[str, Any], context: TaskContext) -> Any:

@@ -1,0 +1,136 @@
+"""The trust review: everything a bundle would run — each component's image, command, arguments
+and Python source — shown read-only before the user decides. Nothing is compiled or run to show it.
+
+Two uses: when opening a bundle (with the folder it will be unpacked into, and the choice to open
+it without trusting it), and later, from an untrusted tab, to trust what is already open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from workbench.gui.python_highlighter import PythonHighlighter
+from workbench.share.trust import ReviewItem
+
+TRUST, UNTRUSTED = "trust", "untrusted"
+
+
+def _code_view(lines: int) -> QPlainTextEdit:
+    view = QPlainTextEdit(readOnly=True)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    view.setMinimumHeight(view.fontMetrics().lineSpacing() * lines + 12)
+    return view
+
+
+class ItemView(QWidget):
+    """One reviewed item: image (or imported artifact), packages, arguments, source and full command."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.image = QLineEdit(readOnly=True)
+        self.packages = QLineEdit(readOnly=True)
+        self.args = QLineEdit(readOnly=True)
+        self.origin = QLabel(wordWrap=True)
+        self.origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.source = _code_view(12)
+        self.highlighter = PythonHighlighter(self.source.document())
+        self.command = _code_view(6)
+        self.code_tabs = QTabWidget()
+        self.code_tabs.addTab(self.source, "Python source")
+        self.code_tabs.addTab(self.command, "Full command")
+        form = QFormLayout()
+        form.addRow("Image:", self.image)
+        form.addRow("Pip packages:", self.packages)
+        form.addRow("Arguments:", self.args)
+        form.addRow("Found in:", self.origin)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.code_tabs, 1)
+
+    def show_item(self, item: ReviewItem) -> None:
+        importer = item.kind == "importer"
+        self.image.setText(f"imports the artifact {item.artifact_uri}" if importer else item.image)
+        self.packages.setText(", ".join(item.packages) or "(none)")
+        self.args.setText(" ".join(item.args))
+        self.origin.setText(item.origin)
+        self.source.setPlainText(item.python or "")
+        self.command.setPlainText("\n".join(item.command))
+        has_source = item.python is not None
+        self.code_tabs.setTabEnabled(0, has_source)
+        self.code_tabs.setCurrentIndex(0 if has_source else 1)
+
+
+class TrustReviewDialog(QDialog):
+    """`choice` is TRUST, UNTRUSTED (open without trusting) or None (cancelled) once finished."""
+
+    def __init__(self, name: str, source: str, fingerprint: str | None, items: list[ReviewItem],
+                 parent: QWidget | None = None, *, destination: Path | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Review before trusting \u2014 {name}")
+        self.items, self.choice = items, None
+        intro = QLabel(f"<b>{name}</b> from <code>{source}</code><br>Nothing from it has run. It can run the "
+                       f"{len(items)} item(s) below: read each before trusting it. Untrusted pipelines open "
+                       "for viewing and editing; running them asks for this review first.", wordWrap=True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.fingerprint = QLineEdit(fingerprint or "(changed since it was imported: no bundle hash)", readOnly=True)
+        self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.list = QListWidget()
+        self.list.addItems([f"{item.component}  ({item.kind})" for item in items])
+        self.detail = ItemView()
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 720])
+        top = QFormLayout()
+        top.addRow("Bundle sha256:", self.fingerprint)
+        self.folder = QLineEdit(str(destination) if destination else "")
+        if destination is not None:
+            browse = QPushButton("Browse\u2026")
+            browse.clicked.connect(self._browse)
+            row = QHBoxLayout()
+            row.addWidget(self.folder, 1)
+            row.addWidget(browse)
+            top.addRow("Unpack into:", row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        trust_text = "Trust and open" if destination is not None else "Trust"
+        self.trust_button = self.buttons.addButton(trust_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trust_button.clicked.connect(lambda: self._finish(TRUST))
+        self.untrusted_button = None
+        if destination is not None:
+            self.untrusted_button = self.buttons.addButton("Open without trusting",
+                                                           QDialogButtonBox.ButtonRole.ActionRole)
+            self.untrusted_button.clicked.connect(lambda: self._finish(UNTRUSTED))
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.buttons)
+        self.list.currentRowChanged.connect(lambda row: row >= 0 and self.detail.show_item(items[row]))
+        if items:
+            self.list.setCurrentRow(0)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setDefault(True)  # Enter must never trust by accident
+        self.resize(1000, 680)
+
+    def destination(self) -> Path | None:
+        text = self.folder.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Unpack the bundle into (a new or empty folder)",
+                                                  self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def _finish(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
