@@ -1,4 +1,4 @@
-"""`workbench runs list | show RUN | logs RUN [TASK] | delete RUN`: the local run history.
+"""`workbench runs list | show RUN | logs RUN [TASK] | delete RUN | compare RUN RUN...`: the run history.
 
 Every one of these commands (and `workbench run`, through `recover_interrupted`) first marks runs
 whose process died as interrupted and removes their containers, so nothing a crash left behind
@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     delete = actions.add_parser("delete", help="delete a finished run and everything recorded for it")
     delete.add_argument("run", help="run id or a unique prefix of it")
     delete.set_defaults(handler=_delete)
+    compare = actions.add_parser("compare", help="parameter differences and metrics of two or more runs")
+    compare.add_argument("runs", nargs="+", metavar="RUN", help="run ids or unique prefixes (two or more)")
+    compare.set_defaults(handler=_compare)
 
 
 def recover_interrupted(store: RunStore) -> list[str]:
@@ -132,4 +135,23 @@ def _delete(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"deleted run {run.id}")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from workbench.runs.compare import comparison_tables, summarize
+
+    if len(args.runs) < 2:
+        raise RunError("give two or more runs to compare (`workbench runs list` shows their ids)")
+    store = _open_store()
+    try:
+        summaries = [summarize(store, run) for run in args.runs]
+    finally:
+        store.close()
+    for index, (title, headers, rows) in enumerate(comparison_tables(summaries)):
+        print(("\n" if index else "") + title + ":")
+        if rows:
+            _table(headers, rows)
+        else:
+            print("  (none: every run has the same values)" if index == 0 else "  (no metrics recorded)")
     return 0

@@ -18,13 +18,24 @@ from workbench.model.document import PipelineGraph
 from workbench.model.expressions import BoolOp, Comparison, Not
 
 _KFP_SOURCE_HEADER = "\nimport kfp\nfrom kfp import dsl\nfrom kfp.dsl import *\nfrom typing import *\n\n"
-_ANNOTATIONS = {"String": "str", "Integer": "int", "Float": "float", "Boolean": "bool", "List": "list", "Dict": "dict"}
+_ANNOTATIONS = {"String": "str", "Integer": "int", "Float": "float", "Boolean": "bool", "List": "list", "Dict": "dict",
+                "PipelineTaskFinalStatus": "dsl.PipelineTaskFinalStatus"}
 
 
 def identifier(name: str) -> str:
     text = re.sub(r"\W+", "_", name).strip("_") or "step"
     text = f"_{text}" if text[0].isdigit() else text
     return f"{text}_" if keyword.iskeyword(text) else text
+
+
+def _pins_this_kfp(spec: ComponentSpec) -> bool:
+    """A Python component compiled by another kfp release would get this release's command when
+    its function is compiled again: keep such components as their compiled YAML instead."""
+    from importlib.metadata import version
+
+    command = " ".join(c for c in spec.container.get("command", []) if isinstance(c, str))
+    pinned = re.search(r"'kfp==([^']+)'", command)
+    return spec.python is not None or (pinned is not None and pinned.group(1) == version("kfp"))
 
 
 def python_source_of(spec: ComponentSpec) -> tuple[str, list[str]] | None:
@@ -43,6 +54,25 @@ def python_source_of(spec: ComponentSpec) -> tuple[str, list[str]] | None:
     return source[len(_KFP_SOURCE_HEADER):].strip() + "\n", [p for p in packages if not p.startswith("-")]
 
 
+def _text_literal(text: str) -> str:
+    """A readable multi-line raw literal when the text allows one (YAML keeps its backslashes)."""
+    body = text.rstrip()
+    if "'''" in body or body.endswith("\\"):
+        return repr(text)
+    return f"r'''\n{body}\n'''"
+
+
+def _template_code(value, args: list[str]) -> str:
+    """Python for a template: strings with slots become `'...'.format(channels)`, as kfp f-strings."""
+    if isinstance(value, str):
+        return f"{value!r}.format({', '.join(args)})" if re.search(r"\{\d+\}", value) else repr(value.format())
+    if isinstance(value, list):
+        return "[" + ", ".join(_template_code(v, args) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_template_code(v, args)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
 class _Writer:
     def __init__(self, graph: PipelineGraph):
         self.graph = graph
@@ -55,7 +85,7 @@ class _Writer:
         out = []
         for key, spec in sorted(self.graph.components.items()):
             var = identifier(spec.name if spec.kind != "importer" else key)
-            recovered = python_source_of(spec) if spec.kind == "container" else None
+            recovered = python_source_of(spec) if spec.kind == "container" and _pins_this_kfp(spec) else None
             if recovered:
                 source, packages = recovered
                 function = re.search(r"^def (\w+)\(", source, re.M)
@@ -68,8 +98,7 @@ class _Writer:
             if spec.kind == "importer":
                 self.component_vars[key] = "importer"
                 continue
-            out += [f"{var} = components.load_component_from_text('''", spec.to_ir_text().replace("'''", "\\'''").rstrip(),
-                    "''')", "", ""]
+            out += [f"{var} = components.load_component_from_text({_text_literal(spec.to_ir_text())})", "", ""]
             self.component_vars[key] = var
         return out
 
@@ -78,6 +107,8 @@ class _Writer:
             return repr(binding.value)
         if binding.kind == "parameter":
             return identifier(binding.parameter)
+        if binding.kind == "template":
+            return _template_code(binding.value, [self.value(part) for part in binding.parts])
         if binding.kind == "loop_item":
             item = self.loop_vars[binding.loop]
             return f"{item}.{binding.field}" if binding.field else item
@@ -166,11 +197,15 @@ def export_python(graph: PipelineGraph) -> str:
               "from kfp.dsl import *", "", ""]
     body = writer.component_definitions()
     signature = []
-    for parameter in graph.parameters.values():
+    for parameter in sorted(graph.parameters.values(), key=lambda p: not p.required):  # required first
         annotation = _ANNOTATIONS[parameter.type]
         default = "" if parameter.required else f" = {parameter.default!r}"
         signature.append(f"{identifier(parameter.name)}: {annotation}{default}")
     description = f", description={graph.description!r}" if graph.description else ""
+    if graph.workspace:
+        patch = graph.workspace.get("kubernetes", {}).get("pvcSpecPatch")
+        description += (f",\n              pipeline_config=dsl.PipelineConfig(workspace=dsl.WorkspaceConfig("
+                        f"size={graph.workspace['size']!r}, kubernetes=dsl.KubernetesWorkspaceConfig(pvcSpecPatch={patch!r})))")
     body += [f"@dsl.pipeline(name={k8s_name(graph.name) or 'pipeline'!r}{description})",
              f"def pipeline({', '.join(signature)}):"]
     writer.steps(steps, 1)

@@ -102,7 +102,12 @@ class _Importer:
                 what = f"platform spec ({platform} {', '.join(sorted(features or {}))}) dropped"
                 for task in users.get(label, [f"executor {label}"]):
                     self.note(f"task {task!r}", what)
+            workspace = (config.get("pipelineConfig") or {}).get("workspace")
+            if platform == "kubernetes" and workspace:
+                self.graph.workspace = workspace
             for key in sorted(set(config) - {"deploymentSpec"}):
+                if key == "pipelineConfig" and set(config[key]) == {"workspace"} and platform == "kubernetes":
+                    continue
                 self.note("pipeline", f"platform spec ({platform} {key}) dropped")
 
     # ----- structure ---------------------------------------------------------------------------
@@ -196,26 +201,50 @@ class _Importer:
             self.note(where, problem)
 
     def _template(self, binding: Binding, channels: dict[str, Source], where: str) -> Binding:
-        """A constant carrying `{{$.inputs.parameters['pipelinechannel--x']}}` placeholders is a kfp
-        f-string: make it a template binding over the channels it reads (consumed from `channels`)."""
-        if binding.kind != "constant" or not isinstance(binding.value, str):
+        """A constant carrying `{{$.inputs.parameters['pipelinechannel--x']}}` placeholders (in a
+        string, or in the strings of a list or dict) is a kfp f-string: make it a template binding
+        over the channels it reads (consumed from `channels`)."""
+        if binding.kind != "constant":
             return binding
-        text, pieces, parts, slots, position = binding.value, [], [], {}, 0
-        for match in _CHANNEL_PLACEHOLDER.finditer(text):
-            channel = match.group(1)
-            if channel not in channels and channel not in slots:
-                continue
+        parts: list[Binding] = []
+        slots: dict[str, int] = {}
+
+        def slot(channel: str) -> str | None:
             if channel not in slots:
-                part = self._binding(channels.pop(channel), where, f"f-string channel {channel!r}")
+                part = self._binding(channels.get(channel), where, f"f-string channel {channel!r}")
                 if part is None:
-                    return binding
+                    return None
                 slots[channel] = len(parts)
                 parts.append(part)
-            pieces += [_escape_braces(text[position:match.start()]), f"{{{slots[channel]}}}"]
-            position = match.end()
+            return f"{{{slots[channel]}}}"
+
+        def convert(value):
+            if isinstance(value, list):
+                return [convert(v) for v in value]
+            if isinstance(value, dict):
+                return {k: convert(v) for k, v in value.items()}
+            if not isinstance(value, str):
+                return value
+            pieces, position = [], 0
+            for match in _CHANNEL_PLACEHOLDER.finditer(value):
+                if match.group(1) not in channels and match.group(1) not in slots:
+                    continue
+                marker = slot(match.group(1))
+                if marker is None:
+                    raise LookupError(match.group(1))
+                pieces += [_escape_braces(value[position:match.start()]), marker]
+                position = match.end()
+            return "".join(pieces) + _escape_braces(value[position:])
+
+        try:
+            converted = convert(binding.value)
+        except LookupError:
+            return binding
         if not parts:
             return binding
-        return Binding.template("".join(pieces) + _escape_braces(text[position:]), parts)
+        for channel in slots:
+            channels.pop(channel, None)
+        return Binding.template(converted, parts)
 
     def _after(self) -> None:
         """`dependentTasks` that carry no data become `after` on nodes: a dependency on a group

@@ -70,7 +70,16 @@ class Replay:
 
         name = k8s_name(self.graph.name) or "pipeline"
         display = self.graph.name if self.graph.name != name else None
-        return self.dsl.pipeline(name=name, description=self.graph.description or None, display_name=display)(body)
+        return self.dsl.pipeline(name=name, description=self.graph.description or None, display_name=display,
+                                 pipeline_config=self._pipeline_config())(body)
+
+    def _pipeline_config(self):
+        workspace = self.graph.workspace
+        if not workspace:
+            return None
+        dsl = self.dsl
+        kubernetes = dsl.KubernetesWorkspaceConfig(pvcSpecPatch=workspace.get("kubernetes", {}).get("pvcSpecPatch"))
+        return dsl.PipelineConfig(workspace=dsl.WorkspaceConfig(size=workspace["size"], kubernetes=kubernetes))
 
     def _hook_task_naming(self) -> None:
         """Give each task its node's name: kfp derives names from the component, deduplicated in
@@ -117,7 +126,7 @@ class Replay:
             return self.parameters[binding.parameter]
         if binding.kind == "template":
             # kfp reads the channels' placeholders out of the text, as for an f-string
-            return binding.value.format(*[str(self._value(part, where)) for part in binding.parts])
+            return binding.fill([str(self._value(part, where)) for part in binding.parts])
         if binding.kind == "loop_item":
             item = self.loop_items.get(binding.loop)
             if item is None:

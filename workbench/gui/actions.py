@@ -14,6 +14,7 @@ STANDARD_ICONS = {
     "new": QStyle.StandardPixmap.SP_FileIcon, "open": QStyle.StandardPixmap.SP_DialogOpenButton,
     "save": QStyle.StandardPixmap.SP_DialogSaveButton, "close": QStyle.StandardPixmap.SP_DialogCloseButton,
     "delete": QStyle.StandardPixmap.SP_TrashIcon, "find": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "run": QStyle.StandardPixmap.SP_MediaPlay, "stop": QStyle.StandardPixmap.SP_MediaStop,
 }
 Key = QKeySequence.StandardKey
 
@@ -30,7 +31,7 @@ class Spec:
 
 SPECS = (
     Spec("new", "&New", "new_document", (Key.New,), "new", "Start an empty pipeline"),
-    Spec("open", "&Open\u2026", "open_dialog", (Key.Open,), "open", "Open a .wbp document or a KFP pipeline YAML"),
+    Spec("open", "&Open\u2026", "open_dialog", (Key.Open,), "open", "Open a .wbp document, a KFP pipeline YAML or a bundle (.zip)"),
     Spec("save", "&Save", "save", (Key.Save,), "save"),
     Spec("save_as", "Save &As\u2026", "save_as", ("Ctrl+Shift+S",)),
     Spec("close", "&Close", "close_current", ("Ctrl+W",), "close"),
@@ -39,6 +40,15 @@ SPECS = (
     Spec("new_container_component", "New C&ontainer Component\u2026", "new_container_component"),
     Spec("export_png", "Export as &PNG\u2026", "export_png"),
     Spec("export_svg", "Export as S&VG\u2026", "export_svg"),
+    Spec("export_bundle", "Export &Bundle\u2026", "export_bundle", (), "",
+         "Save the pipeline, its components and a README as one shareable zip"),
+    Spec("publish_to_library", "P&ublish to Library\u2026", "publish_to_library", (), "",
+         "Publish the pipeline or its selected component to a library scope"),
+    Spec("show_library", "&Library", "show_library", ("Ctrl+Shift+B",), "", "Browse and search the library"),
+    Spec("library_folders", "Library &Folders\u2026", "edit_library_folders", (), "",
+         "Choose the Team folder and the Public catalog folders"),
+    Spec("remote_targets", "&Remote Targets\u2026", "edit_remote_targets", (), "",
+         "Add, edit and remove Vertex AI and Kubeflow Pipelines targets"),
     Spec("quit", "&Quit", "close", (Key.Quit,)),
     Spec("cut", "Cu&t", "cut", ("Ctrl+X",)),
     Spec("copy", "&Copy", "copy", ("Ctrl+C",)),
@@ -63,18 +73,29 @@ SPECS = (
     Spec("wrap_exit_handler", "Wrap in &Exit Handler", "wrap_exit_handler", ("Ctrl+Shift+E",), "exit_handler",
          "Always run an exit task after the selection"),
     Spec("unwrap", "&Unwrap", "unwrap", ("Ctrl+Shift+U",), "unwrap", "Remove the group, keep its tasks"),
+    Spec("run", "&Run\u2026", "run_pipeline", ("F5",), "run", "Run the pipeline locally or on a remote target"),
+    Spec("cancel_run", "&Cancel Run", "cancel_run", ("Shift+F5",), "stop", "Stop the run in flight"),
+    Spec("rerun", "Run &Again", "rerun", ("Ctrl+F5",), "", "Run the same pipeline with the same arguments again"),
+    Spec("rerun_from_task", "Re-run &from Selected Task", "rerun_from_task", (), "",
+         "Run the selected task and what depends on it again; reuse cached results upstream"),
+    Spec("sweep", "&Sweep\u2026", "run_sweep", (), "", "Launch runs over a grid or random samples of parameters"),
+    Spec("show_runs", "Run &History", "show_runs", ("Ctrl+H",), "", "Every run, local and remote"),
+    Spec("compare_runs", "C&ompare Runs", "compare_runs", (), "", "Compare the runs selected in the history"),
 )
 
 MENUS = (
     ("&File", ("new", "open", "recent", "save", "save_as", "close", None, "import_component", "new_python_component",
-               "new_container_component", None, "compile", "export_png", "export_svg", None, "quit")),
+               "new_container_component", None, "compile", "export_png", "export_svg", "export_bundle", None, "publish_to_library", None, "quit")),
     ("&Edit", ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all", "find")),
-    ("&View", ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "docks", "reset_layout")),
+    ("&View", ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "show_library", "docks", "reset_layout")),
     ("&Pipeline", ("validate", "compile", None, "auto_layout", "align_left", "align_top", None, "wrap_loop",
                    "wrap_condition", "wrap_exit_handler", "unwrap")),
+    ("&Run", ("run", "cancel_run", "rerun", "rerun_from_task", None, "sweep", None, "show_runs", "compare_runs")),
+    ("&Settings", ("remote_targets", "library_folders")),
 )
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "wrap_loop", "wrap_condition", "wrap_exit_handler",
-           "unwrap", None, "auto_layout", "fit", "zoom_in", "zoom_out", None, "validate", "compile")
+           "unwrap", None, "auto_layout", "fit", "zoom_in", "zoom_out", None, "validate", "compile", None, "run",
+           "cancel_run")
 
 
 def _icon(window: QMainWindow, key: str) -> QIcon:

@@ -23,11 +23,14 @@ from workbench.gui.outputs import Outputs
 from workbench.gui.palette import ComponentPalette
 from workbench.gui.parameters import ParametersEditor
 from workbench.gui.problems import ProblemsPanel
+from workbench.gui.runs.workspace import RunsWorkspace
+from workbench.gui.sharing.window_sharing import WindowSharing
 from workbench.gui.yaml_preview import YamlPreview
 from workbench.model.document import PipelineGraph
 
 APP_NAME = "Pipeline Workbench"
-OPEN_FILTER = "Pipelines (*.wbp *.yaml *.yml);;Workbench documents (*.wbp);;KFP pipeline YAML (*.yaml *.yml)"
+OPEN_FILTER = ("Pipelines (*.wbp *.yaml *.yml *.zip);;Workbench documents (*.wbp);;KFP pipeline YAML (*.yaml *.yml);;"
+               "Pipeline bundles (*.zip)")
 STATUS_MS = 6000
 
 
@@ -51,9 +54,11 @@ class MainWindow(QMainWindow):
         self.parameters = ParametersEditor()
         self.yaml_preview = YamlPreview()
         self.docks = self._build_docks()
+        self.sharing = WindowSharing(self)
         self.actions_by_name = build_actions(self)
         self.library = LibraryActions(self, self.catalog, self.palette_panel)
         self.outputs = Outputs(self)
+        self.runs = RunsWorkspace(self)
         self._add_undo_actions()
         self.find_box = QLineEdit(placeholderText="Find task (Ctrl+F)", clearButtonEnabled=True)
         self.find_box.setMaximumWidth(220)
@@ -149,6 +154,7 @@ class MainWindow(QMainWindow):
             dock.show()
         self.docks["inspector"].raise_()
         self.docks["problems"].raise_()
+        self.sharing.place_dock()
         self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [230, 400], Qt.Orientation.Horizontal)
 
@@ -182,7 +188,8 @@ class MainWindow(QMainWindow):
             panel.set_document(document)
         for name, action in self.actions_by_name.items():
             if name not in ("new", "open", "quit", "import_component", "new_python_component",
-                            "new_container_component", "undo", "redo", "reset_layout"):
+                            "new_container_component", "undo", "redo", "reset_layout", "remote_targets",
+                            "library_folders", "show_library", "show_runs", "compare_runs", "cancel_run"):
                 action.setEnabled(tab is not None)
         if tab:
             self.inspector.set_selection(tab.scene.selected_ids())
@@ -226,7 +233,11 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str) -> DocumentTab | None:
-        """Open a document or import a KFP YAML; a file that cannot be read gives a message only."""
+        """Open a document or import a KFP YAML; a file that cannot be read gives a message only.
+        A `.zip` bundle is checked and reviewed first, on a worker: it opens later, so None here."""
+        if path.lower().endswith(".zip"):
+            self.sharing.opener.open(path)
+            return None
         for tab in self.tabs_list():
             if tab.document.path and Path(tab.document.path).resolve() == Path(path).resolve():
                 self.tabs.setCurrentWidget(tab)
@@ -238,6 +249,7 @@ class MainWindow(QMainWindow):
             return None
         document = EditorDocument(opened.graph, opened.path)
         tab = self.add_document(document)
+        self.sharing.opener.opened(tab)
         remembered.remember_file(path)
         if opened.notes:
             QMessageBox.information(self, "Imported with changes",
@@ -391,3 +403,45 @@ class MainWindow(QMainWindow):
 
     def new_container_component(self) -> None:
         self.library.new_container_component()
+
+    # ----- runs (workbench/gui/runs) -----------------------------------------------------------
+
+    def run_pipeline(self) -> None:
+        self.runs.run_pipeline()
+
+    def cancel_run(self) -> None:
+        self.runs.cancel_run()
+
+    def rerun(self) -> None:
+        self.runs.rerun()
+
+    def rerun_from_task(self) -> None:
+        self.runs.rerun_from_task()
+
+    def run_sweep(self) -> None:
+        self.runs.run_sweep()
+
+    def show_runs(self) -> None:
+        self.runs.show_runs()
+
+    def compare_runs(self) -> None:
+        self.runs.compare_runs()
+
+    # ----- sharing and remote targets ----------------------------------------------------------
+
+    def export_bundle(self) -> None:
+        self.sharing.exporter.export_dialog()
+
+    def publish_to_library(self) -> None:
+        self.sharing.library.publish_dialog()
+
+    def show_library(self) -> None:
+        self.sharing.show_library()
+
+    def edit_library_folders(self) -> None:
+        self.sharing.library.edit_folders()
+
+    def edit_remote_targets(self) -> None:
+        from workbench.gui.targets_dialog import TargetsDialog
+
+        TargetsDialog(self).exec()

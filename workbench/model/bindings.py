@@ -46,9 +46,22 @@ class Binding:
         return Binding("task_final_status")
 
     @staticmethod
-    def template(text: str, parts: list["Binding"]) -> "Binding":
-        """`text` uses Python format slots: `"{0} of {1}"`, literal braces doubled."""
+    def template(text: Any, parts: list["Binding"]) -> "Binding":
+        """`text` uses Python format slots: `"{0} of {1}"`, literal braces doubled; it may also be a
+        list or dict whose strings hold slots (a kfp argument with channels inside a structure)."""
         return Binding("template", value=text, parts=tuple(parts))
+
+    def fill(self, values: list[str]) -> Any:
+        """A template's value with its slots filled (recursively through lists and dicts)."""
+        def fill(value: Any) -> Any:
+            if isinstance(value, str):
+                return value.format(*values)
+            if isinstance(value, list):
+                return [fill(v) for v in value]
+            if isinstance(value, dict):
+                return {k: fill(v) for k, v in value.items()}
+            return value
+        return fill(self.value)
 
     @property
     def upstream_node(self) -> str:
@@ -96,5 +109,5 @@ class Binding:
         if self.kind == "loop_item":
             return f"item.{self.field}" if self.field else "item"
         if self.kind == "template":
-            return repr(self.value.format(*[f"{{{p.describe(names)}}}" for p in self.parts]))
+            return repr(self.fill([f"{{{p.describe(names)}}}" for p in self.parts]))
         return "final_status"

@@ -132,6 +132,9 @@ class PipelineGraph:
         self.nodes: dict[str, Node] = {}
         self.groups: dict[str, Group] = {}
         self.notes: dict[str, Note] = {}
+        # a shared volume the tasks see at dsl.WORKSPACE_PATH_PLACEHOLDER: {"size": "1Gi",
+        # "kubernetes": {"pvcSpecPatch": {...}}} as in dsl.PipelineConfig(workspace=...)
+        self.workspace: dict | None = None
         self.listeners: list[Listener] = []
 
     # ----- queries -----------------------------------------------------------------------------
@@ -189,6 +192,10 @@ class PipelineGraph:
 
     def set_pipeline_info(self, name: str, description: str) -> None:
         self.name, self.description = name, description
+        self._changed("pipeline", "")
+
+    def set_workspace(self, workspace: dict | None) -> None:
+        self.workspace = copy.deepcopy(workspace)
         self._changed("pipeline", "")
 
     def add_component(self, key: str, spec: ComponentSpec) -> None:

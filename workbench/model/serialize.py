@@ -97,7 +97,7 @@ def to_dict(graph: PipelineGraph) -> dict:
         else:
             entry["exit_node"] = group.exit_node
         groups[group.id] = entry
-    return {
+    data = {
         "components": {key: spec.to_dict() for key, spec in graph.components.items()},
         "description": graph.description,
         "groups": groups,
@@ -108,6 +108,9 @@ def to_dict(graph: PipelineGraph) -> dict:
         "parameters": [_parameter_to_dict(p) for p in graph.parameters.values()],
         "schema_version": SCHEMA_VERSION,
     }
+    if graph.workspace:
+        data["workspace"] = graph.workspace
+    return data
 
 
 def to_json(graph: PipelineGraph) -> str:
@@ -128,6 +131,7 @@ def from_dict(data: dict, *, path: str | None = None) -> PipelineGraph:
     element = "document"
     try:
         graph = PipelineGraph(name=data.get("name", "pipeline"), description=data.get("description", ""))
+        graph.workspace = data.get("workspace")
         for entry in data.get("parameters", []):
             element = f"parameters.{entry.get('name')}"
             parameter = Parameter(**entry)

@@ -137,7 +137,7 @@ def _binding_type(graph: PipelineGraph, consumer: str, binding: Binding) -> tupl
             _, problem = _binding_type(graph, consumer, part)
             if problem:
                 return None, problem
-        return "String", None
+        return {list: "List", dict: "Dict"}.get(type(binding.value), "String"), None
     if binding.kind == "loop_item":
         if binding.loop not in graph.ancestors(consumer):
             return None, "uses a loop item outside its loop"

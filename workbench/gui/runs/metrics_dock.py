@@ -1,0 +1,250 @@
+"""Live metric curves: every WORKBENCH_METRIC series of a run, one metric at a time with the
+tasks that report it overlaid (the three trainers' loss together), against step or time.
+
+pyqtgraph is imported when the panel is first shown, not at start-up. Curves are redrawn by a
+15 Hz timer and only when their series grew; downsampling ("peak" mode) and clip-to-view keep a
+million points per curve smooth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+
+from workbench.gui.runs.session import RunSession
+
+REFRESH_MS = 66  # ~15 Hz
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf")
+
+
+def smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """Trailing moving average over `window` points (vectorised: cheap even for a million)."""
+    if window <= 1 or len(values) < 2:
+        return values
+    sums = np.cumsum(np.insert(values, 0, 0.0))
+    counts = np.minimum(np.arange(1, len(values) + 1), window)
+    starts = np.arange(1, len(values) + 1) - counts
+    return (sums[1:] - sums[starts]) / counts
+
+
+def make_plot_widget(title: str = "") -> Any:
+    """A pyqtgraph PlotWidget set up for many points (first call imports pyqtgraph)."""
+    import pyqtgraph as pg
+
+    widget = pg.PlotWidget(background="w" if widget_is_light() else "k")
+    item = widget.getPlotItem()
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.setDownsampling(auto=True, mode="peak")
+    item.setClipToView(True)
+    item.addLegend(offset=(10, 10))
+    if title:
+        item.setTitle(title)
+    return widget
+
+
+def widget_is_light() -> bool:
+    from workbench.gui.canvas.style import is_dark
+
+    return not is_dark()
+
+
+class MetricsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session: RunSession | None = None
+        self.plot: Any = None
+        self.curves: dict[str, Any] = {}        # task id -> PlotDataItem for the chosen metric
+        self.drawn: dict[str, int] = {}         # task id -> series length last drawn
+        self.metric = QComboBox()
+        self.metric.setMinimumContentsLength(12)
+        self.metric.currentIndexChanged.connect(self.redraw)
+        self.x_axis = QComboBox()
+        self.x_axis.addItem("vs step", "step")
+        self.x_axis.addItem("vs time (s)", "time")
+        self.x_axis.currentIndexChanged.connect(self.redraw)
+        self.smoothing = QSpinBox(minimum=1, maximum=1000, value=1, prefix="smooth ", suffix=" pts")
+        self.smoothing.setToolTip("Moving average over this many points (1 = raw values)")
+        self.smoothing.valueChanged.connect(self.redraw)
+        self.log_y = QCheckBox("Log scale")
+        self.log_y.toggled.connect(self._log_mode)
+        auto = QPushButton("Auto-range")
+        auto.clicked.connect(self.auto_range)
+        self.readout = QLabel(" ")
+        self.tasks = QListWidget()
+        self.tasks.setMaximumWidth(220)
+        self.tasks.itemChanged.connect(self._task_toggled)
+        bar = QHBoxLayout()
+        for widget in (QLabel("Metric"), self.metric, self.x_axis, self.smoothing, self.log_y, auto):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.tasks)
+        self.placeholder = QLabel("Metrics a task prints as WORKBENCH_METRIC lines appear here live.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.splitter.addWidget(self.placeholder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.readout)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+
+    # ----- lifecycle --------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.plot is None:
+            self._build_plot()
+        if self.session is not None:
+            self.timer.start()
+            self.refresh()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.timer.stop()  # nothing to draw for while hidden; the session keeps collecting
+
+    def _build_plot(self) -> None:
+        self.plot = make_plot_widget()
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.placeholder.hide()
+        self.splitter.replaceWidget(1, self.plot)
+        self.splitter.setStretchFactor(1, 1)
+
+    def set_session(self, session: RunSession | None) -> None:
+        self.session = session
+        self.tasks.clear()
+        self.metric.blockSignals(True)
+        self.metric.clear()
+        self.metric.blockSignals(False)
+        self.redraw()
+        if session is not None and self.isVisible():
+            self.timer.start()
+
+    # ----- drawing ----------------------------------------------------------------------------
+
+    def chosen_metric(self) -> str:
+        return self.metric.currentText()
+
+    def redraw(self) -> None:
+        """Forget what was drawn (metric, axis or smoothing changed); the next refresh redraws."""
+        if self.plot is not None:
+            for curve in self.curves.values():
+                self.plot.removeItem(curve)
+        self.curves.clear()
+        self.drawn.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Timer tick: pick up new metrics and tasks, then redraw only the curves that grew."""
+        if self.session is None or self.plot is None:
+            return
+        names = self.session.metric_names()
+        if [self.metric.itemText(i) for i in range(self.metric.count())] != names:
+            current = self.chosen_metric()
+            self.metric.blockSignals(True)
+            self.metric.clear()
+            self.metric.addItems(names)
+            if current in names:
+                self.metric.setCurrentText(current)
+            elif "loss" in names:
+                self.metric.setCurrentText("loss")
+            self.metric.blockSignals(False)
+        metric = self.chosen_metric()
+        for (task_id, name), buffer in list(self.session.series.items()):
+            if name != metric:
+                continue
+            if self._task_item(task_id).checkState() != Qt.CheckState.Checked:
+                continue
+            if self.drawn.get(task_id) == buffer.size:
+                continue
+            self._draw(task_id, buffer)
+        if self.session.finished and all(self.drawn.get(t) == b.size for (t, n), b in self.session.series.items()
+                                         if n == metric and t in self.curves):
+            self.timer.stop()
+
+    def _task_item(self, task_id: str) -> QListWidgetItem:
+        for row in range(self.tasks.count()):
+            if self.tasks.item(row).data(Qt.ItemDataRole.UserRole) == task_id:
+                return self.tasks.item(row)
+        item = QListWidgetItem(task_id)
+        item.setData(Qt.ItemDataRole.UserRole, task_id)
+        item.setCheckState(Qt.CheckState.Checked)
+        item.setForeground(self._colour(self.tasks.count()))
+        self.tasks.blockSignals(True)
+        self.tasks.addItem(item)
+        self.tasks.blockSignals(False)
+        return item
+
+    def _colour(self, index: int):
+        from PySide6.QtGui import QColor
+
+        return QColor(PALETTE[index % len(PALETTE)])
+
+    def xy(self, task_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """The curve as plotted: x by the chosen axis, y smoothed."""
+        buffer = self.session.series[(task_id, self.chosen_metric())]
+        if self.x_axis.currentData() == "time":
+            x = buffer.times - (self.session.start_time or buffer.times[0])
+        else:
+            x = buffer.steps
+        return x, smooth(buffer.values, self.smoothing.value())
+
+    def _draw(self, task_id: str, buffer) -> None:
+        x, y = self.xy(task_id)
+        curve = self.curves.get(task_id)
+        if curve is None:
+            import pyqtgraph as pg
+
+            index = [self.tasks.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.tasks.count())].index(task_id)
+            curve = self.plot.plot(name=task_id, pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.curves[task_id] = curve
+        curve.setData(x, y, skipFiniteCheck=True)
+        self.drawn[task_id] = buffer.size
+
+    def plotted_points(self) -> dict[str, int]:
+        """Task id -> points of the chosen metric currently handed to the plot (for tests)."""
+        return dict(self.drawn)
+
+    def _task_toggled(self, item: QListWidgetItem) -> None:
+        task_id = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() != Qt.CheckState.Checked and task_id in self.curves:
+            self.plot.removeItem(self.curves.pop(task_id))
+            self.drawn.pop(task_id, None)
+        self.refresh()
+
+    def _log_mode(self, on: bool) -> None:
+        if self.plot is not None:
+            self.plot.getPlotItem().setLogMode(y=on)
+
+    def auto_range(self) -> None:
+        if self.plot is not None:
+            self.plot.getPlotItem().enableAutoRange()
+
+    def _hover(self, position) -> None:
+        """Read out the point nearest the mouse on any shown curve."""
+        if self.session is None or not self.curves:
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(position)
+        best = None
+        for task_id in self.curves:
+            x, y = self.xy(task_id)
+            if not len(x):
+                continue
+            index = int(np.clip(np.searchsorted(x, point.x()), 0, len(x) - 1))
+            shown_y = np.log10(max(y[index], 1e-300)) if self.log_y.isChecked() else y[index]
+            distance = abs(shown_y - point.y())
+            if best is None or distance < best[0]:
+                best = (distance, task_id, x[index], y[index])
+        if best is not None:
+            axis = "t" if self.x_axis.currentData() == "time" else "step"
+            self.readout.setText(f"{best[1]}  {self.chosen_metric()} = {best[3]:.6g}  at {axis} {best[2]:.6g}")

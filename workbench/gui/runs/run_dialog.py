@@ -1,0 +1,147 @@
+"""The Run dialog: where to run, the pipeline's parameters (pre-filled with their defaults and
+checked against their types as you type), how many tasks at once, and whether to use the cache."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel,
+                               QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+
+from workbench.gui.runs.controller import LOCAL_TARGETS
+from workbench.model.document import Parameter
+from workbench.model.types import parse_value
+
+
+def value_text(parameter: Parameter, value: Any) -> str:
+    """How a value is typed in the form: plain for strings and numbers, JSON for the rest."""
+    if value is None:
+        return ""
+    if parameter.type == "Boolean":
+        return "true" if value else "false"
+    if parameter.type in ("String", "Integer", "Float"):
+        return str(value)
+    return json.dumps(value)
+
+
+def remote_target_names() -> list[str]:
+    """Saved remote targets (Vertex AI, Kubeflow clusters); none when the settings cannot be read."""
+    from workbench.settings import SettingsError, load_settings
+
+    try:
+        return sorted(load_settings().targets)
+    except (SettingsError, OSError):
+        return []
+
+
+class ParameterForm(QWidget):
+    """One line edit a parameter, validated live with the same parser as `--param` on the CLI."""
+
+    def __init__(self, parameters: list[Parameter], values: dict[str, Any] | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.parameters = parameters
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        layout = QFormLayout(self)
+        for parameter in parameters:
+            value = (values or {}).get(parameter.name, parameter.default)
+            edit = QLineEdit(value_text(parameter, value))
+            edit.setPlaceholderText("required" if parameter.required else "(empty: no value)")
+            edit.setToolTip(f"{parameter.type}: {parameter.description}" if parameter.description else parameter.type)
+            error = QLabel()
+            error.setStyleSheet("color: #c62828")
+            error.hide()
+            box = QVBoxLayout()
+            box.setSpacing(0)
+            box.addWidget(edit)
+            box.addWidget(error)
+            layout.addRow(f"{parameter.name} ({parameter.type})", box)
+            edit.textChanged.connect(self.validate)
+            self.edits[parameter.name], self.errors[parameter.name] = edit, error
+        if not parameters:
+            layout.addRow(QLabel("This pipeline has no parameters."))
+
+    def problems(self) -> dict[str, str]:
+        found = {}
+        for parameter in self.parameters:
+            text = self.edits[parameter.name].text()
+            if not text.strip():
+                if parameter.required:
+                    found[parameter.name] = "a value is required"
+                continue
+            try:
+                parse_value(parameter.type, text)
+            except (ValueError, TypeError) as exc:
+                found[parameter.name] = str(exc).split("\n")[0]
+        return found
+
+    def validate(self) -> bool:
+        problems = self.problems()
+        for name, label in self.errors.items():
+            label.setText(problems.get(name, ""))
+            label.setVisible(name in problems)
+        return not problems
+
+    def values(self) -> dict[str, Any]:
+        """Parsed values of the filled-in fields (empty optional fields are left to their default)."""
+        result = {}
+        for parameter in self.parameters:
+            text = self.edits[parameter.name].text()
+            if text.strip():
+                result[parameter.name] = parse_value(parameter.type, text)
+        return result
+
+
+class RunDialog(QDialog):
+    def __init__(self, pipeline_name: str, parameters: list[Parameter], parent: QWidget | None = None,
+                 values: dict[str, Any] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Run {pipeline_name}")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        where = QFormLayout()
+        self.target = QComboBox()
+        for key, label in LOCAL_TARGETS.items():
+            self.target.addItem(label, key)
+        for name in remote_target_names():
+            self.target.addItem(f"Remote: {name}", name)
+        where.addRow("Run on", self.target)
+        self.max_parallel = QSpinBox(minimum=1, maximum=256, value=os.cpu_count() or 4)
+        self.max_parallel.setToolTip("How many tasks may run at the same time (local targets)")
+        where.addRow("Tasks at once", self.max_parallel)
+        self.use_cache = QCheckBox("Reuse cached results of unchanged tasks", checked=True)
+        where.addRow("Caching", self.use_cache)
+        layout.addLayout(where)
+        box = QGroupBox("Parameters")
+        self.form = ParameterForm(parameters, values)
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.form)
+        layout.addWidget(box)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Run")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for edit in self.form.edits.values():
+            edit.textChanged.connect(self._update_ok)
+        self.target.currentIndexChanged.connect(self._update_ok)
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        valid = self.form.validate()
+        local = self.target.currentData() in LOCAL_TARGETS
+        self.max_parallel.setEnabled(local)
+        self.use_cache.setEnabled(local)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(valid)
+
+    def accept(self) -> None:
+        if self.form.validate():
+            super().accept()
+
+    def choice(self) -> dict[str, Any]:
+        """target, arguments, max_parallel, use_cache: what a RunOptions needs besides the YAML."""
+        return {"target": self.target.currentData(), "arguments": self.form.values(),
+                "max_parallel": self.max_parallel.value(), "use_cache": self.use_cache.isChecked()}

@@ -1,0 +1,204 @@
+"""Comparing runs without Qt: parameter differences, metric tables with the best value marked,
+ROC points, and a diff of two runs' pipelines (IR texts). Used by the app's comparison view and
+by `workbench runs compare`, so both always agree on what "best" and "changed" mean.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from workbench.runs.store import ArtifactRecord, MetricPoint, RunRecord, RunStore
+
+_LOWER_IS_BETTER = ("loss", "error", "mse", "mae", "rmse", "perplexity", "latency", "duration")
+METRICS_TYPE = "system.Metrics"
+CLASSIFICATION_TYPE = "system.ClassificationMetrics"
+
+
+def lower_is_better(metric: str) -> bool:
+    """Losses and errors improve downwards; scores, accuracies and AUCs upwards."""
+    leaf = metric.rsplit("/", 1)[-1].lower()
+    return any(word in leaf for word in _LOWER_IS_BETTER)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a comparison needs of one run. `metrics` maps `task/metric` to a number: final
+    Metrics artifact values, plus `task/name (last)` for live series; `curves` keeps the live
+    series (task/name -> [(step or index, value)]); `roc` maps a task to (fpr, tpr) lists."""
+
+    run: RunRecord
+    metrics: dict[str, float] = field(default_factory=dict)
+    curves: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    roc: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+
+
+def final_metrics(artifacts: list[ArtifactRecord]) -> dict[str, float]:
+    """Scalar values of every Metrics artifact, as `task/name`."""
+    values: dict[str, float] = {}
+    for artifact in artifacts:
+        if artifact.type != METRICS_TYPE:
+            continue
+        for name, value in artifact.metadata.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                values[f"{artifact.task_id}/{name}"] = float(value)
+    return values
+
+
+def curves_of(points: list[MetricPoint]) -> dict[str, list[tuple[float, float]]]:
+    """Live series by `task/name`, x = step (or arrival index when a point has no step)."""
+    curves: dict[str, list[tuple[float, float]]] = {}
+    for point in points:
+        series = curves.setdefault(f"{point.task_id}/{point.name}", [])
+        series.append((float(point.step if point.step is not None else len(series)), point.value))
+    return curves
+
+
+def roc_points(metadata: dict[str, Any]) -> tuple[list[float], list[float]] | None:
+    """(false positive rates, recalls) of a ClassificationMetrics artifact, sorted by FPR."""
+    rows = metadata.get("confidenceMetrics") or []
+    pairs = sorted((float(r.get("falsePositiveRate", 0.0)), float(r.get("recall", 0.0)))
+                   for r in rows if isinstance(r, dict))
+    if not pairs:
+        return None
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def summarize(store: RunStore, run_id: str, *, with_curves: bool = True) -> RunSummary:
+    """Read one run's comparison data from the history (slow for big runs: call off the GUI thread)."""
+    run = store.get_run(run_id)
+    artifacts = store.artifacts(run.id)
+    metrics = final_metrics(artifacts)
+    curves = curves_of(store.metrics(run.id)) if with_curves else {}
+    for key, series in curves.items():
+        metrics[f"{key} (last)"] = series[-1][1]
+    roc = {}
+    for artifact in artifacts:
+        if artifact.type == CLASSIFICATION_TYPE:
+            points = roc_points(artifact.metadata)
+            if points:
+                roc[artifact.task_id] = points
+    return RunSummary(run, metrics, curves, roc)
+
+
+def parameter_differences(runs: list[RunRecord]) -> dict[str, list[Any]]:
+    """Parameters whose value is not the same in every run (missing counts as a difference)."""
+    names = sorted({name for run in runs for name in run.arguments})
+    missing = object()
+    differences = {}
+    for name in names:
+        values = [run.arguments.get(name, missing) for run in runs]
+        if len({json.dumps(v, sort_keys=True, default=str) if v is not missing else "\0" for v in values}) > 1:
+            differences[name] = [None if v is missing else v for v in values]
+    return differences
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    values: list[float | None]
+    best: int | None  # index of the best run, None when fewer than two runs have the metric
+    lower_is_better: bool
+
+
+def metrics_table(summaries: list[RunSummary]) -> list[MetricRow]:
+    """One row per metric any run has, the best run marked; ties go to the earliest run."""
+    names = sorted({name for summary in summaries for name in summary.metrics})
+    rows = []
+    for name in names:
+        values = [summary.metrics.get(name) for summary in summaries]
+        present = [(v, i) for i, v in enumerate(values) if v is not None]
+        lower = lower_is_better(name.removesuffix(" (last)"))
+        best = None
+        if len(present) > 1 and len({v for v, _ in present}) > 1:
+            best = sorted(present, key=lambda pair: (pair[0] if lower else -pair[0], pair[1]))[0][1]
+        rows.append(MetricRow(name, values, best, lower))
+    return rows
+
+
+# ----- pipeline diff -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GraphDiff:
+    added: list[str]
+    removed: list[str]
+    changed: dict[str, list[str]]  # task -> what changed (image, command, inputs, placement ...)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def _ir_tasks(ir_text: str) -> dict[str, dict[str, Any]]:
+    """Every task of a pipeline by name, with what decides its behaviour."""
+    documents = [d for d in yaml.safe_load_all(ir_text) if d]
+    spec = documents[0] if documents else {}
+    components = spec.get("components", {})
+    executors = spec.get("deploymentSpec", {}).get("executors", {})
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(dag: dict[str, Any], path: str) -> None:
+        for name, task in dag.get("tasks", {}).items():
+            component = components.get(task.get("componentRef", {}).get("name", ""), {})
+            executor = executors.get(component.get("executorLabel", ""), {})
+            container = executor.get("container", {})
+            found[name] = {
+                "group": path,
+                "image": container.get("image", ""),
+                "command": [*container.get("command", []), *container.get("args", [])],
+                "inputs": task.get("inputs", {}),
+                "interface": [component.get("inputDefinitions", {}), component.get("outputDefinitions", {})],
+                "after": sorted(task.get("dependentTasks", [])),
+                "condition": task.get("triggerPolicy", {}),
+                "options": [task.get("cachingOptions", {}), task.get("retryPolicy", {}),
+                            container.get("resources", {})],
+            }
+            if "dag" in component:
+                walk(component["dag"], f"{path}/{name}" if path else name)
+
+    walk(spec.get("root", {}).get("dag", {}), "")
+    return found
+
+
+_ASPECTS = (("image", "image"), ("command", "command"), ("inputs", "inputs"), ("interface", "interface"),
+            ("after", "dependencies"), ("condition", "condition"), ("options", "options"), ("group", "placement"))
+
+
+def graph_diff(before: str, after: str) -> GraphDiff:
+    """Tasks added, removed and changed between two compiled pipelines (by IR task name)."""
+    old, new = _ir_tasks(before), _ir_tasks(after)
+    changed = {}
+    for name in sorted(set(old) & set(new)):
+        aspects = [label for key, label in _ASPECTS
+                   if json.dumps(old[name][key], sort_keys=True) != json.dumps(new[name][key], sort_keys=True)]
+        if aspects:
+            changed[name] = aspects
+    return GraphDiff(sorted(set(new) - set(old)), sorted(set(old) - set(new)), changed)
+
+
+# ----- text (the CLI) ----------------------------------------------------------------------------
+
+def format_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def comparison_tables(summaries: list[RunSummary]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, headers, rows) for the parameter differences and the metrics table; best marked `*`."""
+    ids = [summary.run.id for summary in summaries]
+    differences = parameter_differences([summary.run for summary in summaries])
+    parameters = [[name, *map(format_value, values)] for name, values in differences.items()]
+    metrics = []
+    for row in metrics_table(summaries):
+        cells = [format_value(v) + (" *" if i == row.best else "") for i, v in enumerate(row.values)]
+        metrics.append([row.name + (" (lower is better)" if row.lower_is_better else ""), *cells])
+    return [("Parameter differences", ["PARAMETER", *ids], parameters),
+            ("Metrics (* best)", ["METRIC", *ids], metrics)]
