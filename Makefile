@@ -13,14 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Opens the workbench on the main example; without a display it runs the example headless.
+# Opens the workbench on the main example; without a display it runs the example headless. Where no
+# registry answers, the public image runs as the locally built base image (`.ci/base-image`).
+LOCAL_BASE := workbench-base:bookworm
 run: $(STAMP)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		$(BIN)/workbench-gui $(MAIN_EXAMPLE); \
 	else \
 		echo "no display: validating, compiling and running $(MAIN_EXAMPLE) headless"; \
 		$(BIN)/workbench validate $(MAIN_EXAMPLE) && \
-		$(BIN)/workbench compile $(MAIN_EXAMPLE) -o out/train_compare_deploy.yaml && \
+		$(BIN)/workbench compile $(MAIN_EXAMPLE) -o out/train_compare_deploy.yaml || exit 1; \
+		if [ -z "$$WORKBENCH_IMAGE_MAP" ] && docker image inspect $(LOCAL_BASE) >/dev/null 2>&1 \
+			&& ! docker image inspect python:3.11-slim >/dev/null 2>&1; then \
+			export WORKBENCH_IMAGE_MAP=python:3.11-slim=$(LOCAL_BASE); \
+		fi; \
 		$(BIN)/workbench run $(MAIN_EXAMPLE); \
 	fi
 

@@ -131,7 +131,8 @@ def ensure_image(client: Any, image: str, progress: Progress) -> Any:
         raise RunError(
             f"image {image} is not available locally and `docker pull {image}` failed ({reason}). "
             f"Build it locally (`docker build -t {image} DIR`) or load it (`docker load -i FILE.tar`), "
-            "then run again.") from exc
+            f"run its tasks in an image you have (`WORKBENCH_IMAGE_MAP={image}=OTHER_IMAGE`), "
+            "or run with `--backend subprocess`.") from exc
 
 
 def prepare_runtime(client: Any, image: str, packages: Iterable[str], progress: Progress) -> str:
