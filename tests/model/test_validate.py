@@ -81,3 +81,21 @@ def test_output_from_inside_a_branch_cannot_be_used_outside():
     condition = Comparison(Binding.param("greeting"), "==", Binding.constant("x"))
     graph.add_group(Group(new_id(), "condition", members=[nodes["first"].id], condition=condition))
     assert any("from inside a condition branch it is not in" in m for m in messages(graph))
+
+
+def test_one_of_takes_one_output_per_branch():
+    graph, nodes = simple_graph()
+    third = Node(new_id(), "echo-3", "echo", inputs={"msg": Binding.constant("b")})
+    consumer = Node(new_id(), "echo-4", "echo")
+    graph.add_node(third)
+    graph.add_node(consumer)
+    first = Group(new_id(), "condition", members=[nodes["second"].id],
+                  condition=Comparison(Binding.param("greeting"), "==", Binding.constant("a")))
+    graph.add_group(first)
+    graph.add_group(Group(new_id(), "condition", members=[third.id], condition=None, follows=first.id))
+    both = Binding.one_of([Binding.from_output(nodes["second"].id, "Output"), Binding.from_output(third.id, "Output")])
+    graph.set_binding(consumer.id, "msg", both)
+    assert messages(graph) == []
+    same_branch = Binding.one_of([Binding.from_output(nodes["second"].id, "Output")] * 2)
+    graph.set_binding(consumer.id, "msg", same_branch)
+    assert any("one output from each branch" in m for m in messages(graph))

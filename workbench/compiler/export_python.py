@@ -16,6 +16,7 @@ from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
 from workbench.model.expressions import BoolOp, Comparison, Not
+from workbench.model.types import list_element_type
 
 _KFP_SOURCE_HEADER = "\nimport kfp\nfrom kfp import dsl\nfrom kfp.dsl import *\nfrom typing import *\n\n"
 _ANNOTATIONS = {"String": "str", "Integer": "int", "Float": "float", "Boolean": "bool", "List": "list", "Dict": "dict",
@@ -107,6 +108,8 @@ class _Writer:
             return repr(binding.value)
         if binding.kind == "parameter":
             return identifier(binding.parameter)
+        if binding.kind == "one_of":
+            return f"dsl.OneOf({', '.join(self.value(part) for part in binding.parts)})"
         if binding.kind == "template":
             return _template_code(binding.value, [self.value(part) for part in binding.parts])
         if binding.kind == "loop_item":
@@ -198,7 +201,8 @@ def export_python(graph: PipelineGraph) -> str:
     body = writer.component_definitions()
     signature = []
     for parameter in sorted(graph.parameters.values(), key=lambda p: not p.required):  # required first
-        annotation = _ANNOTATIONS[parameter.type]
+        element = list_element_type(parameter.default) if parameter.type == "List" else None
+        annotation = f"List[{element.__name__}]" if element else _ANNOTATIONS[parameter.type]
         default = "" if parameter.required else f" = {parameter.default!r}"
         signature.append(f"{identifier(parameter.name)}: {annotation}{default}")
     description = f", description={graph.description!r}" if graph.description else ""

@@ -280,7 +280,12 @@ class _Importer:
         if source.kind == "loop_item" and source.loop not in self.ids:
             self.note(where, f"{what} uses the item of {source.loop!r}, which is not a loop here")
             return None
-        return replace(source, node=self.ids.get(source.node, source.node), loop=self.ids.get(source.loop, ""))
+        return self._with_ids(source)
+
+    def _with_ids(self, source: Binding) -> Binding:
+        """IR task and group names -> document ids, also inside one_of and template parts."""
+        return replace(source, node=self.ids.get(source.node, source.node), loop=self.ids.get(source.loop, ""),
+                       parts=tuple(self._with_ids(part) for part in source.parts))
 
     def _expression(self, task: IrTask) -> Expression | None:
         where = f"condition {task.name!r}"

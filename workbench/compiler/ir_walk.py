@@ -220,6 +220,8 @@ class IrWalk:
             sources = [self._task_output(task.component, s.get("producerSubtask", ""),
                                          s.get("outputParameterKey") or s.get("outputArtifactKey", ""))
                        for s in selectors or []]
+            if sources and all(isinstance(s, Binding) and s.kind == "output" for s in sources):
+                return Binding.one_of(sources)
             names = ", ".join(f"{s.node}.{s.output}" if isinstance(s, Binding) else s.reason for s in sources)
             return Unsupported(f"dsl.OneOf({names})")
         selector = spec.get("valueFromParameter") or (spec.get("artifactSelectors") or [{}])[0]

@@ -8,14 +8,14 @@ group becomes the matching `with dsl.ParallelFor / If / Elif / Else / ExitHandle
 from __future__ import annotations
 
 import inspect
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 from workbench.compiler.plan import Step
 from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, PipelineGraph
 from workbench.model.expressions import as_conjunction, comparisons
-from workbench.model.types import TASK_FINAL_STATUS
+from workbench.model.types import TASK_FINAL_STATUS, list_element_type
 
 _ANNOTATIONS = {"String": str, "Integer": int, "Float": float, "Boolean": bool, "List": list, "Dict": dict}
 
@@ -49,6 +49,9 @@ class Replay:
             if annotation is None:
                 raise CompileError(f"unsupported parameter type {parameter.type!r}", element=f"parameter {parameter.name}")
             default = parameter.default
+            element = list_element_type(default) if parameter.type == "List" else None
+            if element is not None:
+                annotation = List[element]
             if default is None and parameter.optional:
                 annotation = Optional[annotation]
             parameters.append(inspect.Parameter(parameter.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
@@ -124,6 +127,8 @@ class Replay:
             if binding.parameter not in self.parameters:
                 raise CompileError(f"pipeline parameter {binding.parameter!r} does not exist", element=where)
             return self.parameters[binding.parameter]
+        if binding.kind == "one_of":
+            return self.dsl.OneOf(*[self._value(part, where) for part in binding.parts])
         if binding.kind == "template":
             # kfp reads the channels' placeholders out of the text, as for an f-string
             return binding.fill([str(self._value(part, where)) for part in binding.parts])

@@ -1,13 +1,15 @@
 """What feeds a node input or a condition operand: a constant, a pipeline parameter, an upstream
 output, the loop item (or one of its fields), outputs collected from a loop, the final status
-of the pipeline (for an exit task), or a text template over other bindings (a kfp f-string)."""
+of the pipeline (for an exit task), a text template over other bindings (a kfp f-string), or
+one of several outputs, whichever If / Elif / Else branch ran (kfp's dsl.OneOf)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-BINDING_KINDS = ("constant", "parameter", "output", "loop_item", "collected", "task_final_status", "template")
+BINDING_KINDS = ("constant", "parameter", "output", "loop_item", "collected", "task_final_status", "template",
+                 "one_of")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class Binding:
             return value
         return fill(self.value)
 
+    @staticmethod
+    def one_of(outputs: list["Binding"]) -> "Binding":
+        """The output of whichever branch ran: one output binding per branch of a condition chain."""
+        return Binding("one_of", parts=tuple(outputs))
+
     @property
     def upstream_node(self) -> str:
         """The node a single-valued binding reads from, or ''."""
@@ -71,16 +78,16 @@ class Binding:
     @property
     def upstream_nodes(self) -> tuple[str, ...]:
         """Every node this binding makes a dependency of (a template may read several)."""
-        if self.kind == "template":
+        if self.kind in ("template", "one_of"):
             return tuple(n for part in self.parts for n in part.upstream_nodes)
         return (self.node,) if self.upstream_node else ()
 
     def to_dict(self) -> dict:
         keys = {"constant": ("value",), "parameter": ("parameter",), "output": ("node", "output"),
                 "loop_item": ("loop", "field"), "collected": ("node", "output"), "task_final_status": (),
-                "template": ("value",)}
+                "template": ("value",), "one_of": ()}
         data = {"kind": self.kind}
-        if self.kind == "template":
+        if self.kind in ("template", "one_of"):
             data["parts"] = [part.to_dict() for part in self.parts]
         for key in keys[self.kind]:
             value = getattr(self, key)
@@ -110,4 +117,6 @@ class Binding:
             return f"item.{self.field}" if self.field else "item"
         if self.kind == "template":
             return repr(self.fill([f"{{{p.describe(names)}}}" for p in self.parts]))
+        if self.kind == "one_of":
+            return f"one_of({', '.join(p.describe(names) for p in self.parts)})"
         return "final_status"

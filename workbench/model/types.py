@@ -86,3 +86,11 @@ def parse_value(type_name: str, text: str) -> object:
     if not value_matches(type_name, value):
         raise ValueError(f"{text!r} is not a JSON {type_name.lower()}")
     return value
+
+
+def list_element_type(default: object) -> type | None:
+    """`int` for a default of only ints (likewise float, str, bool), else None. kfp types a loop
+    item by the list's element type (`List[int]`), which the IR does not keep; a list parameter's
+    default is the best witness of it."""
+    kinds = {type(item) for item in default} if isinstance(default, list) and default else set()
+    return kinds.pop() if len(kinds) == 1 and next(iter(kinds)) in (int, float, str, bool) else None

@@ -132,6 +132,8 @@ def _binding_type(graph: PipelineGraph, consumer: str, binding: Binding) -> tupl
         return (parameter.type, None) if parameter else (None, f"pipeline parameter {binding.parameter!r} does not exist")
     if binding.kind == "task_final_status":
         return TASK_FINAL_STATUS, None
+    if binding.kind == "one_of":
+        return _one_of_type(graph, consumer, binding)
     if binding.kind == "template":
         for part in binding.parts:
             _, problem = _binding_type(graph, consumer, part)
@@ -168,6 +170,25 @@ def _binding_type(graph: PipelineGraph, consumer: str, binding: Binding) -> tupl
             return None, f"collects {upstream.name}.{binding.output}, but is inside the same loop"
         return (port.type if is_artifact(port.type) else "List"), None
     return port.type, None
+
+
+def _one_of_type(graph: PipelineGraph, consumer: str, binding: Binding) -> tuple[str | None, str | None]:
+    """Each part is an output produced inside a different branch of one If / Elif / Else chain,
+    beside the consumer; all of one type."""
+    types, branches = set(), []
+    for part in binding.parts:
+        upstream = graph.nodes.get(part.node)
+        port = graph.component_of(upstream.id).output(part.output) if upstream else None
+        if port is None:
+            return None, f"one_of names a missing output {part.describe(_names(graph))}"
+        types.add(port.type)
+        branch = next((g for g in graph.ancestors(upstream.id) if graph.groups[g].kind == "condition"), None)
+        branches.append(branch)
+    if None in branches or len(set(branches)) != len(branches):
+        return None, "one_of takes one output from each branch of an If / Elif / Else chain"
+    if len(types) != 1:
+        return None, f"one_of mixes types {sorted(types)}"
+    return types.pop(), None
 
 
 def _check_node(graph: PipelineGraph, node_id: str) -> list[Diagnostic]:

@@ -96,6 +96,7 @@ def test_add_a_new_library_component_goes_through_my_components(window, qtbot):
     library = window.sharing.library.browser.library
     library.publish(spec, "private", "2.0.0")
     browser = window.sharing.library.browser
+    window.show_library()
     browser.set_scope("private")
     browser.refresh(select="component/lib-only")
     doc = window.new_document()
@@ -111,6 +112,7 @@ def test_adding_over_a_different_component_asks_first(window, tab, qtbot, dialog
     library = window.sharing.library.browser.library
     library.publish(changed, "private", "1.0.0")
     browser = window.sharing.library.browser
+    window.show_library()
     browser.set_scope("private")
     browser.refresh(select="component/toy-data")
     before = len(tab.document.graph.nodes)
@@ -138,6 +140,7 @@ def test_team_pipelines_open_untrusted_and_folders_come_from_settings(window, ta
     window.sharing.library.browser.set_library(library)
     library.publish(tab.document.graph, "team", "1.0.0")
     browser = window.sharing.library.browser
+    window.show_library()
     browser.set_scope("team")
     assert browser.current_asset().asset_id == "pipeline/demo"
     click(browser.open_button)
@@ -147,6 +150,7 @@ def test_team_pipelines_open_untrusted_and_folders_come_from_settings(window, ta
 
 def test_team_scope_without_a_folder_says_how_to_set_one(window):
     browser = window.sharing.library.browser
+    window.show_library()
     browser.set_scope("team")
     assert browser.list.count() == 0 and "WORKBENCH_TEAM_DIR" in browser.notice.text()
 
@@ -158,3 +162,12 @@ def test_library_folders_are_kept_beside_the_targets(tmp_path):
     loaded = load_settings()
     assert loaded == settings
     assert loaded.without_target("prod").team_dir == "/mnt/team"
+
+
+def test_the_library_is_read_when_first_shown_not_at_start(window):
+    browser = window.sharing.library.browser
+    window.docks["palette"].raise_()
+    browser.refresh()
+    assert not browser.isVisible() and browser.list.count() == 0
+    window.show_library()
+    assert browser.list.count() > 5

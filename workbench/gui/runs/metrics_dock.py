@@ -61,9 +61,9 @@ class MetricsPanel(QWidget):
         self.plot: Any = None
         self.curves: dict[str, Any] = {}        # task id -> PlotDataItem for the chosen metric
         self.drawn: dict[str, int] = {}         # task id -> series length last drawn
-        self.metric = QComboBox()
-        self.metric.setMinimumContentsLength(12)
-        self.metric.currentIndexChanged.connect(self.redraw)
+        self.metric_box = QComboBox()
+        self.metric_box.setMinimumContentsLength(12)
+        self.metric_box.currentIndexChanged.connect(self.redraw)
         self.x_axis = QComboBox()
         self.x_axis.addItem("vs step", "step")
         self.x_axis.addItem("vs time (s)", "time")
@@ -80,7 +80,7 @@ class MetricsPanel(QWidget):
         self.tasks.setMaximumWidth(220)
         self.tasks.itemChanged.connect(self._task_toggled)
         bar = QHBoxLayout()
-        for widget in (QLabel("Metric"), self.metric, self.x_axis, self.smoothing, self.log_y, auto):
+        for widget in (QLabel("Metric"), self.metric_box, self.x_axis, self.smoothing, self.log_y, auto):
             bar.addWidget(widget)
         bar.addStretch(1)
         self.splitter = QSplitter()
@@ -121,9 +121,9 @@ class MetricsPanel(QWidget):
     def set_session(self, session: RunSession | None) -> None:
         self.session = session
         self.tasks.clear()
-        self.metric.blockSignals(True)
-        self.metric.clear()
-        self.metric.blockSignals(False)
+        self.metric_box.blockSignals(True)
+        self.metric_box.clear()
+        self.metric_box.blockSignals(False)
         self.redraw()
         if session is not None and self.isVisible():
             self.timer.start()
@@ -131,7 +131,7 @@ class MetricsPanel(QWidget):
     # ----- drawing ----------------------------------------------------------------------------
 
     def chosen_metric(self) -> str:
-        return self.metric.currentText()
+        return self.metric_box.currentText()
 
     def redraw(self) -> None:
         """Forget what was drawn (metric, axis or smoothing changed); the next refresh redraws."""
@@ -147,16 +147,16 @@ class MetricsPanel(QWidget):
         if self.session is None or self.plot is None:
             return
         names = self.session.metric_names()
-        if [self.metric.itemText(i) for i in range(self.metric.count())] != names:
+        if [self.metric_box.itemText(i) for i in range(self.metric_box.count())] != names:
             current = self.chosen_metric()
-            self.metric.blockSignals(True)
-            self.metric.clear()
-            self.metric.addItems(names)
+            self.metric_box.blockSignals(True)
+            self.metric_box.clear()
+            self.metric_box.addItems(names)
             if current in names:
-                self.metric.setCurrentText(current)
+                self.metric_box.setCurrentText(current)
             elif "loss" in names:
-                self.metric.setCurrentText("loss")
-            self.metric.blockSignals(False)
+                self.metric_box.setCurrentText("loss")
+            self.metric_box.blockSignals(False)
         metric = self.chosen_metric()
         for (task_id, name), buffer in list(self.session.series.items()):
             if name != metric:

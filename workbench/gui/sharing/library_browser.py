@@ -58,7 +58,8 @@ class LibraryBrowser(QWidget):
         self.download_button.clicked.connect(lambda: self._emit(self.download_requested))
         self.publish_button.clicked.connect(self.publish_requested)
         self.folders_button.clicked.connect(self.folders_requested)
-        self.refresh()
+        self._stale = True  # read the folders when first shown, not while the window starts
+        self._select: str | None = None  # the asset to select at that refresh
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
@@ -107,8 +108,14 @@ class LibraryBrowser(QWidget):
         self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
-        """List the scope's assets matching the search; keep (or move to) the `select` asset id."""
-        select = select or (self.current_asset().asset_id if self.current_asset() else None)
+        """List the scope's assets matching the search; keep (or move to) the `select` asset id.
+        While hidden, only remember to do it when shown: a catalog folder may be a slow share."""
+        if not self.isVisible():
+            self._stale, self._select = True, select or self._select
+            return
+        current = self.current_asset()
+        select = select or self._select or (current.asset_id if current else None)
+        self._stale, self._select = False, None
         self.list.blockSignals(True)
         self.list.clear()
         try:
@@ -129,6 +136,11 @@ class LibraryBrowser(QWidget):
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self._show_asset()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def _scope_notice(self, count: int) -> str:
         if not any(store.scope == self.scope for store in self.library.stores):

@@ -130,6 +130,7 @@ class LibraryController:
                       self._published, self._failed("Cannot publish"))
 
     def _published(self, version: AssetVersion) -> None:
+        self.window.show_library()
         self.browser.set_scope(version.scope)
         self.browser.refresh(select=version.asset_id)
         self._status(f"Published {version.asset_id} {version.version} to {SCOPE_TITLES[version.scope]}")

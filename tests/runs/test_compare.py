@@ -1,0 +1,108 @@
+"""Comparing runs without Qt: parameter differences, best-metric marking, graph diff of two IR
+texts, and `workbench runs compare` as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import yaml
+
+from workbench.runs import paths
+from workbench.runs.compare import (graph_diff, lower_is_better, metrics_table, parameter_differences, summarize)
+from workbench.runs.events import ArtifactProduced, MetricLogged, RunFinished, RunStarted
+from workbench.runs.store import RunStore
+
+IR = """
+pipelineInfo: {name: demo}
+root:
+  inputDefinitions: {parameters: {lr: {parameterType: NUMBER_DOUBLE}}}
+  dag:
+    tasks:
+      prep: {componentRef: {name: comp-prep}, taskInfo: {name: prep}}
+      train:
+        componentRef: {name: comp-train}
+        taskInfo: {name: train}
+        dependentTasks: [prep]
+        inputs: {parameters: {lr: {componentInputParameter: lr}}}
+components:
+  comp-prep: {executorLabel: exec-prep}
+  comp-train: {executorLabel: exec-train, inputDefinitions: {parameters: {lr: {parameterType: NUMBER_DOUBLE}}}}
+deploymentSpec:
+  executors:
+    exec-prep: {container: {image: 'python:3.11-slim', command: [python, -c, 'print(1)']}}
+    exec-train: {container: {image: 'python:3.11-slim', command: [python, -c, 'print(2)']}}
+"""
+
+
+def record_run(store: RunStore, run_id: str, arguments: dict, auc: float, losses: list[float], ir: str = IR) -> None:
+    store.create_run(run_id, "demo", ir, arguments, "docker")
+    now = time.time()
+    store.on_event(RunStarted(run_id, "demo", "docker", arguments, now))
+    for step, loss in enumerate(losses):
+        store.on_event(MetricLogged(run_id, "train", "loss", loss, step, now))
+    store.on_event(ArtifactProduced(run_id, "train", "metrics", "system.Metrics", "/tmp/m", {"roc_auc": auc}, now))
+    store.on_event(ArtifactProduced(run_id, "train", "roc", "system.ClassificationMetrics", "/tmp/r",
+                                    {"confidenceMetrics": [{"falsePositiveRate": 0.5, "recall": 0.9},
+                                                           {"falsePositiveRate": 0.0, "recall": 0.4}]}, now))
+    store.on_event(RunFinished(run_id, "succeeded", now + 1))
+    store.flush()
+
+
+def test_summaries_differences_and_best(tmp_path):
+    store = RunStore(tmp_path / "runs.sqlite")
+    record_run(store, "run-a", {"lr": 0.1, "epochs": 5}, 0.91, [0.9, 0.5, 0.4])
+    record_run(store, "run-b", {"lr": 0.3, "epochs": 5}, 0.87, [0.9, 0.3, 0.2])
+    a, b = summarize(store, "run-a"), summarize(store, "run-b")
+    store.close()
+    assert parameter_differences([a.run, b.run]) == {"lr": [0.1, 0.3]}
+    assert a.curves["train/loss"] == [(0.0, 0.9), (1.0, 0.5), (2.0, 0.4)]
+    assert a.roc["train"] == ([0.0, 0.5], [0.4, 0.9])
+    rows = {row.name: row for row in metrics_table([a, b])}
+    assert rows["train/roc_auc"].best == 0 and not rows["train/roc_auc"].lower_is_better
+    assert rows["train/loss (last)"].best == 1 and rows["train/loss (last)"].lower_is_better
+    assert lower_is_better("val_error") and not lower_is_better("accuracy")
+
+
+def test_equal_values_mark_no_best():
+    from workbench.runs.compare import RunSummary
+    from workbench.runs.store import RunRecord
+
+    run = RunRecord("r", "p", "docker", "succeeded", 0, 1, IR, {}, "", None)
+    rows = metrics_table([RunSummary(run, {"x/acc": 0.5}), RunSummary(run, {"x/acc": 0.5})])
+    assert rows[0].best is None
+
+
+def test_graph_diff_finds_added_removed_and_changed_tasks():
+    spec = yaml.safe_load(IR)
+    spec["deploymentSpec"]["executors"]["exec-train"]["container"]["image"] = "python:3.12-slim"
+    del spec["root"]["dag"]["tasks"]["prep"]
+    spec["root"]["dag"]["tasks"]["train"]["dependentTasks"] = []
+    spec["root"]["dag"]["tasks"]["report"] = {"componentRef": {"name": "comp-prep"}, "taskInfo": {"name": "report"}}
+    diff = graph_diff(IR, yaml.safe_dump(spec))
+    assert diff.added == ["report"] and diff.removed == ["prep"]
+    assert diff.changed == {"train": ["image", "dependencies"]}
+    assert graph_diff(IR, IR).empty
+
+
+def test_cli_runs_compare_prints_differences_and_metrics(tmp_path):
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path / "data")}
+    store = RunStore(tmp_path / "data" / paths.runs_db_path().name)
+    record_run(store, "20260101-000000-aaaaaa", {"lr": 0.1}, 0.91, [0.5, 0.4])
+    record_run(store, "20260101-000001-bbbbbb", {"lr": 0.3}, 0.95, [0.5, 0.45])
+    store.close()
+    result = subprocess.run([sys.executable, "-m", "workbench", "runs", "compare", "20260101-000000", "20260101-000001"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Parameter differences:"
+    assert any(line.split() == ["lr", "0.1", "0.3"] for line in lines)
+    auc = next(line for line in lines if line.startswith("train/roc_auc"))
+    assert auc.split() == ["train/roc_auc", "0.91", "0.95", "*"]
+    loss = next(line for line in lines if line.startswith("train/loss (last)"))
+    assert loss.split()[-3:] == ["0.4", "*", "0.45"]
+    one = subprocess.run([sys.executable, "-m", "workbench", "runs", "compare", "20260101-000000"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert one.returncode != 0 and "two or more" in one.stderr
