@@ -79,7 +79,10 @@ def test_if_elif_else_chain_recovers_each_branch_condition(corpus_dir):
     even = group_of(graph, "print-and-return-2")
     odd = group_of(graph, "print-and-return-3")
     assert odd.follows == even.id and odd.condition is None
-    assert any("task 'print-and-return-4'" in u and "dsl.OneOf" in u for u in result.unrepresented)
+    one_of = node(graph, "print-and-return-4").inputs["text"]
+    assert one_of.kind == "one_of"
+    assert [graph.nodes[p.node].name for p in one_of.parts] == ["print-and-return-2", "print-and-return-3"]
+    assert not any("OneOf" in u for u in result.unrepresented)
     ints = node(graph, "print-ints").inputs["ints"]
     assert ints == Binding.collected(node(graph, "int-0-to-9999").id, "Output")
 
