@@ -15,7 +15,8 @@ from workbench.gui.combo_data import find_data
 from workbench.gui.value_editor import ValueEditor
 
 KIND_LABELS = {"": "not set", "constant": "Value", "parameter": "Pipeline parameter", "output": "Upstream output",
-               "loop_item": "Loop item", "collected": "Collected from loop", "task_final_status": "Final status"}
+               "loop_item": "Loop item", "collected": "Collected from loop", "task_final_status": "Final status",
+               "template": "Text with values", "one_of": "Output of the branch that ran"}
 
 
 def available_kinds(graph: PipelineGraph, node_id: str, port: Port) -> list[str]:
@@ -93,7 +94,8 @@ class BindingEditor(QWidget):
             return self._loop_page(binding)
         if kind == "task_final_status":
             return QLabel("the pipeline's final status (for an exit task)")
-        return QLabel("")
+        names = {n.id: n.name for n in self.graph.nodes.values()}
+        return QLabel(binding.describe(names) if binding else "")  # template, one_of: shown, kept as they are
 
     def _loop_page(self, binding: Binding | None) -> QWidget:
         page = QWidget()

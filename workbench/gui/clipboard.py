@@ -77,14 +77,15 @@ def fragment_to_graph_parts(fragment: dict, graph: PipelineGraph, offset: tuple[
 
 
 def _remap(binding: Binding, id_map: dict[str, str]) -> Binding:
-    """The same binding with node ids replaced by the pasted copies' ids (templates recursively)."""
-    if binding.kind == "template":
+    """The same binding with node ids replaced by the pasted copies' ids (through template and one_of
+    parts)."""
+    if binding.parts:
         return replace(binding, parts=tuple(_remap(part, id_map) for part in binding.parts))
     return replace(binding, node=id_map[binding.node]) if binding.upstream_node else binding
 
 
 def _parameters_of(binding: Binding) -> set[str]:
-    if binding.kind == "template":
+    if binding.parts:
         return {p for part in binding.parts for p in _parameters_of(part)}
     return {binding.parameter} if binding.kind == "parameter" else set()
 

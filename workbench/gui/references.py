@@ -11,7 +11,7 @@ from workbench.model.expressions import BoolOp, Comparison, Expression, Not
 def renamed_binding(binding: Binding, old: str, new: str) -> Binding:
     if binding.kind == "parameter" and binding.parameter == old:
         return replace(binding, parameter=new)
-    if binding.kind == "template":
+    if binding.parts:
         return replace(binding, parts=tuple(renamed_binding(p, old, new) for p in binding.parts))
     return binding
 

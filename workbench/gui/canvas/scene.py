@@ -17,7 +17,7 @@ from workbench.model.expressions import render
 EDGE_KINDS = ("output", "collected", "loop_item")
 
 
-SHOWN_ON_NODE = ("constant", "parameter", "template")
+SHOWN_ON_NODE = ("constant", "parameter", "template", "one_of")
 
 
 def _describe_value(binding, node_names: dict[str, str]) -> str:
@@ -74,7 +74,7 @@ class PipelineScene(QGraphicsScene):
     def _sync_node(self, node_id: str) -> None:
         node, item = self.document.graph.nodes[node_id], self.nodes[node_id]
         names = {n.id: n.name for n in self.document.graph.nodes.values()} if any(
-            b.kind == "template" for b in node.inputs.values()) else {}
+            b.parts for b in node.inputs.values()) else {}
         bound = {k: _describe_value(b, names) for k, b in node.inputs.items() if b.kind in SHOWN_ON_NODE}
         spec = self.document.graph.component_of(node_id)
         subtitle = spec.name if spec.name != node.label else (spec.description or spec.name)
