@@ -3,7 +3,6 @@ retries, cancel, conditions, caching and events."""
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 

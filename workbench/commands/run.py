@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import RunError
 
 TAIL_LINES = 15
 CANCEL_TIMEOUT_SECONDS = 30.0

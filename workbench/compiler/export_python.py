@@ -15,7 +15,7 @@ from workbench.components.spec import ComponentSpec, k8s_name
 from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
-from workbench.model.expressions import BoolOp, Comparison, Not
+from workbench.model.expressions import Comparison, Not
 from workbench.model.types import list_element_type
 
 _KFP_SOURCE_HEADER = "\nimport kfp\nfrom kfp import dsl\nfrom kfp.dsl import *\nfrom typing import *\n\n"

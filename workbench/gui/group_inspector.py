@@ -41,7 +41,7 @@ class GroupInspector(QWidget):
     # ----- loop --------------------------------------------------------------------------------
 
     def _loop_fields(self, form: QFormLayout) -> None:
-        graph, group = self.document.graph, self.document.graph.groups[self.group_id]
+        group = self.document.graph.groups[self.group_id]
         source = QComboBox()
         for kind, label in ITEM_SOURCES:
             source.addItem(label, kind)
@@ -121,7 +121,7 @@ class GroupInspector(QWidget):
     # ----- exit handler ------------------------------------------------------------------------
 
     def _exit_fields(self, form: QFormLayout) -> None:
-        graph, group = self.document.graph, self.document.graph.groups[self.group_id]
+        group = self.document.graph.groups[self.group_id]
         inside = set(graph.nodes_in(self.group_id))
         exit_task = QComboBox()
         exit_task.addItem("(choose the task that always runs)", "")

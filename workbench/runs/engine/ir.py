@@ -6,7 +6,6 @@ platform-spec document off, checks the shape, and types pipeline arguments.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
