@@ -121,7 +121,7 @@ class GroupInspector(QWidget):
     # ----- exit handler ------------------------------------------------------------------------
 
     def _exit_fields(self, form: QFormLayout) -> None:
-        group = self.document.graph.groups[self.group_id]
+        graph, group = self.document.graph, self.document.graph.groups[self.group_id]
         inside = set(graph.nodes_in(self.group_id))
         exit_task = QComboBox()
         exit_task.addItem("(choose the task that always runs)", "")

@@ -164,10 +164,13 @@ def test_library_folders_are_kept_beside_the_targets(tmp_path):
     assert loaded.without_target("prod").team_dir == "/mnt/team"
 
 
-def test_the_library_is_read_when_first_shown_not_at_start(window):
+def test_the_library_is_read_when_first_shown_not_at_start(qtbot, catalog):
+    from workbench.gui.main_window import MainWindow
+
+    window = MainWindow(catalog)  # not shown yet: no library folder has been read
+    qtbot.addWidget(window)
     browser = window.sharing.library.browser
-    window.docks["palette"].raise_()
-    browser.refresh()
-    assert not browser.isVisible() and browser.list.count() == 0
+    assert browser.list.count() == 0
+    window.show()
     window.show_library()
     assert browser.list.count() > 5

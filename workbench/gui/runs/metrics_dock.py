@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
-from PySide6.QtCore import Qt
 
 from workbench.gui.runs.session import RunSession
 
@@ -42,7 +42,7 @@ def make_plot_widget(title: str = "") -> Any:
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setDownsampling(auto=True, mode="peak")
     item.setClipToView(True)
-    item.addLegend(offset=(10, 10))
+    item.addLegend(offset=(-10, 10))  # top right: curves usually start high on the left
     if title:
         item.setTitle(title)
     return widget
@@ -77,6 +77,7 @@ class MetricsPanel(QWidget):
         auto.clicked.connect(self.auto_range)
         self.readout = QLabel(" ")
         self.tasks = QListWidget()
+        self.tasks.setMinimumWidth(120)
         self.tasks.setMaximumWidth(220)
         self.tasks.itemChanged.connect(self._task_toggled)
         bar = QHBoxLayout()
@@ -114,9 +115,11 @@ class MetricsPanel(QWidget):
     def _build_plot(self) -> None:
         self.plot = make_plot_widget()
         self.plot.scene().sigMouseMoved.connect(self._hover)
-        self.placeholder.hide()
         self.splitter.replaceWidget(1, self.plot)
+        self.placeholder.deleteLater()
+        self.plot.show()
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([160, max(300, self.width() - 160)])
 
     def set_session(self, session: RunSession | None) -> None:
         self.session = session
@@ -183,9 +186,7 @@ class MetricsPanel(QWidget):
         self.tasks.blockSignals(False)
         return item
 
-    def _colour(self, index: int):
-        from PySide6.QtGui import QColor
-
+    def _colour(self, index: int) -> QColor:
         return QColor(PALETTE[index % len(PALETTE)])
 
     def xy(self, task_id: str) -> tuple[np.ndarray, np.ndarray]:

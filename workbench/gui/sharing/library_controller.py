@@ -6,12 +6,10 @@ may be a slow network share."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox
 
 from workbench.components.spec import ComponentSpec, k8s_name
-from workbench.errors import WorkbenchError
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.sharing.asset_page import SCOPE_TITLES
 from workbench.gui.sharing.jobs import Jobs

@@ -63,7 +63,9 @@ def mark_untrusted(tab: QWidget, trust: TabTrust) -> None:
     setattr(tab, ATTRIBUTE, trust)
     if is_trusted(tab):
         return
-    tab.layout().insertWidget(0, UntrustedBanner(tab))
+    banner = UntrustedBanner(tab)
+    tab.layout().insertWidget(0, banner)
+    banner.show()  # a layout shows new children only on a later event
 
 
 def ensure_trusted(tab: QWidget, parent: QWidget) -> bool:
