@@ -24,6 +24,13 @@ kfp.components.load_component_from_file(sys.argv[1])(**json.loads(sys.argv[3]))
 """
 
 
+def installs_packages(ir_text: str) -> bool:
+    """Whether a component pip-installs more than kfp: kfp.local would install it into this very
+    environment (it has no venv of its own here), so such files are not run by it."""
+    return any("pip install" in segment and "kfp==" not in segment
+               for segment in re.findall(r"python3 -m pip install[^&]*", ir_text))
+
+
 def pinned_to_this_kfp(ir_text: str) -> str:
     """The same pipeline with its components' `kfp==X` pins set to the kfp installed here."""
     return re.sub(r"kfp==[0-9][\w.]*", f"kfp=={version('kfp')}", ir_text)
