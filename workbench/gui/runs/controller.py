@@ -12,9 +12,10 @@ import threading
 from dataclasses import replace
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from workbench.errors import WorkbenchError
+from workbench.gui.jobs import Jobs
 from workbench.gui.runs.bridge import RunEventBridge
 from workbench.gui.runs.session import RunOptions, RunSession
 from workbench.runs.events import RunEvent, RunFinished
@@ -22,29 +23,11 @@ from workbench.runs.events import RunEvent, RunFinished
 LOCAL_TARGETS = {"docker": "Local Docker", "subprocess": "Local processes"}
 
 
-class _Worker(QRunnable):
-    """Runs `job` on the pool; reports (result, error text) through `done` (a queued signal)."""
-
-    def __init__(self, job: Callable[[], Any], done: Callable[[Any, str], None]):
-        super().__init__()
-        self.job, self.done = job, done
-
-    def run(self) -> None:
-        try:
-            result, error = self.job(), ""
-        except WorkbenchError as exc:
-            result, error = None, str(exc)
-        except Exception as exc:  # noqa: BLE001 - shown to the user instead of killing the worker
-            result, error = None, f"internal error: {type(exc).__name__}: {exc}"
-        self.done(result, error)
-
-
 class RunController(QObject):
     session_started = Signal(object)   # RunSession, before its first event
     session_updated = Signal(object)   # RunSession, after a batch of its events was applied
     session_finished = Signal(object)  # RunSession, final state known
     start_failed = Signal(object, str)  # RunSession, message
-    _job_done = Signal(object, object, str)  # callback, result, error (queued onto the GUI thread)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -53,11 +36,9 @@ class RunController(QObject):
         self.sessions: dict[str, RunSession] = {}
         self.handles: dict[str, Any] = {}  # run id -> RunHandle (local) or RemoteFollower
         self._cancel_asked: set[str] = set()
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max(4, os.cpu_count() or 4))
+        self.jobs = Jobs(self, max_threads=max(4, os.cpu_count() or 4))
         self._store = None
         self._store_lock = threading.Lock()
-        self._job_done.connect(self._call_back, Qt.ConnectionType.QueuedConnection)
 
     # ----- history ---------------------------------------------------------------------------
 
@@ -73,11 +54,8 @@ class RunController(QObject):
             return self._store
 
     def in_background(self, job: Callable[[], Any], callback: Callable[[Any, str], None]) -> None:
-        """Run `job` on the worker pool; `callback(result, error)` is called on the GUI thread."""
-        self.pool.start(_Worker(job, lambda result, error: self._job_done.emit(callback, result, error)))
-
-    def _call_back(self, callback: Callable[[Any, str], None], result: Any, error: str) -> None:
-        callback(result, error)
+        """Run `job` on the worker pool; `callback(result, error text)` is called on the GUI thread."""
+        self.jobs.run(job, lambda result: callback(result, ""), lambda error: callback(None, str(error)))
 
     # ----- starting --------------------------------------------------------------------------
 
@@ -154,7 +132,7 @@ class RunController(QObject):
             self.cancel(session.run_id)
         for handle in list(self.handles.values()):
             handle.wait(10)
-        self.pool.waitForDone(10_000)
+        self.jobs.wait(10_000)
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from workbench.errors import WorkbenchError
-from workbench.gui.sharing.jobs import Jobs
+from workbench.gui.jobs import Jobs
 from workbench.share.bundle import export_bundle
 
 STATUS_MS = 8000

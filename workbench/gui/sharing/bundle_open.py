@@ -15,7 +15,7 @@ import yaml
 from PySide6.QtWidgets import QMainWindow
 
 from workbench.errors import WorkbenchError
-from workbench.gui.sharing.jobs import Jobs
+from workbench.gui.jobs import Jobs
 from workbench.gui.sharing.review_dialog import TRUST, TrustReviewDialog
 from workbench.gui.sharing.tab_trust import TabTrust, mark_untrusted
 from workbench.share import manifest as manifest_

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox
 from workbench.components.spec import ComponentSpec, k8s_name
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.sharing.asset_page import SCOPE_TITLES
-from workbench.gui.sharing.jobs import Jobs
+from workbench.gui.jobs import Jobs
 from workbench.gui.sharing.library_browser import LibraryBrowser
 from workbench.gui.sharing.library_folders import LibraryFoldersDialog, build_library
 from workbench.gui.sharing.publish_dialog import PublishDialog, PublishRequest

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from workbench.gui.sharing.bundle_export import BundleExporter
 from workbench.gui.sharing.bundle_open import BundleOpener
-from workbench.gui.sharing.jobs import Jobs
+from workbench.gui.jobs import Jobs
 from workbench.gui.sharing.library_controller import LibraryController
 
 

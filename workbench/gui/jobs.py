@@ -1,5 +1,6 @@
-"""Slow file work (bundle export and import, library reads and writes on a shared folder) runs on
-a pool thread so the window stays responsive; the outcome comes back on the GUI thread.
+"""Slow work (starting runs, reading the run store, bundle export and import, library reads and
+writes on a shared folder) runs on a pool thread so the window stays responsive; the outcome comes
+back on the GUI thread.
 
 Results are relayed through a QObject owned by the GUI thread: a signal emitted on the worker and
 received by a method of that object is queued, so callbacks never run on the worker.
@@ -38,10 +39,10 @@ class _Task(QRunnable):
 class Jobs(QObject):
     """Run `work()` off the GUI thread; then `done(result)` or `failed(error)` on the GUI thread."""
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2):
         super().__init__(parent)
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
+        self.pool.setMaxThreadCount(max_threads)
         self._relay = _Relay(self)
         self._relay.finished.connect(self._finished)
         self._pending: dict[int, tuple[Callable, Callable]] = {}
