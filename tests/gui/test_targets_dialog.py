@@ -21,32 +21,6 @@ def config_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def memory_keyring():
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1
-        entries: dict = {}
-
-        def get_password(self, service, username):
-            return self.entries.get((service, username))
-
-        def set_password(self, service, username, password):
-            self.entries[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self.entries.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    backend.entries = {}
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def failing_keyring():
     import keyring
     from keyring.backends import fail
