@@ -119,3 +119,29 @@ def test_a_hostile_bundle_is_refused_and_nothing_is_written(window, tmp_path, qt
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     window.new_document()  # still working
     assert window.tabs.count() == 1
+
+
+def test_running_an_untrusted_pipeline_asks_for_the_review_first(window, example_bundle, tmp_path, qtbot):
+    dialog = open_and_review(qtbot, window, example_bundle)
+    dialog.folder.setText(str(tmp_path / "unpacked"))
+    click(dialog.untrusted_button)
+    wait_idle(qtbot, window)
+    tab = window.current
+    assert not is_trusted(tab)
+
+    def answer_review(button_name: str):
+        def answer():
+            review = QApplication.activeModalWidget()
+            click(getattr(review, button_name))
+        return answer
+
+    # refusing the review: no Run dialog, nothing starts
+    QTimer.singleShot(200, answer_review("cancel_button"))
+    window.actions_by_name["run"].trigger()
+    assert window.runs.run_dialog is None and not is_trusted(tab)
+
+    # trusting it: the Run dialog opens
+    QTimer.singleShot(200, answer_review("trust_button"))
+    window.actions_by_name["run"].trigger()
+    assert is_trusted(tab) and window.runs.run_dialog is not None
+    window.runs.run_dialog.reject()

@@ -20,6 +20,7 @@ from workbench.gui.runs.history_view import HistoryView
 from workbench.gui.runs.logs_panel import LogsPanel
 from workbench.gui.runs.metrics_dock import MetricsPanel
 from workbench.gui.runs.run_dialog import RunDialog
+from workbench.gui.sharing.tab_trust import ensure_trusted
 from workbench.gui.runs.session import RunOptions, RunSession
 from workbench.gui.runs.status_overlay import StatusOverlay
 from workbench.gui.runs.step_inspector import StepInspector
@@ -95,9 +96,10 @@ class RunsWorkspace(QObject):
     # ----- Run menu ---------------------------------------------------------------------------
 
     def run_pipeline(self) -> None:
-        """Open the Run dialog for the current document; on Run, compile off-thread and start."""
+        """Open the Run dialog for the current document; on Run, compile off-thread and start.
+        Content imported from a bundle or a shared library runs only once the user has trusted it."""
         tab = self.window.current
-        if tab is None:
+        if tab is None or not ensure_trusted(tab, self.window):
             return
         graph = tab.document.graph
         dialog = RunDialog(graph.name, list(graph.parameters.values()), self.window)
@@ -161,7 +163,7 @@ class RunsWorkspace(QObject):
 
     def run_sweep(self) -> None:
         tab = self.window.current
-        if tab is None:
+        if tab is None or not ensure_trusted(tab, self.window):
             return
         graph = tab.document.graph
         dialog = SweepDialog(graph.name, list(graph.parameters.values()), self.window)
