@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes import FakeKfp, FakeRegistry, FakeVertex
+from fake_services import FakeKfp, FakeRegistry, FakeVertex
 
 DATA = Path(__file__).parent / "data"
 

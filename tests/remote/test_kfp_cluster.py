@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fakes import kfp_failure
+from fake_services import kfp_failure
 
 from workbench.errors import RunError
 from workbench.runs.events import TaskStateChanged

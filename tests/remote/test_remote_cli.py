@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from fakes import vertex_running_forever
+from fake_services import vertex_running_forever
 
 from workbench.runs import paths
 from workbench.runs.remote.tracking import refresh_unfinished
@@ -58,7 +58,7 @@ def test_submit_wait_to_a_saved_vertex_target(fake_vertex, ir_path):
 
 
 def test_submit_wait_exits_1_when_the_run_fails(fake_kfp, ir_path):
-    from fakes import kfp_failure
+    from fake_services import kfp_failure
 
     fake_kfp.frames = kfp_failure()
     result = workbench("submit", str(ir_path), "--target", "kfp", "--host", fake_kfp.url, "--wait",

@@ -6,7 +6,7 @@ import base64
 import json
 
 import pytest
-from fakes import TOKEN, vertex_failure, vertex_running_forever
+from fake_services import TOKEN, vertex_failure, vertex_running_forever
 
 from workbench.errors import RunError
 from workbench.runs.events import ArtifactProduced, RunFinished, TaskStateChanged

@@ -4,7 +4,7 @@ view; the history lists the runs, filters them and opens a past run with its fin
 from __future__ import annotations
 
 import pytest
-from conftest import wait_finished
+from run_helpers import wait_finished
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 

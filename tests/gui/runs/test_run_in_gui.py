@@ -5,7 +5,7 @@ artifacts; cancelling mid-run; re-running from a task."""
 from __future__ import annotations
 
 import pytest
-from conftest import start_from_dialog, wait_finished
+from run_helpers import start_from_dialog, wait_finished
 from PySide6.QtCore import QTimer
 
 TRAINERS = ("train-model", "train-model-2", "train-model-3")

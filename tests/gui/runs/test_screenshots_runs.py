@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import start_from_dialog, wait_finished
+from run_helpers import start_from_dialog, wait_finished
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 

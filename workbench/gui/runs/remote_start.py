@@ -9,6 +9,8 @@ from typing import Any
 from workbench.gui.runs.session import RunOptions
 from workbench.runs.events import EventSink
 
+POLL_INTERVAL_S = 3.0  # the app reads a remote run's state this often (the CLI's default is 10 s)
+
 
 def submit_remote(store: Any, run_id: str, options: RunOptions, sink: EventSink) -> Any:
     """Submit, record and start following; returns the RemoteFollower (it has cancel() and wait())."""
@@ -23,7 +25,8 @@ def submit_remote(store: Any, run_id: str, options: RunOptions, sink: EventSink)
     record_submission(store, run_id, options.pipeline_name or "pipeline", options.ir_text, options.arguments,
                       target, submission)
     sink_started(sink, run_id, options, target.kind)
-    return RemoteFollower(client, submission.remote_id, run_id, [store.on_event, sink]).start()
+    return RemoteFollower(client, submission.remote_id, run_id, [store.on_event, sink],
+                          interval=POLL_INTERVAL_S).start()
 
 
 def sink_started(sink: EventSink, run_id: str, options: RunOptions, kind: str) -> None:

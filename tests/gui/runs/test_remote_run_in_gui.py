@@ -1,0 +1,51 @@
+"""Running on a saved Kubeflow Pipelines target from the window: the real kfp client against a
+fake KFP v2beta1 server on 127.0.0.1; the remote run's states arrive on the canvas like a local
+run's, and the run is in the history with its target."""
+
+from __future__ import annotations
+
+import pytest
+from run_helpers import start_from_dialog, wait_finished
+from fake_services import FakeKfp
+
+TASKS = ("load-tabular-data", "validate-and-preprocess", "engineer-features", "train-model", "train-model-2",
+         "train-model-3", "select-best-model", "deploy-model")
+
+
+def frames() -> list[dict]:
+    done = {task: "SUCCEEDED" for task in TASKS}
+    return [
+        {"run": "PENDING", "tasks": {}},
+        {"run": "RUNNING", "tasks": {"load-tabular-data": "RUNNING"}},
+        {"run": "RUNNING", "tasks": {"load-tabular-data": "SUCCEEDED", "validate-and-preprocess": "RUNNING"}},
+        {"run": "SUCCEEDED", "tasks": {**done, "write-report": "SKIPPED"}},
+    ]
+
+
+@pytest.fixture
+def kfp_target(tmp_path, monkeypatch):
+    from workbench.gui.runs import remote_start
+    from workbench.settings import KfpTarget, load_settings, save_settings
+
+    monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setattr(remote_start, "POLL_INTERVAL_S", 0.2)
+    with FakeKfp(frames()) as fake:
+        save_settings(load_settings().with_target(KfpTarget(name="lab", host=fake.url)))
+        yield fake
+
+
+def test_a_remote_run_streams_states_onto_the_canvas(window, example_tab, qtbot, kfp_target):
+    session = start_from_dialog(window, qtbot, {"epochs": "7"}, target="lab")
+    wait_finished(qtbot, session, timeout=60_000)
+    assert session.state == "succeeded", session.message
+
+    graph, scene = example_tab.document.graph, example_tab.scene
+    assert scene.nodes[graph.node_by_name("load-tabular-data").id].run_state == "succeeded"
+    assert scene.nodes[graph.node_by_name("write-report").id].run_state == "skipped"
+
+    (created,) = kfp_target.received("POST", "/apis/v2beta1/runs")
+    assert created["pipeline_spec"]["pipelineInfo"]["name"] == "train-compare-deploy"
+    assert created["runtime_config"]["parameters"]["epochs"] == 7
+
+    record = window.runs.controller.store().get_run(session.run_id)
+    assert record.backend == "kfp" and record.target["host"] == kfp_target.url and record.state == "succeeded"
