@@ -34,7 +34,7 @@ def kfp_target(tmp_path, monkeypatch):
         yield fake
 
 
-def test_a_remote_run_streams_states_onto_the_canvas(window, example_tab, qtbot, kfp_target):
+def test_a_remote_run_streams_states_onto_the_canvas(window, example_tab, qtbot, kfp_target, monkeypatch):
     session = start_from_dialog(window, qtbot, {"epochs": "7"}, target="lab")
     wait_finished(qtbot, session, timeout=60_000)
     assert session.state == "succeeded", session.message
@@ -49,3 +49,17 @@ def test_a_remote_run_streams_states_onto_the_canvas(window, example_tab, qtbot,
 
     record = window.runs.controller.store().get_run(session.run_id)
     assert record.backend == "kfp" and record.target["host"] == kfp_target.url and record.state == "succeeded"
+
+    # the history offers the run's page in the Kubeflow Pipelines UI
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
+    history = window.runs.history
+    window.runs.show_runs()
+    history.reload()
+    qtbot.waitUntil(lambda: session.run_id in history.visible_run_ids(), timeout=10_000)
+    history.select_runs([session.run_id])
+    assert history.console_button.isEnabled()
+    history.console_button.click()
+    assert opened == [f"{kfp_target.url}/#/runs/details/{record.target['remote_id']}"]

@@ -62,11 +62,14 @@ class HistoryView(QWidget):
         self.compare_button.clicked.connect(self.compare_selected)
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
+        self.console_button = QPushButton("Console Page")
+        self.console_button.setToolTip("Open a remote run's page in the Vertex AI console or the Kubeflow Pipelines UI")
+        self.console_button.clicked.connect(self.open_console_of_selected)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.reload)
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
-        for button in (self.open_button, self.compare_button, self.delete_button, refresh):
+        for button in (self.open_button, self.compare_button, self.delete_button, self.console_button, refresh):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -130,10 +133,22 @@ class HistoryView(QWidget):
         self.table.setSelectionMode(mode)
 
     def _update_buttons(self) -> None:
-        count = len(self.selected_run_ids())
-        self.open_button.setEnabled(count == 1)
-        self.compare_button.setEnabled(count >= 2)
-        self.delete_button.setEnabled(count >= 1)
+        ids = self.selected_run_ids()
+        self.open_button.setEnabled(len(ids) == 1)
+        self.compare_button.setEnabled(len(ids) >= 2)
+        self.delete_button.setEnabled(len(ids) >= 1)
+        self.console_button.setEnabled(len(ids) == 1 and self._record(ids[0]) is not None
+                                       and bool((self._record(ids[0]).target or {}).get("remote_id")))
+
+    def _record(self, run_id: str):
+        return next((row["run"] for row in self.rows if row["run"].id == run_id), None)
+
+    def open_console_of_selected(self) -> str | None:
+        """The selected remote run's console page, in the browser; returns its address."""
+        from workbench.gui.console_page import open_console_page
+
+        ids = self.selected_run_ids()
+        return open_console_page(self._record(ids[0]), self) if len(ids) == 1 else None
 
     def open_selected(self) -> None:
         ids = self.selected_run_ids()
