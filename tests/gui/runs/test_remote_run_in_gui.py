@@ -1,6 +1,6 @@
 """Running on a saved Kubeflow Pipelines target from the window: the real kfp client against a
 fake KFP v2beta1 server on 127.0.0.1; the remote run's states arrive on the canvas like a local
-run's, and the run is in the history with its target."""
+run's, the run is in the history with its target, and its console page opens from there."""
 
 from __future__ import annotations
 
