@@ -5,8 +5,9 @@ run's, the run is in the history with its target, and its console page opens fro
 from __future__ import annotations
 
 import pytest
-from run_helpers import start_from_dialog, wait_finished
+
 from fake_services import FakeKfp
+from run_helpers import EXAMPLE, start_from_dialog, wait_finished
 
 TASKS = ("load-tabular-data", "validate-and-preprocess", "engineer-features", "train-model", "train-model-2",
          "train-model-3", "select-best-model", "deploy-model")
@@ -63,3 +64,30 @@ def test_a_remote_run_streams_states_onto_the_canvas(window, example_tab, qtbot,
     assert history.console_button.isEnabled()
     history.console_button.click()
     assert opened == [f"{kfp_target.url}/#/runs/details/{record.target['remote_id']}"]
+
+
+def test_remote_runs_submitted_earlier_are_refreshed_when_the_app_starts(qtbot, catalog, tmp_path, monkeypatch):
+    from workbench.compiler import ir_text_for
+    from workbench.gui.main_window import MainWindow
+    from workbench.runs import paths
+    from workbench.runs.remote.client import client_for
+    from workbench.runs.remote.tracking import record_submission
+    from workbench.runs.store import RunStore
+    from workbench.settings import KfpTarget
+
+    monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path / "config"))
+    finished = [{"run": "SUCCEEDED", "tasks": {task: "SUCCEEDED" for task in TASKS}}]
+    with FakeKfp(finished) as fake:
+        target = KfpTarget(name="lab", host=fake.url)
+        ir_text = ir_text_for(EXAMPLE)
+        store = RunStore(paths.runs_db_path())
+        submission = client_for(target).submit(ir_text, {}, "earlier-run")
+        record_submission(store, "earlier-run", "train-compare-deploy", ir_text, {}, target, submission)
+        store.close()
+        assert RunStore(paths.runs_db_path()).get_run("earlier-run").state == "running"
+
+        window = MainWindow(catalog)
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: window.runs.controller.store().get_run("earlier-run").state == "succeeded",
+                        timeout=20_000)
+        window.close()

@@ -8,7 +8,7 @@ loads pyqtgraph.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from workbench.errors import WorkbenchError
@@ -78,6 +78,20 @@ class RunsWorkspace(QObject):
         window.statusBar().addPermanentWidget(self.progress)
         window.tabs.currentChanged.connect(self._tab_changed)
         window.installEventFilter(self)
+        QTimer.singleShot(0, self._refresh_remote_runs)
+
+    def _refresh_remote_runs(self) -> None:
+        """Remote runs submitted earlier (by the CLI or a past session) get their state now, off the
+        GUI thread; a service that cannot be reached is named in the status bar."""
+        from workbench.runs.remote.tracking import refresh_unfinished
+
+        def refreshed(problems: list[str] | None, error: str) -> None:
+            text = error or "; ".join(problems or [])
+            if text:
+                self._status(f"Remote runs: {text}")
+            if self.docks["history"].isVisible():
+                self.history.reload()
+        self.controller.in_background(lambda: refresh_unfinished(self.controller.store()), refreshed)
 
     def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self.window)
