@@ -67,12 +67,17 @@ def test_review_shows_images_and_python_then_trust_and_open(window, example_bund
     assert tab.findChild(UntrustedBanner) is None
 
 
-def test_open_without_trusting_marks_the_tab_until_reviewed(window, example_bundle, tmp_path, qtbot):
-    dialog = open_and_review(qtbot, window, example_bundle)
-    dialog.folder.setText(str(tmp_path / "unpacked"))
+def open_untrusted(qtbot, window, bundle: Path, folder: Path):
+    """Open a bundle with "Open without trusting"; return its tab."""
+    dialog = open_and_review(qtbot, window, bundle)
+    dialog.folder.setText(str(folder))
     click(dialog.untrusted_button)
     wait_idle(qtbot, window)
-    tab = window.current
+    return window.current
+
+
+def test_open_without_trusting_marks_the_tab_until_reviewed(window, example_bundle, tmp_path, qtbot):
+    tab = open_untrusted(qtbot, window, example_bundle, tmp_path / "unpacked")
     assert tab is not None and not is_trusted(tab)
     banner = tab.findChild(UntrustedBanner)
     assert banner is not None and banner.isVisible()
@@ -122,11 +127,7 @@ def test_a_hostile_bundle_is_refused_and_nothing_is_written(window, tmp_path, qt
 
 
 def test_running_an_untrusted_pipeline_asks_for_the_review_first(window, example_bundle, tmp_path, qtbot):
-    dialog = open_and_review(qtbot, window, example_bundle)
-    dialog.folder.setText(str(tmp_path / "unpacked"))
-    click(dialog.untrusted_button)
-    wait_idle(qtbot, window)
-    tab = window.current
+    tab = open_untrusted(qtbot, window, example_bundle, tmp_path / "unpacked")
     assert not is_trusted(tab)
 
     def answer_review(button_name: str):
