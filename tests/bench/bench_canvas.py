@@ -66,14 +66,14 @@ def paint(view) -> None:
 
 
 def open_layout_paint(text: str):
-    from workbench.gui.canvas.layout import canvas_layout
+    from workbench.compiler.layout import auto_layout
     from workbench.gui.canvas.scene import PipelineScene
     from workbench.gui.canvas.view import PipelineView
     from workbench.gui.editor_document import EditorDocument
 
     start = time.perf_counter()
     graph = serialize.loads(text)
-    canvas_layout(graph)
+    auto_layout(graph)
     scene = PipelineScene(EditorDocument(graph))
     view = PipelineView(scene)
     view.resize(1600, 1000)
