@@ -178,3 +178,23 @@ def test_middle_drag_pans(tab):
     drag(view, QPointF(100, 200), QPointF(200, 250), button=Qt.MouseButton.MiddleButton)
     after = view.mapToScene(view.viewport().rect().center())
     assert after != before
+
+
+def test_snap_to_grid_can_be_switched_off_and_is_remembered(window, tab):
+    graph = tab.document.graph
+    node_id = node_named(graph, "train")
+    snap = window.actions_by_name["snap_to_grid"]
+    assert snap.isChecked()
+    start = node_header(tab.scene, node_id)
+    drag(tab.view, start, start + QPointF(33, 27), steps=5)
+    x, y = graph.nodes[node_id].position
+    assert x % 20 == 0 and y % 20 == 0
+    snap.trigger()  # off
+    start = node_header(tab.scene, node_id)
+    drag(tab.view, start, start + QPointF(33, 27), steps=5)
+    x, y = graph.nodes[node_id].position
+    assert (x % 20, y % 20) != (0, 0)
+    from workbench.gui import settings as remembered
+
+    assert remembered.settings().value("snap_to_grid", True, type=bool) is False
+    snap.trigger()  # back on for the other tests

@@ -27,6 +27,7 @@ class Spec:
     keys: tuple = ()
     icon: str = ""
     tip: str = ""
+    checkable: bool = False  # a toggle; its slot receives the new checked state
 
 
 SPECS = (
@@ -58,6 +59,8 @@ SPECS = (
     Spec("select_all", "Select &All", "select_all", ("Ctrl+A",)),
     Spec("find", "&Find\u2026", "focus_find", ("Ctrl+F",), "find", "Find tasks by name"),
     Spec("fit", "&Fit to Window", "fit", ("F",), "fit"),
+    Spec("snap_to_grid", "&Snap to Grid", "set_snap_to_grid", ("Ctrl+Shift+G",), tip="Align moved tasks to the grid",
+         checkable=True),
     Spec("zoom_in", "Zoom &In", "zoom_in", ("Ctrl++", "Ctrl+="), "zoom_in"),
     Spec("zoom_out", "Zoom &Out", "zoom_out", ("Ctrl+-",), "zoom_out"),
     Spec("zoom_reset", "&Actual Size", "zoom_reset", ("Ctrl+0",)),
@@ -87,7 +90,8 @@ MENUS = (
     ("&File", ("new", "open", "recent", "save", "save_as", "close", None, "import_component", "new_python_component",
                "new_container_component", None, "compile", "export_png", "export_svg", "export_bundle", None, "publish_to_library", None, "quit")),
     ("&Edit", ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all", "find")),
-    ("&View", ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "show_library", "docks", "reset_layout")),
+    ("&View", ("fit", "zoom_in", "zoom_out", "zoom_reset", "snap_to_grid", None, "show_library", "docks",
+               "reset_layout")),
     ("&Pipeline", ("validate", "compile", None, "auto_layout", "align_left", "align_top", None, "wrap_loop",
                    "wrap_condition", "wrap_exit_handler", "unwrap")),
     ("&Run", ("run", "cancel_run", "rerun", "rerun_from_task", None, "sweep", None, "show_runs", "compare_runs")),
@@ -117,6 +121,7 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
             tip += f" ({QKeySequence(spec.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)})"
         action.setToolTip(tip)
         action.setStatusTip(tip)
+        action.setCheckable(spec.checkable)
         action.triggered.connect(getattr(window, spec.slot))
         window.addAction(action)
         actions[spec.name] = action

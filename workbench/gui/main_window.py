@@ -56,6 +56,9 @@ class MainWindow(QMainWindow):
         self.docks = self._build_docks()
         self.sharing = WindowSharing(self)
         self.actions_by_name = build_actions(self)
+        snap = remembered.settings().value("snap_to_grid", True, type=bool)
+        self.actions_by_name["snap_to_grid"].setChecked(snap)
+        self.set_snap_to_grid(snap)
         self.library = LibraryActions(self, self.catalog, self.palette_panel)
         self.outputs = Outputs(self)
         self.runs = RunsWorkspace(self)
@@ -355,6 +358,12 @@ class MainWindow(QMainWindow):
     def fit(self) -> None:
         if self.current:
             self.current.view.fit()
+
+    def set_snap_to_grid(self, on: bool) -> None:
+        from workbench.gui.canvas.scene import PipelineScene
+
+        PipelineScene.snap_to_grid = on
+        remembered.settings().setValue("snap_to_grid", on)
 
     def zoom_in(self) -> None:
         if self.current:

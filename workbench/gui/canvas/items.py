@@ -189,7 +189,8 @@ class NodeItem(QGraphicsObject):
                          self.run_text or self.run_state)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self.snap \
+                and getattr(self.scene(), "snap_to_grid", True):
             return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and self.moved_callback:
             self.moved_callback(self.node_id)

@@ -31,6 +31,8 @@ class PipelineScene(QGraphicsScene):
     status_message = Signal(str)
     quick_add_requested = Signal(QPointF, object)  # scene position, (node id, output) or None
 
+    snap_to_grid = True  # moved nodes land on the grid; View > Snap to Grid switches it for all canvases
+
     def __init__(self, document: EditorDocument, parent=None):
         super().__init__(parent)
         self.document = document
