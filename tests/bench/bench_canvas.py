@@ -10,7 +10,6 @@ Targets: < 1 s, < 16 ms, < 50 ms, < 1.5 s.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import statistics
@@ -23,16 +22,17 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
 from workbench.components.authoring import container_component  # noqa: E402
 from workbench.components.spec import Port  # noqa: E402
 from workbench.model import serialize  # noqa: E402
 from workbench.model.bindings import Binding  # noqa: E402
 from workbench.model.document import Node, Parameter, PipelineGraph, new_id  # noqa: E402
+from startup_probe import start_app  # noqa: E402
 
 TASKS, EDGES = 500, 800
 EXAMPLE = REPO / "pipelines" / "train_compare_deploy.wbp"
-HEAVY = ("kfp", "docker", "google.cloud.aiplatform", "pyqtgraph")
 
 
 def generated_document(seed: int = 7) -> str:
@@ -116,29 +116,14 @@ def fit_ms(view, repeats: int = 10) -> float:
     return statistics.median(times) * 1000
 
 
-COLD_START = """
-import json, sys, time
-start = time.perf_counter()
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-from workbench.gui.app import build_window
-window = build_window([sys.argv[1]])
-window.show()
-app.processEvents()
-print(json.dumps({"seconds": time.perf_counter() - start, "loaded": [m for m in %r if m in sys.modules]}))
-""" % (HEAVY,)
-
-
 def cold_start() -> tuple[float, list[str], float]:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_DATA_DIR=tmp, XDG_CONFIG_HOME=tmp)
         runs = []
         for _ in range(3):
             t0 = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", COLD_START, str(EXAMPLE)], capture_output=True, text=True,
-                                 env=env, cwd=REPO, check=True).stdout
-            wall = time.perf_counter() - t0
-            runs.append((wall, json.loads(out.strip().splitlines()[-1])["loaded"]))
+            loaded = start_app(EXAMPLE, env)["loaded"]
+            runs.append((time.perf_counter() - t0, loaded))
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", "import kfp.dsl, kfp.compiler"], env=env, check=True)
         kfp_seconds = time.perf_counter() - t0

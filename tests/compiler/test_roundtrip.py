@@ -3,9 +3,7 @@ compare the two with the name-normalised description of `workbench.compiler.equi
 
 from __future__ import annotations
 
-import textwrap
-
-from corpus import corpus_files
+from corpus import tally
 
 from workbench.compiler.compile import compile_graph
 from workbench.compiler.equivalence import describe_ir, equivalent
@@ -27,16 +25,9 @@ def round_trip_differences(text: str, path: str) -> list[str]:
 
 
 def test_corpus_round_trips(corpus_dir, capsys):
-    failures = {}
-    for path in corpus_files():
-        differences = round_trip_differences(path.read_text(encoding="utf-8"), str(path))
-        if differences:
-            failures[path.stem] = differences
-    passed = len(corpus_files()) - len(failures)
     with capsys.disabled():
-        print(f"\nround trip: {passed} of {len(corpus_files())} corpus pipelines are equivalent")
-        for name, differences in sorted(failures.items()):
-            print(f"  {name}: " + textwrap.shorten("; ".join(differences), 300))
+        passed = tally(lambda path: round_trip_differences(path.read_text(encoding="utf-8"), str(path)),
+                       "round-trip (import, compile: equivalent)")
     assert passed >= ROUND_TRIP_FLOOR
 
 

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from startup_probe import start_app
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "pipelines" / "train_compare_deploy.wbp"
-HEAVY = ("kfp", "docker", "google.cloud.aiplatform", "pyqtgraph")
-
-STARTUP_PROBE = """
-import json, sys, time
-start = time.perf_counter()
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-from workbench.gui.app import build_window
-window = build_window([sys.argv[1]])
-window.show()
-app.processEvents()
-elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "loaded": [m for m in %r if m in sys.modules]}))
-""" % (HEAVY,)
-
-
 def _env(tmp_path) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_DATA_DIR=str(tmp_path / "data"),
                XDG_CONFIG_HOME=str(tmp_path / "config"))
@@ -34,10 +19,7 @@ def _env(tmp_path) -> dict:
 
 
 def test_start_up_imports_no_backend_and_is_fast(tmp_path):
-    result = subprocess.run([sys.executable, "-c", STARTUP_PROBE, str(EXAMPLE)], capture_output=True, text=True,
-                            env=_env(tmp_path), cwd=REPO, timeout=60)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = start_app(EXAMPLE, _env(tmp_path))
     assert report["loaded"] == [], f"imported at start-up: {report['loaded']}"
     assert report["seconds"] < 3.0, report
 
