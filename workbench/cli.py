@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "workbench.commands.image",
     "workbench.commands.remote",
     "workbench.commands.share",
+    "workbench.commands.trust",
     "workbench.commands.render",
 )
 

@@ -11,7 +11,12 @@ from share_helpers import EXAMPLE, rebundle, replace
 from workbench.errors import ShareError
 from workbench.model.serialize import load, to_json
 from workbench.share.bundle import export_bundle, import_bundle, read_bundle, verify_folder
-from workbench.share.trust import TrustStore, folder_trusted, format_review
+from workbench.share.review import format_review
+from workbench.share.trust import TrustStore, trust_problem
+
+
+def folder_trusted(folder, store=None) -> bool:
+    return trust_problem(folder / "pipeline.yaml", store) is None
 
 
 def test_round_trip_gives_an_equal_document(bundle_path, tmp_path):
@@ -86,20 +91,32 @@ def test_changed_bundle_is_a_new_untrusted_bundle(bundle_path, bundle_files, tmp
     assert not import_bundle(changed, tmp_path / "b", store=store).trusted
 
 
-def test_review_shows_images_commands_and_sources(bundle_path):
-    items = read_bundle(bundle_path).review()
-    assert len(items) == 7  # the document's components and the compiled executors are the same 7
-    text = format_review(items)
+def test_review_shows_every_task_with_image_command_and_source(bundle_path):
+    review = read_bundle(bundle_path).review()
+    assert review.warnings == ()  # pipeline.yaml is what the document compiles to
+    assert [t.key for t in review.tasks] == [
+        "condition-branches-1/condition-2/deploy-model", "condition-branches-1/condition-3/write-report",
+        "engineer-features", "load-tabular-data", "select-best-model", "train-model", "train-model-2",
+        "train-model-3", "validate-and-preprocess"]  # the component files add nothing not shown
+    text = format_review(review)
     assert "image:   python:3.11-slim" in text and "kfp.dsl.executor_main" in text
     assert "def train_model(" in text and "--function_to_execute" in text
+    assert 'train-model-2 \u201cgradient boosting\u201d' in text and 'algorithm="gradient_boosting"' in text
+    assert "!!! WARNING" not in text
 
 
 def test_review_lists_an_executor_that_differs_from_the_document(bundle_files, tmp_path):
     ir = dict(bundle_files)["pipeline.yaml"].decode().replace("image: python:3.11-slim",
                                                               "image: evil.example/miner:latest", 1)
     path = rebundle(replace(bundle_files, "pipeline.yaml", ir.encode()), tmp_path / "mixed.zip")
-    text = format_review(read_bundle(path).review())
+    review = read_bundle(path).review()
+    text = format_review(review)
     assert "evil.example/miner:latest" in text and "python:3.11-slim" in text
+    assert "pipeline.yaml is NOT what pipeline.wbp compiles to" in review.warnings[0]
+    assert text.splitlines()[1].startswith("!!! WARNING: pipeline.yaml is NOT what pipeline.wbp compiles to")
+    changed = [t for t in review.tasks if t.image == "evil.example/miner:latest"]
+    assert len(changed) == 1 and changed[0].source == "pipeline.yaml"
+    assert any(t.source == "pipeline.wbp (compiled)" and t.key == changed[0].key for t in review.tasks)
 
 
 def test_import_refuses_a_non_empty_folder_and_leaves_it_alone(bundle_path, tmp_path):

@@ -35,7 +35,7 @@ def test_export_then_import(tmp_path):
     imported = subprocess.run([sys.executable, "-c", code, out, tmp_path / "dir"], capture_output=True, text=True,
                               cwd=REPO, timeout=60)
     assert imported.returncode == 0 and "image:   python:3.11-slim" in imported.stdout
-    assert "untrusted" in imported.stderr and "--trust" in imported.stderr
+    assert "untrusted" in imported.stderr and f"workbench trust {tmp_path / 'dir'}" in imported.stderr
     trusted = subprocess.run([sys.executable, "-c", code, out, tmp_path / "dir", "--trust"], capture_output=True,
                              text=True, cwd=REPO, timeout=60)
     assert "already imported" in trusted.stdout and "trusted: bundle" in trusted.stdout

@@ -104,7 +104,9 @@ def _read_ir(path: str) -> tuple[str, dict[str, Any]]:
     import yaml
 
     from workbench.compiler import ir_text_for
+    from workbench.share.trust import check_trusted
 
+    check_trusted(path)
     ir_text = ir_text_for(path)
     spec = next(yaml.safe_load_all(ir_text), None)
     if not isinstance(spec, dict) or "root" not in spec:

@@ -52,7 +52,9 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.runs.engine.ir import parse_ir
     from workbench.runs.launcher import choose_backend, start_local_run
     from workbench.runs.store import RunStore
+    from workbench.share.trust import check_trusted
 
+    check_trusted(args.pipeline)
     ir_text = ir_text_for(Path(args.pipeline))
     arguments = typed_params(parse_ir(ir_text, args.pipeline).pipeline_parameters(), args.param)
     printer = _Printer(jsonl=args.events == "jsonl")

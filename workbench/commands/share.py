@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -19,9 +20,11 @@ KIND_CHOICES = ("component", "pipeline")
 def _export(args: argparse.Namespace) -> int:
     from workbench.errors import WorkbenchError
     from workbench.share.bundle import export_bundle
+    from workbench.share.trust import check_trusted
 
     if not Path(args.document).is_file():
         raise DocumentError("no such file", path=args.document)
+    check_trusted(args.document)
     output = Path(args.output or Path(args.document).with_suffix(".zip"))
     try:
         export_bundle(args.document, output, render=not args.no_picture)
@@ -35,7 +38,7 @@ def import_bundle_command(source: str | Path, output: str | Path | None, *, trus
     """Unpack a bundle zip into `output` (default: beside the zip, named after it), print the review
     of everything it would run, and record the approval when `trust` is given. Returns the exit code."""
     from workbench.share.bundle import import_bundle
-    from workbench.share.trust import format_review
+    from workbench.share.review import format_review
 
     source = Path(source)
     target = Path(output) if output else source.with_suffix("")
@@ -50,7 +53,7 @@ def import_bundle_command(source: str | Path, output: str | Path | None, *, trus
         print(f"trusted: bundle {result.bundle.fingerprint[:12]} approved; its components may run")
     else:
         print(f"untrusted: nothing from it has run. After reading the review above, approve it with\n"
-              f"  workbench import {source} -o {target} --trust", file=sys.stderr)
+              f"  workbench trust {shlex.quote(str(result.folder))}", file=sys.stderr)
     return 0
 
 
@@ -103,8 +106,11 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from workbench.share.trust import check_trusted
+
     if not Path(args.file).is_file():
         raise DocumentError("no such file", path=args.file)
+    check_trusted(args.file)
     item = _library().publish(args.file, args.scope, args.version, name=args.name,
                                   description=args.description, example=args.example)
     print(f"published {args.file} as {item.asset_id} {item.version} in the {item.scope} library")

@@ -26,8 +26,9 @@ from workbench.errors import ShareError, WorkbenchError
 from workbench.model.document import PipelineGraph
 from workbench.share import manifest as manifest_
 from workbench.share.readme import readme
-from workbench.share.safe_zip import Limits, read_zip, write_zip
-from workbench.share.trust import ReviewItem, TrustStore, review
+from workbench.share.review import Review, review_files
+from workbench.share.safe_zip import Limits, check_name, read_zip, write_zip
+from workbench.share.trust import TrustStore
 
 PIPELINE = "pipeline.yaml"
 DOCUMENT = "pipeline.wbp"
@@ -142,8 +143,11 @@ class Bundle:
     def fingerprint(self) -> str:
         return manifest_.sha256(self.manifest_bytes)
 
-    def review(self) -> list[ReviewItem]:
-        return review(self.graph, self.ir)
+    def review(self) -> Review:
+        """Everything it would run (compiles the document to compare it with pipeline.yaml)."""
+        manifest = manifest_.parse(self.manifest_bytes)
+        return review_files(self.graph.name, self.fingerprint, self.files, document=manifest.document,
+                            pipeline=manifest.pipeline, graph=self.graph)
 
 
 def _check_files(files: dict[str, bytes]) -> tuple[bytes, PipelineGraph, dict]:
@@ -214,17 +218,48 @@ def _place(files: dict[str, bytes], target: Path) -> None:
         raise
 
 
-def verify_folder(folder: str | Path) -> str | None:
-    """The fingerprint of an imported bundle folder whose files still match its manifest, else None."""
-    folder = Path(folder)
+def _folder_files(folder: Path) -> dict[str, bytes]:
+    """The manifest and the files it lists, read from an unpacked bundle folder; ShareError naming
+    the first file that is missing or differs."""
     try:
         raw = (folder / manifest_.NAME).read_bytes()
-        manifest = manifest_.parse(raw)
-        files = {name: (folder / name).read_bytes() for name in manifest.files}
-        manifest_.verify(manifest, files)
-    except (OSError, ShareError):
+    except OSError as exc:
+        raise ShareError(f"not a bundle folder ({exc.strerror or exc})", path=str(folder),
+                         element=manifest_.NAME) from None
+    manifest = manifest_.parse(raw)
+    files = {manifest_.NAME: raw}
+    for name in manifest.files:
+        check_name(name)
+        try:
+            files[name] = (folder / name).read_bytes()
+        except OSError as exc:
+            raise ShareError(f"cannot be read ({exc.strerror or exc})", element=name) from None
+    manifest_.verify(manifest, {n: d for n, d in files.items() if n != manifest_.NAME})
+    return files
+
+
+def verify_folder(folder: str | Path) -> str | None:
+    """The fingerprint of an imported bundle folder whose files still match its manifest, else None."""
+    try:
+        return manifest_.sha256(_folder_files(Path(folder))[manifest_.NAME])
+    except ShareError:
         return None
-    return manifest_.sha256(raw)
+
+
+def read_folder(folder: str | Path) -> Bundle:
+    """An unpacked bundle folder read and verified like a zip (what `workbench trust DIR` reviews);
+    ShareError when a file changed since it was imported."""
+    folder = Path(folder)
+    try:
+        files = _folder_files(folder)
+    except ShareError as exc:
+        raise ShareError(f"{exc.message}; the folder changed since it was imported: import the bundle again",
+                         path=str(folder), element=exc.element) from None
+    try:
+        manifest_bytes, graph, ir = _check_files(files)
+    except ShareError as exc:
+        raise ShareError(exc.message, path=str(folder), element=exc.element) from None
+    return Bundle(source=str(folder), files=files, manifest_bytes=manifest_bytes, graph=graph, ir=ir)
 
 
 def import_bundle(path: str | Path, target: str | Path, *, trust: bool = False,
@@ -241,6 +276,7 @@ def import_bundle(path: str | Path, target: str | Path, *, trust: bool = False,
         except OSError as exc:
             raise ShareError(f"cannot write the folder ({exc.strerror or exc}); nothing was imported",
                              path=str(target)) from None
+    store.record_import(target, bundle.fingerprint)
     if trust:
         store.approve(bundle.fingerprint, bundle.graph.name)
     return ImportResult(bundle=bundle, folder=target, document=target / DOCUMENT,

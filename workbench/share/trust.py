@@ -1,113 +1,42 @@
-"""Trust of imported bundles: what a bundle would run, and which bundles the user has approved.
+"""Trust of imported bundles: which bundles the user has approved, and whether a file may run.
 
 A bundle is identified by the sha256 of its manifest (which holds the sha256 of every file), so an
 approval covers exactly the reviewed content; changing one byte makes it a new, untrusted bundle.
-Approvals live in the user data dir (`WORKBENCH_DATA_DIR` overrides it). Building the review only
-reads text: no component code is compiled or run.
+Approvals, and the folders bundles were imported into, live in the user data dir
+(`WORKBENCH_DATA_DIR` overrides it).
+
+A file belongs to a bundle when its real path (links and `..` resolved) lies in a folder holding a
+bundle manifest, or in a folder a bundle was imported into, or when it is a hard link to a file of
+one. Such a file may run, be submitted, exported or published only when that bundle verifies
+against its manifest, is approved, and the file's content is one of the files the manifest lists:
+a copy renamed inside the folder is the same content; an edited or added file is not. Every command
+that runs, sends or republishes a pipeline calls `check_trusted` once; the app asks `trust_problem`.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
+import os
+import shlex
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.atomic import write_atomic
-from workbench.components.spec import ComponentSpec
-from workbench.model.document import PipelineGraph
+from workbench.errors import ShareError
+from workbench.share import manifest as manifest_
 
 STORE_NAME = "trusted_bundles.json"
 
 
-@dataclass(frozen=True)
-class ReviewItem:
-    """One thing the bundle would run: a container (image, command, args, Python source) or an importer."""
-
-    component: str
-    origin: str
-    kind: str
-    image: str = ""
-    command: tuple[str, ...] = ()
-    args: tuple[str, ...] = ()
-    python: str | None = None
-    packages: tuple[str, ...] = ()
-    artifact_uri: str = ""
-
-
-def _item(component: str, origin: str, executor: dict, python: tuple[str, list[str]] | None) -> ReviewItem:
-    if "importer" in executor:
-        uri = executor["importer"].get("artifactUri", {})
-        return ReviewItem(component, origin, "importer", artifact_uri=json.dumps(uri, sort_keys=True))
-    container = executor.get("container", {})
-    source, packages = python if python else (None, [])
-    return ReviewItem(component, origin, "container", image=str(container.get("image", "")),
-                      command=tuple(map(str, container.get("command", []))),
-                      args=tuple(map(str, container.get("args", []))), python=source, packages=tuple(packages))
-
-
-def _executor_items(ir: dict, origin: str) -> list[ReviewItem]:
-    from workbench.compiler.export_python import python_source_of
-
-    items = []
-    executors = (ir.get("deploymentSpec") or {}).get("executors") or {}
-    for label in sorted(executors):
-        executor = executors[label] if isinstance(executors[label], dict) else {}
-        spec = ComponentSpec(name=label, implementation=executor)
-        items.append(_item(label.removeprefix("exec-"), f"{origin} executor {label}", executor,
-                           python_source_of(spec) if "container" in executor else None))
-    return items
-
-
-def review(graph: PipelineGraph, ir: dict) -> list[ReviewItem]:
-    """Everything the bundle could run: the executors of its compiled pipeline and of its document's
-    components (the two could differ in a hand-made bundle), each distinct item once."""
-    from workbench.compiler.export_python import python_source_of
-
-    items = _executor_items(ir, "pipeline.yaml")
-    for key in sorted(graph.components):
-        spec = graph.components[key]
-        origin = f"pipeline.wbp component {key}"
-        if spec.kind == "pipeline":
-            items += _executor_items(spec.implementation["graph"], origin)
-        else:
-            items.append(_item(spec.name, origin, spec.implementation,
-                               python_source_of(spec) if spec.kind == "container" else None))
-    distinct: dict[tuple, ReviewItem] = {}
-    for item in items:
-        distinct.setdefault((item.kind, item.image, item.command, item.args, item.python, item.artifact_uri), item)
-    return list(distinct.values())
-
-
-def _indent(text: str, prefix: str = "      | ") -> list[str]:
-    return [prefix + line for line in text.rstrip("\n").splitlines()]
-
-
-def format_review(items: list[ReviewItem]) -> str:
-    lines = [f"This bundle can run {len(items)} distinct thing(s). Read each before trusting it:"]
-    for number, item in enumerate(items, 1):
-        lines.append(f"[{number}] {item.component} ({item.kind}; from {item.origin})")
-        if item.kind == "importer":
-            lines.append(f"    imports artifact: {item.artifact_uri}")
-            continue
-        lines.append(f"    image:   {item.image}")
-        command = ["(the Python source below)" if item.python and "def " in c and "import kfp" in c else c
-                   for c in item.command]
-        lines.append("    command:")
-        for part in command:
-            lines += _indent(part)
-        lines.append(f"    args:    {json.dumps(list(item.args))}")
-        if item.python is not None:
-            packages = f" (pip packages: {', '.join(item.packages)})" if item.packages else ""
-            lines.append(f"    Python source{packages}:")
-            lines += _indent(item.python)
-    return "\n".join(lines)
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 @dataclass
 class TrustStore:
-    """Approved bundle fingerprints in one JSON file, written atomically."""
+    """Approved bundle fingerprints and imported folders in one JSON file, written atomically."""
 
     path: Path = field(default_factory=lambda: _default_store_path())
 
@@ -116,19 +45,37 @@ class TrustStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             return {}
-        approved = data.get("approved") if isinstance(data, dict) else None
-        return approved if isinstance(approved, dict) else {}
+        data = data if isinstance(data, dict) else {}
+        return {key: data[key] if isinstance(data.get(key), dict) else {} for key in ("approved", "imported")}
+
+    def _save(self, data: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, json.dumps({**data, "schema_version": 1}, indent=2, sort_keys=True) + "\n")
 
     def is_trusted(self, fingerprint: str) -> bool:
-        return fingerprint in self._load()
+        return fingerprint in self._load().get("approved", {})
 
     def approve(self, fingerprint: str, name: str) -> None:
-        approved = self._load()
-        approved[fingerprint] = {"approved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                                 "approved_by": getpass.getuser(), "name": name}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({"approved": approved, "schema_version": 1}, indent=2,
-                                           sort_keys=True) + "\n")
+        data = self._load()
+        data.setdefault("approved", {})[fingerprint] = {"approved_at": _now(), "approved_by": getpass.getuser(),
+                                                        "name": name}
+        self._save(data)
+
+    def revoke(self, fingerprint: str) -> bool:
+        """Forget an approval; False when there was none."""
+        data = self._load()
+        if data.get("approved", {}).pop(fingerprint, None) is None:
+            return False
+        self._save(data)
+        return True
+
+    def record_import(self, folder: Path, fingerprint: str) -> None:
+        data = self._load()
+        data.setdefault("imported", {})[str(_real(folder))] = {"fingerprint": fingerprint, "imported_at": _now()}
+        self._save(data)
+
+    def imported_folders(self) -> list[Path]:
+        return [Path(folder) for folder in self._load().get("imported", {})]
 
 
 def _default_store_path() -> Path:
@@ -137,9 +84,106 @@ def _default_store_path() -> Path:
     return data_dir() / STORE_NAME
 
 
-def folder_trusted(folder: str | Path, store: TrustStore | None = None) -> bool:
-    """Whether an imported bundle folder is approved and unchanged since (for run and open checks)."""
+def _real(path: str | Path) -> Path:
+    """The absolute path with every link and `..` resolved (as far as it exists)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # a link loop: nothing can be read through it either
+        return Path(os.path.abspath(path))
+
+
+def is_bundle_folder(folder: Path) -> bool:
+    """Whether `folder` holds a bundle manifest (imported by Workbench or unzipped by hand)."""
+    try:
+        with open(folder / manifest_.NAME, "rb") as handle:
+            return manifest_.FORMAT.encode() in handle.read(1 << 20)
+    except OSError:
+        return False
+
+
+def _hard_linked(real: Path, stat: os.stat_result, folder: Path) -> bool:
+    """Whether the file is one of the files listed in `folder`'s manifest under another name."""
+    try:
+        listed = manifest_.parse((folder / manifest_.NAME).read_bytes()).files
+    except (OSError, ShareError):
+        return False
+    for name in listed:
+        try:
+            other = os.stat(folder / name, follow_symlinks=False)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (stat.st_dev, stat.st_ino):
+            return True
+    return False
+
+
+def bundle_folders_of(path: str | Path, store: TrustStore | None = None) -> list[Path]:
+    """The bundle folders a file belongs to, innermost first ([] for the user's own files)."""
+    real = _real(path)
+    store = store or TrustStore()
+    imported = {_real(folder) for folder in store.imported_folders()}
+    folders = [parent for parent in real.parents if parent in imported or is_bundle_folder(parent)]
+    try:
+        stat = os.stat(real)
+    except OSError:
+        return folders
+    if stat.st_nlink > 1:
+        folders += [f for f in sorted(imported) if f not in folders and _hard_linked(real, stat, f)]
+    return folders
+
+
+@dataclass(frozen=True)
+class TrustProblem:
+    """Why a file may not run: `folder` is the bundle to review, `fingerprint` its approvable identity
+    (None when the folder no longer matches its manifest or the file is not one of its files)."""
+
+    path: Path
+    folder: Path
+    reason: str
+    fingerprint: str | None
+
+    def message(self) -> str:
+        return f"{self.reason}; review it with: workbench trust {shlex.quote(str(self.folder))}"
+
+
+def _problem_in(real: Path, content: bytes | None, folder: Path, store: TrustStore) -> TrustProblem | None:
     from workbench.share.bundle import verify_folder
 
     fingerprint = verify_folder(folder)
-    return fingerprint is not None and (store or TrustStore()).is_trusted(fingerprint)
+    if fingerprint is None:
+        return TrustProblem(real, folder, f"from the bundle {folder}, which changed since it was imported "
+                                          "(its files no longer match its manifest)", None)
+    if not store.is_trusted(fingerprint):
+        return TrustProblem(real, folder, f"from the bundle {folder}, which you have not trusted", fingerprint)
+    listed = manifest_.parse((folder / manifest_.NAME).read_bytes()).files.values()
+    if content is None or manifest_.sha256(content) not in listed:
+        return TrustProblem(real, folder, f"not one of the files of the trusted bundle {folder} (added or "
+                                          "edited in its folder after it was trusted)", None)
+    return None
+
+
+def trust_problem(path: str | Path, store: TrustStore | None = None) -> TrustProblem | None:
+    """None when the file may run: the user's own, or unchanged content of an approved bundle."""
+    store = store or TrustStore()
+    folders = bundle_folders_of(path, store)
+    if not folders:
+        return None
+    real = _real(path)
+    try:
+        content = real.read_bytes()
+    except OSError:
+        content = None
+    for folder in folders:
+        problem = _problem_in(real, content, folder, store)
+        if problem is not None:
+            return problem
+    return None
+
+
+def check_trusted(path: str | Path, store: TrustStore | None = None) -> None:
+    """Refuse, with one line naming the file and the command that reviews its bundle, a file from an
+    imported bundle that has not been trusted as it is. Every command that runs, submits, exports or
+    publishes a pipeline calls this first."""
+    problem = trust_problem(path, store)
+    if problem is not None:
+        raise ShareError(problem.message(), path=str(path))

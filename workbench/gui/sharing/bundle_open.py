@@ -1,26 +1,25 @@
 """File > Open of a `.zip` bundle, and the trust state of documents unpacked from bundles.
 
-Opening reads and verifies the whole bundle in memory on a worker (nothing is written), shows the
-trust review, then unpacks into the folder the user chose (new or empty) on a worker, and opens
+Opening reads and verifies the whole bundle in memory and builds its review on a worker (nothing is
+written), shows the trust review, then unpacks into the folder the user chose (new or empty) on a worker, and opens
 its `pipeline.wbp`. Approval is recorded only for the exact content that was reviewed: if the zip
-changed between review and unpacking, the document opens untrusted. Any `pipeline.wbp` opened from
-a bundle folder is untrusted until that folder's content is approved.
+changed between review and unpacking, the document opens untrusted. Any file opened from a bundle
+folder is untrusted until that folder's content is approved (`share.trust.trust_problem` decides).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from PySide6.QtWidgets import QMainWindow
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ShareError, WorkbenchError
 from workbench.gui.jobs import Jobs
 from workbench.gui.sharing.review_dialog import TRUST, TrustReviewDialog
 from workbench.gui.sharing.tab_trust import TabTrust, mark_untrusted
-from workbench.share import manifest as manifest_
-from workbench.share.bundle import DOCUMENT, PIPELINE, Bundle, ImportResult, import_bundle, read_bundle, verify_folder
-from workbench.share.trust import TrustStore, review
+from workbench.share.bundle import Bundle, ImportResult, import_bundle, read_bundle, read_folder, verify_folder
+from workbench.share.review import Review, review_document
+from workbench.share.trust import TrustStore, trust_problem
 
 STATUS_MS = 8000
 
@@ -35,21 +34,22 @@ def free_folder(bundle_path: Path, fingerprint: str) -> Path:
 
 
 def folder_trust(document_path: str, graph) -> TabTrust | None:
-    """The trust state of a document inside an unpacked bundle folder; None for any other document
-    or an approved, unchanged folder."""
-    path = Path(document_path)
-    folder = path.parent
-    if path.name != DOCUMENT or not (folder / manifest_.NAME).is_file():
-        return None
-    fingerprint = verify_folder(folder)
-    if fingerprint and TrustStore().is_trusted(fingerprint):
+    """The trust state of a file from an unpacked bundle folder; None for the user's own files and
+    for unchanged content of an approved bundle."""
+    problem = trust_problem(document_path)
+    if problem is None:
         return None
     try:
-        ir = yaml.safe_load((folder / PIPELINE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        ir = None
-    source = f"the bundle folder {folder}" + ("" if fingerprint else " (changed since it was unpacked)")
-    return TabTrust(graph.name, source, fingerprint, review(graph, ir if isinstance(ir, dict) else {}))
+        review = read_folder(problem.folder).review()
+    except ShareError:  # the folder changed: review what this document runs
+        review = review_document(graph, Path(document_path).name)
+    source = f"the bundle folder {problem.folder}" + ("" if problem.fingerprint else " (changed since it was unpacked)")
+    return TabTrust(graph.name, source, problem.fingerprint, review)
+
+
+def _read_and_review(path: str) -> tuple[Bundle, Review]:
+    bundle = read_bundle(path)
+    return bundle, bundle.review()
 
 
 class BundleOpener:
@@ -59,13 +59,13 @@ class BundleOpener:
 
     def open(self, path: str) -> None:
         self.window.statusBar().showMessage(f"Checking the bundle {path}\u2026")
-        self.jobs.run(lambda: read_bundle(path), self._review,
+        self.jobs.run(lambda: _read_and_review(path), lambda reviewed: self._review(*reviewed),
                       lambda error: self.window.show_error("Bundle refused", error))
 
-    def _review(self, bundle: Bundle) -> None:
+    def _review(self, bundle: Bundle, review: Review) -> None:
         self.window.statusBar().clearMessage()
         source = Path(bundle.source)
-        dialog = TrustReviewDialog(bundle.graph.name, source.name, bundle.fingerprint, bundle.review(), self.window,
+        dialog = TrustReviewDialog(bundle.graph.name, source.name, bundle.fingerprint, review, self.window,
                                    destination=free_folder(source, bundle.fingerprint))
         dialog.finished.connect(lambda _result: self._decided(bundle, dialog))
         self.dialog = dialog

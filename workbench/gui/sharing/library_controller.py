@@ -18,7 +18,7 @@ from workbench.gui.sharing.library_folders import LibraryFoldersDialog, build_li
 from workbench.gui.sharing.publish_dialog import PublishDialog, PublishRequest
 from workbench.gui.sharing.tab_trust import TabTrust, mark_untrusted
 from workbench.share.library import PRIVATE, AssetVersion
-from workbench.share.trust import review
+from workbench.share.review import review_document
 
 STATUS_MS = 8000
 
@@ -52,7 +52,7 @@ class LibraryController:
         if version.scope != PRIVATE:
             source = f"the {SCOPE_TITLES[version.scope]} library ({version.asset_id} {version.version})"
             mark_untrusted(tab, TabTrust(graph.name, source, f"library:{version.meta.get('sha256')}",
-                                         review(graph, {})))
+                                         review_document(graph, version.asset_id)))
         self._status(f"Opened {version.asset_id} {version.version}")
 
     def add_to_canvas(self, version: AssetVersion) -> None:

@@ -1,5 +1,7 @@
-"""The trust review: everything a bundle would run — each component's image, command, arguments
-and Python source — shown read-only before the user decides. Nothing is compiled or run to show it.
+"""The trust review: everything a bundle would run, task by task (name, image, command, args,
+Python source, env, resources, Kubernetes platform config), read-only, before the user decides,
+with a warning at the top when its pipeline.yaml is not what its document compiles to. The same
+review `workbench trust DIR` prints (workbench/share/review.py builds it).
 
 Two uses: when opening a bundle (with the folder it will be unpacked into, and the choice to open
 it without trusting it), and later, from an untrusted tab, to trust what is already open.
@@ -7,6 +9,8 @@ it without trusting it), and later, from an untrusted tab, to trust what is alre
 
 from __future__ import annotations
 
+import html
+import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,7 +19,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QListWidget, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.gui.python_highlighter import PythonHighlighter
-from workbench.share.trust import ReviewItem
+from workbench.share.ir_review import TaskReview
+from workbench.share.review import Review, task_title
 
 TRUST, UNTRUSTED = "trust", "untrusted"
 
@@ -28,61 +33,94 @@ def _code_view(lines: int) -> QPlainTextEdit:
     return view
 
 
+def _pairs(pairs: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in pairs) or "(none)"
+
+
 class ItemView(QWidget):
-    """One reviewed item: image (or imported artifact), packages, arguments, source and full command."""
+    """One reviewed task: where it is, its image (or executor), inputs, env, resources; its source,
+    full command and platform config in tabs."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.task = QLabel(wordWrap=True)
+        self.task.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.image = QLineEdit(readOnly=True)
         self.packages = QLineEdit(readOnly=True)
         self.args = QLineEdit(readOnly=True)
-        self.origin = QLabel(wordWrap=True)
-        self.origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.constants = QLineEdit(readOnly=True)
+        self.env = QLineEdit(readOnly=True)
+        self.resources = QLineEdit(readOnly=True)
         self.source = _code_view(12)
         self.highlighter = PythonHighlighter(self.source.document())
         self.command = _code_view(6)
+        self.platform = _code_view(6)
         self.code_tabs = QTabWidget()
         self.code_tabs.addTab(self.source, "Python source")
         self.code_tabs.addTab(self.command, "Full command")
+        self.code_tabs.addTab(self.platform, "Platform config")
         form = QFormLayout()
+        form.addRow("Task:", self.task)
         form.addRow("Image:", self.image)
         form.addRow("Pip packages:", self.packages)
         form.addRow("Arguments:", self.args)
-        form.addRow("Found in:", self.origin)
+        form.addRow("Constant inputs:", self.constants)
+        form.addRow("Environment:", self.env)
+        form.addRow("Resources:", self.resources)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.code_tabs, 1)
 
-    def show_item(self, item: ReviewItem) -> None:
-        importer = item.kind == "importer"
-        self.image.setText(f"imports the artifact {item.artifact_uri}" if importer else item.image)
+    def show_item(self, item: TaskReview) -> None:
+        self.task.setText(f"{task_title(item)}; executor {item.executor or '(none)'} ({item.kind})")
+        self.image.setText(item.image if item.kind == "container" else f"{item.kind}: {item.detail}")
         self.packages.setText(", ".join(item.packages) or "(none)")
-        self.args.setText(" ".join(item.args))
-        self.origin.setText(item.origin)
+        self.args.setText(json.dumps(list(item.args)))
+        self.constants.setText(_pairs(item.constants))
+        self.env.setText(_pairs(item.env))
+        self.resources.setText(" ".join(item.resources.split()) or "(none)")
         self.source.setPlainText(item.python or "")
         self.command.setPlainText("\n".join(item.command))
+        self.platform.setPlainText(item.platform or "(none)")
         has_source = item.python is not None
         self.code_tabs.setTabEnabled(0, has_source)
+        self.code_tabs.setTabText(2, "Platform config" + (" (!)" if item.platform else ""))
         self.code_tabs.setCurrentIndex(0 if has_source else 1)
+
+
+def _warning_label(review: Review) -> QLabel:
+    label = QLabel("<br>".join(f"<b>Warning:</b> {html.escape(w)}" for w in review.warnings), wordWrap=True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setObjectName("review-warnings")
+    label.setStyleSheet("#review-warnings { background: #f8d7da; color: #58151c; border: 1px solid #e4a0a7;"
+                        " padding: 6px; }")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setVisible(bool(review.warnings))
+    return label
 
 
 class TrustReviewDialog(QDialog):
     """`choice` is TRUST, UNTRUSTED (open without trusting) or None (cancelled) once finished."""
 
-    def __init__(self, name: str, source: str, fingerprint: str | None, items: list[ReviewItem],
+    def __init__(self, name: str, source: str, fingerprint: str | None, review: Review,
                  parent: QWidget | None = None, *, destination: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Review before trusting \u2014 {name}")
+        items = list(review.tasks)
         self.items, self.choice = items, None
-        intro = QLabel(f"<b>{name}</b> from <code>{source}</code><br>Nothing from it has run. It can run the "
-                       f"{len(items)} item(s) below: read each before trusting it. Untrusted pipelines open "
-                       "for viewing and editing; running them asks for this review first.", wordWrap=True)
+        intro = QLabel(f"<b>{html.escape(name)}</b> from <code>{html.escape(source)}</code><br>Nothing from it "
+                       f"has run. It can run the {len(items)} task(s) below: read each before trusting it. "
+                       "Untrusted pipelines open for viewing and editing; running them asks for this review first.",
+                       wordWrap=True)
         intro.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings = _warning_label(review)
+        self.parameters = QLineEdit(_pairs(review.parameters), readOnly=True)
+        self.pipeline_root = QLineEdit(review.pipeline_root or "(none)", readOnly=True)
         self.fingerprint = QLineEdit(fingerprint or "(changed since it was imported: no bundle hash)", readOnly=True)
         self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.list = QListWidget()
-        self.list.addItems([f"{item.component}  ({item.kind})" for item in items])
+        self.list.addItems([f"{item.key or item.executor}  ({item.source})" for item in items])
         self.detail = ItemView()
         splitter = QSplitter()
         splitter.addWidget(self.list)
@@ -91,6 +129,8 @@ class TrustReviewDialog(QDialog):
         splitter.setSizes([230, 720])
         top = QFormLayout()
         top.addRow("Bundle sha256:", self.fingerprint)
+        top.addRow("Parameters:", self.parameters)
+        top.addRow("Pipeline root:", self.pipeline_root)
         self.folder = QLineEdit(str(destination) if destination else "")
         if destination is not None:
             browse = QPushButton("Browse\u2026")
@@ -110,6 +150,7 @@ class TrustReviewDialog(QDialog):
             self.untrusted_button.clicked.connect(lambda: self._finish(UNTRUSTED))
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.warnings)
         layout.addWidget(intro)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

@@ -13,11 +13,12 @@ since) is approved for the session only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from workbench.share.trust import ReviewItem, TrustStore
+from workbench.share.review import Review
+from workbench.share.trust import TrustStore
 
 ATTRIBUTE = "bundle_trust"
 
@@ -27,7 +28,7 @@ class TabTrust:
     name: str
     source: str  # the bundle, folder or library asset the content came from
     fingerprint: str | None  # the bundle's manifest sha256; None when there is none to remember
-    items: list[ReviewItem] = field(default_factory=list)
+    review: Review
     approved: bool = False  # approved in this session
 
 
@@ -75,7 +76,7 @@ def ensure_trusted(tab: QWidget, parent: QWidget) -> bool:
     from workbench.gui.sharing.review_dialog import TRUST, TrustReviewDialog
 
     trust = trust_of(tab)
-    dialog = TrustReviewDialog(trust.name, trust.source, trust.fingerprint, trust.items, parent)
+    dialog = TrustReviewDialog(trust.name, trust.source, trust.fingerprint, trust.review, parent)
     if dialog.exec() == QDialog.DialogCode.Accepted and dialog.choice == TRUST:
         approve(tab)
         return True

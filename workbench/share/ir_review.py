@@ -1,0 +1,162 @@
+"""What a compiled pipeline (IR YAML) would run, task by task, read as plain data for the trust review.
+
+Walks every DAG from the root, as the engine and a cluster do, so each leaf task is listed with its
+key path, display name, constant inputs and everything its executor decides: image, command, args,
+env, resources, the Kubernetes platform config of its executor and the embedded Python source.
+Executors no task reaches are listed too, so nothing in the file goes unseen. Hostile shapes (wrong
+types, a DAG that contains itself, a missing component) become notes, never exceptions. Nothing is
+compiled or run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+
+import yaml
+
+MAX_DEPTH = 64  # nested DAGs; deeper is refused by the loaders anyway
+
+
+@dataclass(frozen=True)
+class TaskReview:
+    """One task (or an executor no task runs: `key` "") and what it would run."""
+
+    source: str  # the file it is in: pipeline.yaml, "pipeline.wbp (compiled)", components/x.yaml
+    key: str  # key path in the DAG tree, e.g. "for-loop-1/train-model"
+    name: str  # the display name (taskInfo.name)
+    executor: str
+    kind: str  # container, importer, missing, or the executor's own (unknown) keys
+    image: str = ""
+    command: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    resources: str = ""  # YAML of container.resources
+    platform: str = ""  # YAML of the platforms.kubernetes executor config
+    python: str | None = None
+    packages: tuple[str, ...] = ()
+    detail: str = ""  # YAML of an importer or an executor of an unknown kind
+    constants: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # constant inputs (JSON)
+
+    @property
+    def runs(self) -> tuple:
+        """Everything the executor decides; equal for two tasks that run the same thing."""
+        return (self.kind, self.image, self.command, self.args, self.env, self.resources, self.platform,
+                self.python, self.detail)
+
+
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _yaml(value) -> str:
+    return yaml.safe_dump(value, sort_keys=True, default_flow_style=False).strip() if value else ""
+
+
+def _strings(value) -> tuple[str, ...]:
+    return tuple(map(str, value)) if isinstance(value, list) else ((str(value),) if value else ())
+
+
+def _constants(task: dict) -> tuple[tuple[str, str], ...]:
+    parameters = _mapping(_mapping(task.get("inputs")).get("parameters"))
+    found = []
+    for name in sorted(parameters, key=str):
+        value = _mapping(parameters[name]).get("runtimeValue")
+        if isinstance(value, dict) and "constant" in value:
+            found.append((str(name), json.dumps(value["constant"], sort_keys=True)))
+    return tuple(found)
+
+
+def _executor_review(spec, platform, **where) -> TaskReview:
+    from workbench.compiler.export_python import python_source_of
+    from workbench.components.spec import ComponentSpec
+
+    platform_text = _yaml(platform)
+    executor = spec
+    if not isinstance(executor, dict):
+        return TaskReview(kind="missing", platform=platform_text, **where)
+    if set(executor) != {"container"}:
+        kind = "importer" if set(executor) == {"importer"} else ", ".join(sorted(map(str, executor))) or "empty"
+        return TaskReview(kind=kind, detail=_yaml(executor), platform=platform_text, **where)
+    container = _mapping(executor["container"])
+    env = tuple((str(_mapping(e).get("name", "")), str(_mapping(e).get("value", ""))) for e in
+                (container.get("env") if isinstance(container.get("env"), list) else []))
+    python = python_source_of(ComponentSpec(name=where["executor"], implementation={"container": container})) \
+        if isinstance(container.get("command"), list) else None
+    source, packages = python or (None, [])
+    return TaskReview(kind="container", image=str(container.get("image", "")),
+                      command=_strings(container.get("command")), args=_strings(container.get("args")), env=env,
+                      resources=_yaml(container.get("resources")), platform=platform_text, python=source,
+                      packages=tuple(packages), **where)
+
+
+class _Walk:
+    def __init__(self, spec: dict, platform: dict, source: str):
+        self.source = source
+        self.components = _mapping(spec.get("components"))
+        self.executors = _mapping(_mapping(spec.get("deploymentSpec")).get("executors"))
+        self.platform = platform
+        self.tasks: list[TaskReview] = []
+        self.notes: list[str] = []
+        self.reached: set[str] = set()
+
+    def dag(self, component: dict, prefix: str, stack: tuple[str, ...]) -> None:
+        tasks = _mapping(_mapping(component.get("dag")).get("tasks"))
+        for key in sorted(tasks, key=str):
+            task = _mapping(tasks[key])
+            path = f"{prefix}{key}"
+            ref = _mapping(task.get("componentRef")).get("name")
+            target = self.components.get(ref) if isinstance(ref, str) else None
+            if not isinstance(target, dict):
+                self.notes.append(f"{self.source}: task {path} names component {ref!r}, which is not defined")
+            elif "dag" in target:
+                if ref in stack or len(stack) >= MAX_DEPTH:
+                    self.notes.append(f"{self.source}: task {path} nests component {ref!r} inside itself")
+                else:
+                    self.dag(target, f"{path}/", (*stack, ref))
+            else:
+                self.leaf(task, path, target)
+
+    def leaf(self, task: dict, path: str, component: dict) -> None:
+        label = str(component.get("executorLabel", ""))
+        self.reached.add(label)
+        name = str(_mapping(task.get("taskInfo")).get("name", path))
+        review = _executor_review(self.executors.get(label), self.platform.get(label), source=self.source,
+                                  key=path, name=name, executor=label)
+        self.tasks.append(replace(review, constants=_constants(task)))
+
+    def unreached(self) -> None:
+        for label in sorted(set(self.executors) - self.reached, key=str):
+            self.tasks.append(_executor_review(self.executors[label], self.platform.get(label), source=self.source,
+                                               key="", name="", executor=str(label)))
+
+
+def split_ir(text: str) -> tuple[dict, dict]:
+    """(pipeline spec, `platforms.kubernetes` executor configs by executor label); {} for what is absent."""
+    documents = [d for d in yaml.safe_load_all(text) if d is not None]
+    spec = _mapping(documents[0]) if documents else {}
+    platform = _mapping(documents[1]) if len(documents) > 1 else {}
+    kubernetes = _mapping(_mapping(platform.get("platforms")).get("kubernetes"))
+    return spec, _mapping(_mapping(kubernetes.get("deploymentSpec")).get("executors"))
+
+
+def review_ir(text: str, source: str) -> tuple[list[TaskReview], list[str]]:
+    """Every task of the pipeline in `text` (then every executor no task runs), and notes on what is
+    malformed. `source` names the file in both."""
+    try:
+        spec, platform = split_ir(text)
+    except yaml.YAMLError as exc:
+        return [], [f"{source}: not valid YAML ({getattr(exc, 'problem', None) or exc})"]
+    walk = _Walk(spec, platform, source)
+    walk.dag(_mapping(spec.get("root")), "", ())
+    walk.unreached()
+    return walk.tasks, walk.notes
+
+
+def pipeline_settings(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """(pipeline parameters with their defaults as JSON, the default pipeline root) of an IR."""
+    spec, _platform = split_ir(text)
+    parameters = _mapping(_mapping(_mapping(spec.get("root")).get("inputDefinitions")).get("parameters"))
+    shown = tuple((str(name), json.dumps(_mapping(p).get("defaultValue"), sort_keys=True)
+                   if "defaultValue" in _mapping(p) else "(required)") for name, p in sorted(parameters.items(), key=str))
+    return shown, str(spec.get("defaultPipelineRoot", "") or "")
