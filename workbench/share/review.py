@@ -63,8 +63,8 @@ def _mismatch(document: str, pipeline: str, found: list[str]) -> str:
     listed = "; ".join(found[:MAX_LISTED_DIFFERENCES])
     more = f"; and {len(found) - MAX_LISTED_DIFFERENCES} more" if len(found) > MAX_LISTED_DIFFERENCES else ""
     return (f"{pipeline} is NOT what {document} compiles to: running {pipeline} and running {document} run "
-            f"different things, and the tasks of both are listed below. {len(found)} difference(s) "
-            f"({document} != {pipeline}): {listed}{more}")
+            f"different things, and the tasks of both are listed below. What differs ({document} != {pipeline}): "
+            f"{listed}{more}")
 
 
 def _covered(task: TaskReview, shown: list[TaskReview], *, same_key: bool) -> bool:
