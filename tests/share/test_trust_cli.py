@@ -59,7 +59,7 @@ def test_every_command_that_runs_sends_or_republishes_refuses_an_untrusted_bundl
 def test_trust_then_run_then_revoke(folder, marker):
     unconfirmed = workbench("trust", folder)
     assert unconfirmed.returncode == 1 and "task leave-mark in pipeline.yaml" in unconfirmed.stdout
-    assert f"no terminal to confirm" in unconfirmed.stderr and f"workbench trust {folder} --yes" in unconfirmed.stderr
+    assert "no terminal to confirm" in unconfirmed.stderr and f"workbench trust {folder} --yes" in unconfirmed.stderr
     assert workbench("run", folder / "pipeline.yaml", "--backend", "subprocess").returncode == 1
 
     trusted = workbench("trust", folder, "--yes")

@@ -158,5 +158,6 @@ def pipeline_settings(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
     spec, _platform = split_ir(text)
     parameters = _mapping(_mapping(_mapping(spec.get("root")).get("inputDefinitions")).get("parameters"))
     shown = tuple((str(name), json.dumps(_mapping(p).get("defaultValue"), sort_keys=True)
-                   if "defaultValue" in _mapping(p) else "(required)") for name, p in sorted(parameters.items(), key=str))
+                   if "defaultValue" in _mapping(p) else "(required)")
+                  for name, p in sorted(parameters.items(), key=lambda item: str(item[0])))
     return shown, str(spec.get("defaultPipelineRoot", "") or "")
