@@ -28,14 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _bundle_folder(given: str) -> Path:
-    from workbench.share.trust import bundle_folders_of, is_bundle_folder
+    from workbench.share import manifest as manifest_
+    from workbench.share.trust import bundle_folders_of
 
     path = Path(given)
     if not path.exists():
         raise ShareError("no such folder", path=given)
-    if path.is_dir() and is_bundle_folder(path.resolve()):
-        return path.resolve()
-    folders = bundle_folders_of(path)
+    folders = bundle_folders_of(path / manifest_.NAME if path.is_dir() else path)
     if not folders:
         raise ShareError("not an imported bundle (no manifest.json here or above); `workbench import NAME.zip` "
                          "unpacks one", path=given)
