@@ -131,33 +131,40 @@ class _Walk:
                                                key="", name="", executor=str(label)))
 
 
-def split_ir(text: str) -> tuple[dict, dict]:
-    """(pipeline spec, `platforms.kubernetes` executor configs by executor label); {} for what is absent."""
-    documents = [d for d in yaml.safe_load_all(text) if d is not None]
-    spec = _mapping(documents[0]) if documents else {}
-    platform = _mapping(documents[1]) if len(documents) > 1 else {}
-    kubernetes = _mapping(_mapping(platform.get("platforms")).get("kubernetes"))
-    return spec, _mapping(_mapping(kubernetes.get("deploymentSpec")).get("executors"))
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
 
 
-def review_ir(text: str, source: str) -> tuple[list[TaskReview], list[str]]:
-    """Every task of the pipeline in `text` (then every executor no task runs), and notes on what is
-    malformed. `source` names the file in both."""
+@dataclass(frozen=True)
+class IrReview:
+    """What one pipeline file would run, and what else the review shows of it."""
+
+    tasks: list[TaskReview]
+    notes: list[str]  # what is malformed, by task
+    parameters: tuple[tuple[str, str], ...]  # pipeline parameter -> default (JSON) or "(required)"
+    pipeline_root: str
+
+
+def _parameters(spec: dict) -> tuple[tuple[str, str], ...]:
+    parameters = _mapping(_mapping(_mapping(spec.get("root")).get("inputDefinitions")).get("parameters"))
+    return tuple((str(name), json.dumps(_mapping(p).get("defaultValue"), sort_keys=True)
+                  if "defaultValue" in _mapping(p) else "(required)")
+                 for name, p in sorted(parameters.items(), key=lambda item: str(item[0])))
+
+
+def review_ir(text: str, source: str) -> IrReview:
+    """Every task of the pipeline in `text` (then every executor no task runs), notes on what is
+    malformed, its parameters and pipeline root. `source` names the file."""
     try:
-        spec, platform = split_ir(text)
+        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     except yaml.YAMLError as exc:
-        return [], [f"{source}: not valid YAML ({getattr(exc, 'problem', None) or exc})"]
-    walk = _Walk(spec, platform, source)
+        return IrReview([], [f"{source}: not valid YAML ({getattr(exc, 'problem', None) or exc})"], (), "")
+    spec = _mapping(documents[0]) if documents else {}
+    kubernetes = _mapping(_mapping(_mapping(documents[1] if len(documents) > 1 else {}).get("platforms"))
+                          .get("kubernetes"))
+    walk = _Walk(spec, _mapping(_mapping(kubernetes.get("deploymentSpec")).get("executors")), source)
     walk.dag(_mapping(spec.get("root")), "", ())
     walk.unreached()
-    return walk.tasks, walk.notes
-
-
-def pipeline_settings(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
-    """(pipeline parameters with their defaults as JSON, the default pipeline root) of an IR."""
-    spec, _platform = split_ir(text)
-    parameters = _mapping(_mapping(_mapping(spec.get("root")).get("inputDefinitions")).get("parameters"))
-    shown = tuple((str(name), json.dumps(_mapping(p).get("defaultValue"), sort_keys=True)
-                   if "defaultValue" in _mapping(p) else "(required)")
-                  for name, p in sorted(parameters.items(), key=lambda item: str(item[0])))
-    return shown, str(spec.get("defaultPipelineRoot", "") or "")
+    return IrReview(walk.tasks, walk.notes, _parameters(spec), str(spec.get("defaultPipelineRoot", "") or ""))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
 from workbench.model.document import PipelineGraph
-from workbench.share.ir_review import TaskReview, pipeline_settings, review_ir
+from workbench.share.ir_review import IrReview, TaskReview, review_ir
 
 MAX_LISTED_DIFFERENCES = 8
 
@@ -40,20 +40,21 @@ def _compile(graph: PipelineGraph) -> tuple[str | None, str]:
         return None, exc.message
 
 
-def differences(document_ir: str, pipeline_ir: str, document: str, pipeline: str) -> list[str]:
-    """How the compiled document and the bundle's pipeline differ in what they run ([] when they do not)."""
+def differences(texts: tuple[str, str], reviews: tuple[IrReview, IrReview], names: tuple[str, str]) -> list[str]:
+    """How the compiled document and the bundle's pipeline (texts, their reviews, their file names)
+    differ in what they run ([] when they do not)."""
     from workbench.compiler.equivalence import equivalent
 
     try:
-        found = [line.replace("only in the first", f"only in {document}").replace("only in the second",
-                                                                                  f"only in {pipeline}")
-                 for line in equivalent(document_ir, pipeline_ir)]
+        found = [line.replace("only in the first", f"only in {names[0]}").replace("only in the second",
+                                                                                  f"only in {names[1]}")
+                 for line in equivalent(*texts)]
     except WorkbenchError as exc:
         return [f"the two cannot be compared ({exc})"]
-    platforms = [{t.key: t.platform for t in review_ir(text, "")[0] if t.key} for text in (document_ir, pipeline_ir)]
+    platforms = [{t.key: t.platform for t in review.tasks if t.key} for review in reviews]
     found += [f"tasks.{key}.platform config differs" for key in sorted(set(platforms[0]) | set(platforms[1]))
               if platforms[0].get(key) != platforms[1].get(key)]
-    roots = [pipeline_settings(text)[1] for text in (document_ir, pipeline_ir)]
+    roots = [review.pipeline_root for review in reviews]
     if roots[0] != roots[1]:
         found.append(f"pipeline root: {roots[0] or '(none)'!r} != {roots[1] or '(none)'!r}")
     return found
@@ -76,24 +77,24 @@ def review_files(name: str, fingerprint: str | None, files: dict[str, bytes], *,
                  graph: PipelineGraph) -> Review:
     """The review of a bundle's files (`document` parsed into `graph` already)."""
     ir_text = files[pipeline].decode("utf-8")
-    tasks, warnings = review_ir(ir_text, pipeline)
+    main = review_ir(ir_text, pipeline)
+    tasks, warnings = list(main.tasks), list(main.notes)
     compiled, problem = _compile(graph)
     if compiled is None:
         warnings.insert(0, f"{document} does not compile ({problem}): running it fails; {pipeline} is reviewed")
     else:
-        found = differences(compiled, ir_text, document, pipeline)
+        other = review_ir(compiled, f"{document} (compiled)")
+        found = differences((compiled, ir_text), (other, main), (document, pipeline))
         if found:
             warnings.insert(0, _mismatch(document, pipeline, found))
-            more, notes = review_ir(compiled, f"{document} (compiled)")
-            tasks += [t for t in more if not _covered(t, tasks, same_key=True)]
-            warnings += notes
-    for other in sorted(files):
-        if other != pipeline and other.endswith((".yaml", ".yml")):
-            more, notes = review_ir(files[other].decode("utf-8"), other)
-            tasks += [t for t in more if not _covered(t, tasks, same_key=False)]
-            warnings += notes
-    parameters, root = pipeline_settings(ir_text)
-    return Review(name, fingerprint, tuple(warnings), parameters, root, tuple(tasks))
+            tasks += [t for t in other.tasks if not _covered(t, tasks, same_key=True)]
+            warnings += other.notes
+    for path in sorted(files):
+        if path != pipeline and path.endswith((".yaml", ".yml")):
+            extra = review_ir(files[path].decode("utf-8"), path)
+            tasks += [t for t in extra.tasks if not _covered(t, tasks, same_key=False)]
+            warnings += extra.notes
+    return Review(name, fingerprint, tuple(warnings), main.parameters, main.pipeline_root, tuple(tasks))
 
 
 def review_document(graph: PipelineGraph, source: str) -> Review:
@@ -101,9 +102,9 @@ def review_document(graph: PipelineGraph, source: str) -> Review:
     compiled, problem = _compile(graph)
     if compiled is None:
         return Review(graph.name, None, (f"{source} does not compile ({problem}): it cannot run",), (), "", ())
-    tasks, notes = review_ir(compiled, f"{source} (compiled)")
-    parameters, root = pipeline_settings(compiled)
-    return Review(graph.name, None, tuple(notes), parameters, root, tuple(tasks))
+    compiled_review = review_ir(compiled, f"{source} (compiled)")
+    return Review(graph.name, None, tuple(compiled_review.notes), compiled_review.parameters,
+                  compiled_review.pipeline_root, tuple(compiled_review.tasks))
 
 
 def _indent(text: str, prefix: str = "      | ") -> list[str]:
