@@ -57,3 +57,29 @@ def test_no_warning_strip_for_a_genuine_bundle(qtbot, tmp_path):
     dialog.show()
     assert not dialog.warnings.isVisible() and dialog.list.count() == 1
     assert dialog.detail.image.text() == "python:3.11-slim"
+
+
+def test_the_app_marks_any_file_of_an_unapproved_bundle_untrusted(qtbot, tmp_path):
+    """The app's open hook asks the same rule as the CLI: a renamed copy of the document is the
+    bundle's; once trusted it is approved content; an edited copy is never the bundle's."""
+    import shutil
+
+    from workbench.gui.sharing.bundle_open import folder_trust
+    from workbench.model.serialize import load
+    from workbench.share.bundle import import_bundle
+    from workbench.share.trust import TrustStore
+
+    graph = mark_graph(tmp_path / "mark")
+    folder = import_bundle(export_bundle(graph, tmp_path / "mark.zip", render=False), tmp_path / "in").folder
+    copy = folder / "components" / "copy.wbp"
+    shutil.copy(folder / "pipeline.wbp", copy)
+    trust = folder_trust(str(copy), load(copy))
+    assert trust is not None and trust.fingerprint == read_bundle(tmp_path / "mark.zip").fingerprint
+    assert [t.key for t in trust.review.tasks] == ["leave-mark"]
+    TrustStore().approve(trust.fingerprint, "leave-mark")
+    assert folder_trust(str(copy), load(copy)) is None
+    copy.write_text(copy.read_text().replace("echo ran", "echo owned"))
+    edited = folder_trust(str(copy), load(copy))
+    assert edited is not None and edited.fingerprint is None  # approvable for this session only
+    assert 'echo owned >> "$0"' in edited.review.tasks[0].command  # the review shows the edited copy
+    assert folder_trust(str(tmp_path / "elsewhere.wbp"), graph) is None

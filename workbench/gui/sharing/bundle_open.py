@@ -9,6 +9,7 @@ folder is untrusted until that folder's content is approved (`share.trust.trust_
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtWidgets import QMainWindow
@@ -39,10 +40,11 @@ def folder_trust(document_path: str, graph) -> TabTrust | None:
     problem = trust_problem(document_path)
     if problem is None:
         return None
-    try:
-        review = read_folder(problem.folder).review()
-    except ShareError:  # the folder changed: review what this document runs
-        review = review_document(graph, Path(document_path).name)
+    review = None
+    if problem.fingerprint is not None:  # the bundle as it was imported
+        with contextlib.suppress(ShareError):
+            review = read_folder(problem.folder).review()
+    review = review or review_document(graph, Path(document_path).name)  # changed: what this file runs
     source = f"the bundle folder {problem.folder}" + ("" if problem.fingerprint else " (changed since it was unpacked)")
     return TabTrust(graph.name, source, problem.fingerprint, review)
 
