@@ -132,3 +132,24 @@ def test_trust_of_something_that_is_not_a_bundle_is_one_line(tmp_path):
     assert result.returncode == 1 and result.stderr.strip() == (
         f"error: {tmp_path / 'mine'}: not an imported bundle (no manifest.json here or above); "
         "`workbench import NAME.zip` unpacks one")
+
+
+@pytest.mark.docker
+def test_docker_runs_only_a_trusted_bundle(folder, docker_client, base_image, isolated_data_dir):
+    """Refused: no container, no workspace, no run. Trusted: the same command starts a container."""
+    import secrets
+
+    from workbench.runs.docker_backend import RUN_LABEL
+
+    in_base = {"WORKBENCH_IMAGE_MAP": f"python:3.11-slim={base_image}"}
+    run_id = f"20261202-000000-{secrets.token_hex(3)}"
+    command = ("run", folder / "pipeline.yaml", "--backend", "docker", "--run-id", run_id, "--no-cache")
+    result = workbench(*command, env=in_base)
+    assert (result.returncode, result.stderr.strip()) == (1, refusal(folder / "pipeline.yaml", folder))
+    assert docker_client.containers.list(all=True, filters={"label": f"{RUN_LABEL}={run_id}"}) == []
+    assert not (isolated_data_dir / "workspaces" / run_id).exists()
+    assert workbench("runs", "list").stdout.strip() == "no runs yet"
+    assert workbench("trust", folder, "--yes").returncode == 0
+    ran = workbench(*command, env=in_base)  # the task's host path is not in the container: it fails there
+    assert f"run {run_id} failed" in ran.stdout and "Directory nonexistent" in ran.stdout, ran.stderr
+    assert (isolated_data_dir / "workspaces" / run_id).is_dir() and run_id in workbench("runs", "list").stdout

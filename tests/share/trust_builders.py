@@ -86,8 +86,7 @@ def hostile_ir() -> str:
     return yaml.safe_dump_all([spec, platform], sort_keys=True)
 
 
-def workbench(*args, stdin=subprocess.DEVNULL, cwd=None) -> subprocess.CompletedProcess:
+def workbench(*args, stdin=subprocess.DEVNULL, env=None) -> subprocess.CompletedProcess:
     """The real CLI in a subprocess, without a terminal on stdin (the data dir comes from the env)."""
     return subprocess.run([sys.executable, "-m", "workbench", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or REPO, timeout=300, stdin=stdin,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+                          cwd=REPO, timeout=300, stdin=stdin, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
