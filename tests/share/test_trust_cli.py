@@ -120,6 +120,7 @@ def test_the_review_shows_everything_a_hostile_pipeline_hides(mark_zip, marker, 
         "task forever/again nests component 'comp-self' inside itself", "names component 'comp-missing'",
         "pipeline root (where remote runs write artifacts): gs://attacker-bucket/loot", 'target="~/.ssh"',
         "task leave-mark in pipeline.wbp (compiled)",  # what `run DIR/pipeline.wbp` would run
+        "executor: exec-fetch (importer)", "constant: gs://attacker-bucket/payload.bin",
     ]:
         assert expected in text, expected
     refused = workbench("run", folder / "pipeline.yaml", "--backend", "subprocess")

