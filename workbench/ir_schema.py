@@ -200,7 +200,8 @@ class _Checker:
     seen: int = field(default=0)
 
     def fail(self, element: str, message: str) -> WorkbenchError:
-        return self.error(message, path=self.path, element=self.prefix + element if element else self.prefix or None)
+        return self.error(message, path=self.path,
+                          element=self.prefix + element if element else self.prefix.rstrip(".") or None)
 
     def limits(self, value: Any) -> None:
         """Depth and size first, without recursion, so nothing below can overflow the stack or
@@ -266,6 +267,15 @@ def read_pipeline_spec(text: str, *, path: str | None = None,
     return spec, platforms
 
 
+def check_shape(value: Any, schema: _Type, *, path: str | None = None,
+                error: type[WorkbenchError] = WorkbenchError, prefix: str = "") -> None:
+    """Check one part of a spec (a component's container, its input definitions) against `schema`;
+    elements are named below `prefix`."""
+    checker = _Checker(path, error, prefix + "." if prefix else "")
+    checker.limits(value)
+    checker.types(value, schema)
+
+
 def check_pipeline_spec(spec: Any, platforms: Any = None, *, path: str | None = None,
                         error: type[WorkbenchError] = WorkbenchError, prefix: str = "") -> None:
     """Refuse, with `error` naming `path` and the element, a spec of the wrong shape, too deep or too
@@ -300,7 +310,7 @@ def _check_dag(checker: _Checker, where: str, dag: dict) -> None:
             if other not in tasks:
                 raise checker.fail(f"{where}.tasks.{name}", f"depends on task {other!r}, which this DAG does not have")
         upstream[name] = list(dict.fromkeys(names))
-    cycle = _find_cycle(upstream)
+    cycle = find_cycle(upstream)
     if cycle:
         raise checker.fail(f"{where}.tasks.{cycle[0]}.dependentTasks", "cycle " + " -> ".join(cycle))
     for kind in ("parameters", "artifacts"):
@@ -315,7 +325,7 @@ def _check_dag(checker: _Checker, where: str, dag: dict) -> None:
                                        f"comes from task {producer!r}, which this DAG does not have")
 
 
-def _find_cycle(upstream: dict[str, list[str]]) -> list[str]:
+def find_cycle(upstream: dict[str, list[str]]) -> list[str]:
     """A cycle in a name -> names graph as [a, b, ..., a], or []; iterative depth-first search."""
     state: dict[str, int] = {}  # 1 on the current path, 2 done
     for start in upstream:
@@ -349,7 +359,7 @@ def _check_nesting(checker: _Checker, spec: dict) -> None:
     for key, component in [("root", spec["root"]), *components.items()]:
         refs = [task["componentRef"]["name"] for task in ((component.get("dag") or {}).get("tasks") or {}).values()]
         children[key] = [ref for ref in dict.fromkeys(refs) if ref in components]
-    cycle = _find_cycle(children)
+    cycle = find_cycle(children)
     if cycle:
         raise checker.fail(f"components.{cycle[0]}" if cycle[0] != "root" else "root",
                            "contains itself: " + " -> ".join(cycle))
