@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 a user error (one line naming file and element), 2 a us
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import logging
 import os
@@ -35,7 +36,9 @@ COMMAND_MODULES = (
 )
 
 
+@functools.lru_cache(maxsize=1)
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command (built once: `main` may run many times in one process)."""
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="Design, compile and run Kubeflow Pipelines (KFP v2) on your machine or in the cloud.",

@@ -27,7 +27,7 @@ except AttributeError:  # PyYAML built without libyaml
 
 MAX_DEPTH = 100
 """Nesting of mappings and lists anywhere in the file (kfp writes about 12)."""
-MAX_VALUES = 2_000_000
+MAX_VALUES = 500_000
 """Mappings, lists and scalars in the file, counting each use of a YAML alias (billion laughs)."""
 MAX_DAG_NESTING = 40
 """DAGs inside DAGs (loops, conditions, sub-pipelines)."""
@@ -204,8 +204,8 @@ class _Checker:
                           element=self.prefix + element if element else self.prefix.rstrip(".") or None)
 
     def limits(self, value: Any) -> None:
-        """Depth and size first, without recursion, so nothing below can overflow the stack or
-        walk an alias bomb."""
+        """Depth, size and text keys first, without recursion, so nothing below can overflow the
+        stack, walk an alias bomb or sort mixed keys."""
         stack: list[tuple[Any, int, str]] = [(value, 0, "")]
         while stack:
             item, depth, where = stack.pop()
@@ -215,7 +215,10 @@ class _Checker:
             if depth > MAX_DEPTH:
                 raise self.fail(where, f"nested more than {MAX_DEPTH} levels deep")
             if isinstance(item, dict):
-                stack.extend((v, depth + 1, f"{where}.{k}" if where else str(k)) for k, v in item.items())
+                odd = [k for k in item if not isinstance(k, str)]
+                if odd:  # KFP IR is protobuf JSON: every key is text
+                    raise self.fail(where, f"names must be strings, found {_kind(odd[0])} {odd[0]!r}")
+                stack.extend((v, depth + 1, f"{where}.{k}" if where else k) for k, v in item.items())
             elif isinstance(item, list):
                 stack.extend((v, depth + 1, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
 
