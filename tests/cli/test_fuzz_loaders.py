@@ -10,8 +10,8 @@ import pytest
 from corpus import corpus_files
 from loader_fuzz import fuzz
 
-WBP_CASES = 1000
-IR_CASES = 800
+WBP_CASES = 900
+IR_CASES = 700
 SEED = 20261202
 
 

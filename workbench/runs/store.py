@@ -173,19 +173,8 @@ class RunStore:
     def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
-        self._db = self._connect()
+        self._db = self._open()
         self._db_lock = threading.Lock()
-        try:
-            if not read_only:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
-        except sqlite3.Error as exc:
-            self._db.close()
-            raise history_error(exc, self.path) from exc
-        except BaseException:
-            self._db.close()
-            raise
         self._queue: queue.SimpleQueue[RunEvent | None] = queue.SimpleQueue()
         self._progress = threading.Condition()
         self._queued = 0
@@ -194,34 +183,61 @@ class RunStore:
         self._writer = threading.Thread(target=self._write_loop, name="run-store-writer", daemon=True)
         self._writer.start()
 
-    def _connect(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection:
+        """A connection to a sound history of this schema. An existing file is inspected through a
+        read-only connection first, so a damaged one is refused before anything could write to it."""
         options = {"timeout": FLUSH_TIMEOUT_S, "check_same_thread": False, "isolation_level": None}
-        if not self.read_only:
+        if not self.path.exists():
+            if self.read_only:  # no history yet: read an empty one, create nothing
+                return self._create_schema(sqlite3.connect(":memory:", **options))
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            return sqlite3.connect(str(self.path), **options)
-        if not self.path.exists():  # no history yet: read an empty one, create nothing
-            return sqlite3.connect(":memory:", **options)
-        return sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True, **options)
+            return self._with_wal(self._create_schema(sqlite3.connect(str(self.path), **options)))
+        reader = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True, **options)
+        try:
+            empty = self._inspect(reader)
+        except BaseException:
+            reader.close()
+            raise
+        if self.read_only:
+            return self._create_schema(sqlite3.connect(":memory:", **options)) if empty else reader
+        reader.close()
+        db = sqlite3.connect(str(self.path), **options)
+        return self._with_wal(self._create_schema(db) if empty else db)
 
-    def _migrate(self) -> None:
-        """Create the schema in a new file (never from a read-only store); refuse a newer schema
-        and call a file damaged that lacks a table or column of this one."""
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise RunError(f"the run history was written by a newer workbench (schema {version}); "
-                           "upgrade workbench to read it", path=str(self.path))
-        has_tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        if version == 0 and not has_tables:
-            script = f"BEGIN; {SCHEMA_SQL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            if self.read_only:
-                self._db.close()
-                self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            self._db.executescript(script)
-            return
-        missing = missing_tables(self._db)
+    def _inspect(self, db: sqlite3.Connection) -> bool:
+        """True for an empty file (no schema yet); refuse a newer schema, and call a file damaged
+        that is not SQLite or lacks a table or column of this schema."""
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RunError(f"the run history was written by a newer workbench (schema {version}); "
+                               "upgrade workbench to read it", path=str(self.path))
+            if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                return True
+            missing = missing_tables(db)
+        except sqlite3.Error as exc:
+            raise history_error(exc, self.path) from exc
         if version == 0 or missing:
             found = f"{', '.join(missing)} missing" if missing else "no schema version"
             raise RunError(f"the run history is damaged ({found}); {REPAIR_ADVICE}", path=str(self.path))
+        return False
+
+    def _create_schema(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            db.executescript(f"BEGIN; {SCHEMA_SQL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        except sqlite3.Error as exc:
+            db.close()
+            raise history_error(exc, self.path) from exc
+        return db
+
+    def _with_wal(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            db.close()
+            raise history_error(exc, self.path) from exc
+        return db
 
     # -- writing -------------------------------------------------------------------------------
 
