@@ -94,7 +94,8 @@ class Mutator:
         return document
 
     def _pick(self, document: Any, containers_only: bool = False) -> tuple:
-        paths = [p for p in _paths(document) if p and (not containers_only or isinstance(_get(document, p), (dict, list)))]
+        paths = [p for p in _paths(document)
+                 if p and (not containers_only or isinstance(_get(document, p), (dict, list)))]
         return self.rng.choice(paths) if paths else ()
 
     def replace(self, document: Any) -> Any:

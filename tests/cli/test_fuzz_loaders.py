@@ -3,8 +3,6 @@ example documents and the KFP IR corpus; none may print a traceback, hang, exit 
 0 or 1, say more than one line, or change the file it read. A longer soak: tests/bench/bench_fuzz_loaders.py.
 """
 
-import subprocess
-import sys
 
 import pytest
 from corpus import corpus_files

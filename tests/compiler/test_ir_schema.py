@@ -128,7 +128,8 @@ def test_a_dag_that_contains_itself():
     (lambda d: d["root"]["dag"]["tasks"]["train"]["inputs"]["parameters"]["x"]["runtimeValue"].update(
         constant={True: "yes"}), "names must be strings, found a boolean True",
      "root.dag.tasks.train.inputs.parameters.x.runtimeValue.constant"),
-    (lambda d: d["components"]["comp-step"].update(dag=None), "must be a mapping, found null", "components.comp-step.dag"),
+    (lambda d: d["components"]["comp-step"].update(dag=None), "must be a mapping, found null",
+     "components.comp-step.dag"),
 ], ids=["root-string", "tasks-list", "parallelism-string", "huge-retry", "infinite-backoff", "dependents-string",
         "missing-dependency", "component-name-number", "no-component-ref", "no-dag", "args-string",
         "command-nested", "task-key-number", "constant-bool-key", "dag-null"])
@@ -153,7 +154,8 @@ def test_deep_nesting_is_refused_before_anything_recurses():
     ("root: &a [*a]\ncomponents: {}\n", "nested more than"),
 ], ids=["flow-nesting", "huge-integer", "recursive-alias"])
 def test_text_the_yaml_parser_chokes_on(text, message):
-    for call, error in ((lambda: import_ir(text, path="p.yaml"), ImportError_), (lambda: parse_ir(text, "p.yaml"), RunError)):
+    for call, error in ((lambda: import_ir(text, path="p.yaml"), ImportError_),
+                        (lambda: parse_ir(text, "p.yaml"), RunError)):
         with pytest.raises(error, match=message):
             call()
 

@@ -170,7 +170,8 @@ def test_deep_nesting_inside_a_valid_document_is_refused_first():
     value = "bottom"
     for _ in range(150):
         value = {"n": [value]}
-    document = edited(SWEEP, lambda d: d["nodes"][node_id(d)].update(inputs={"x": {"kind": "constant", "value": value}}))
+    document = edited(SWEEP, lambda d: d["nodes"][node_id(d)].update(
+        inputs={"x": {"kind": "constant", "value": value}}))
     assert "nested more than" in refused(document).message
 
 

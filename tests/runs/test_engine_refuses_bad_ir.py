@@ -27,7 +27,8 @@ def test_a_cycle_is_refused_at_start_not_run_forever(make_engine, fake_backend, 
 
 def test_a_dag_containing_itself_is_refused_at_start(make_engine, fake_backend, corpus_dir):
     spec = yaml.safe_load((corpus_dir / "add_numbers.yaml").read_text())
-    spec.setdefault("components", {})["comp-loop"] = {"dag": {"tasks": {"again": {"componentRef": {"name": "comp-loop"}}}}}
+    loop = {"dag": {"tasks": {"again": {"componentRef": {"name": "comp-loop"}}}}}
+    spec.setdefault("components", {})["comp-loop"] = loop
     spec["root"]["dag"]["tasks"]["enter"] = {"componentRef": {"name": "comp-loop"}, "taskInfo": {"name": "enter"}}
     with pytest.raises(RunError, match="components.comp-loop: contains itself: comp-loop -> comp-loop"):
         make_engine(fake_backend).start(yaml.safe_dump(spec), {})

@@ -407,7 +407,8 @@ class RunStore:
 
     def list_runs(self) -> list[RunRecord]:
         """Newest first."""
-        return [self._run(row) for row in self._query("SELECT * FROM runs ORDER BY start_time IS NULL, start_time DESC")]
+        rows = self._query("SELECT * FROM runs ORDER BY start_time IS NULL, start_time DESC")
+        return [self._run(row) for row in rows]
 
     def get_run(self, run_id: str) -> RunRecord:
         """A run by its id or a unique prefix of it."""
@@ -440,7 +441,8 @@ class RunStore:
 
     def artifacts(self, run_id: str) -> list[ArtifactRecord]:
         rows = self._query("SELECT * FROM artifacts WHERE run_id = ? ORDER BY rowid", (self.get_run(run_id).id,))
-        return [ArtifactRecord(row["task_id"], row["name"], row["type"], row["uri"], self._json(row["metadata"], "artifacts.metadata") or {},
+        return [ArtifactRecord(row["task_id"], row["name"], row["type"], row["uri"],
+                               self._json(row["metadata"], "artifacts.metadata") or {},
                                row["time"]) for row in rows]
 
     def _json(self, text: str | None, where: str) -> Any:
