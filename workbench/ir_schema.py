@@ -308,7 +308,7 @@ def _check_dag(checker: _Checker, where: str, dag: dict) -> None:
                      for p in (inputs.get("parameters") or {}).values()]
         producers += [(a.get("taskOutputArtifact") or {}).get("producerTask")
                       for a in (inputs.get("artifacts") or {}).values()]
-        names = list(task.get("dependentTasks") or []) + [p for p in producers if p is not None]
+        names = [*(task.get("dependentTasks") or []), *(p for p in producers if p is not None)]
         for other in names:
             if other not in tasks:
                 raise checker.fail(f"{where}.tasks.{name}", f"depends on task {other!r}, which this DAG does not have")
@@ -318,9 +318,8 @@ def _check_dag(checker: _Checker, where: str, dag: dict) -> None:
         raise checker.fail(f"{where}.tasks.{cycle[0]}.dependentTasks", "cycle " + " -> ".join(cycle))
     for kind in ("parameters", "artifacts"):
         for output, source in ((dag.get("outputs") or {}).get(kind) or {}).items():
-            selectors = source.get("artifactSelectors") or []
-            selectors += [source.get("valueFromParameter") or {}]
-            selectors += (source.get("valueFromOneof") or {}).get("parameterSelectors") or []
+            selectors = [*(source.get("artifactSelectors") or []), source.get("valueFromParameter") or {},
+                         *((source.get("valueFromOneof") or {}).get("parameterSelectors") or [])]
             for selector in selectors:
                 producer = selector.get("producerSubtask")
                 if producer is not None and producer not in tasks:

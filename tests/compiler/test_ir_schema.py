@@ -176,3 +176,15 @@ def test_the_checker_names_a_prefix_for_a_nested_spec():
     with pytest.raises(RunError) as caught:
         check_pipeline_spec(document, path="doc.wbp", error=RunError, prefix="components.sub.implementation.graph.")
     assert str(caught.value) == "doc.wbp: components.sub.implementation.graph.root: must be a mapping, found a string"
+
+
+def test_the_check_leaves_the_spec_as_it_was(corpus_dir):
+    """It reads the spec the importer and the engine then use: it must not change a value of it."""
+    import copy
+
+    for path in sorted(corpus_dir.glob("*.yaml")):
+        documents = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
+        before = copy.deepcopy(documents)
+        check_pipeline_spec(documents[0], (documents[1] if len(documents) > 1 else {}).get("platforms"),
+                            path=path.name)
+        assert documents == before, path.name
