@@ -107,6 +107,9 @@ def test_elif_chains_that_go_round_or_follow_nothing():
      "template slot {0} names no part", "inputs.x.value"),
     (lambda d: d["nodes"][node_id(d)].update(inputs={"x": {"kind": "template", "value": "{", "parts": []}}),
      "not a valid template", "inputs.x.value"),
+    (lambda d: d["nodes"][node_id(d)].update(inputs={"x": {"kind": "template", "value": ["{0:d}"],
+                                                          "parts": [{"kind": "constant", "value": 1}]}}),
+     "not a valid template (Unknown format code 'd'", "inputs.x.value"),
     (lambda d: d["groups"][group_id(d)].update(parallelism="2"), "must be a whole number", "parallelism"),
     (lambda d: d["groups"][group_id(d)].update(kind="while"), "must be one of loop, condition, exit_handler", "kind"),
     (lambda d: d["groups"][group_id(d)].update(members=[None]), "must be a string, found null", "members.0"),
@@ -118,7 +121,7 @@ def test_elif_chains_that_go_round_or_follow_nothing():
      "must be a mapping, found a list", "inputDefinitions.parameters"),
     (lambda d: d.update(notes={"n": {"text": 5, "position": [0, 0]}}), "must be a string", "notes.n.text"),
 ], ids=["nodes-list", "options-string", "retry-string", "retry-huge", "position-infinite", "after-string",
-        "binding-kind", "template-slot", "template-brace", "parallelism-string", "group-kind", "member-null",
+        "binding-kind", "template-slot", "template-brace", "template-format-spec", "parallelism-string", "group-kind", "member-null",
         "parameters-object", "parameter-name-list", "command-string", "definitions-list", "note-text"])
 def test_wrong_types_are_named_in_both_versions(change, message, element):
     for base in (SWEEP, version_1(SWEEP)):

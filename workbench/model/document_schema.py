@@ -19,8 +19,6 @@ from workbench.model.document import (GROUP_KINDS, Group, Node, Note, Parameter,
 from workbench.model.expressions import COMPARISON_OPERATORS, BoolOp, Comparison, Expression, Not
 from workbench.model.fields import Fields
 
-PARAMETER_TYPES = ("String", "Integer", "Float", "Boolean", "List", "Dict")
-
 
 def read_graph(document: Fields) -> PipelineGraph:
     graph = PipelineGraph(name=document.str("name", "pipeline"), description=document.str("description", ""))
@@ -118,14 +116,20 @@ def _check_template(entry: Fields, value, slots: int) -> None:
             pending.extend(item)
         elif isinstance(item, dict):
             pending.extend(item.values())
-    for text in texts:
+    while texts:
+        text = texts.pop()
         try:
-            fields = [name for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
+            parsed = [(name, spec) for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
         except ValueError as exc:
             raise entry.fail(f"not a valid template ({exc}); write literal braces as {{{{ and }}}}", "value") from None
-        for name in fields:
+        texts.extend(spec for _, spec in parsed if spec)  # `{0:{1}}`: a slot inside a format spec
+        for name, _ in parsed:
             if not name.isdigit() or int(name) >= slots:
                 raise entry.fail(f"template slot {{{name}}} names no part (it has {slots})", "value")
+        try:
+            text.format(*[""] * slots)  # parts are filled in as text: a format spec text cannot take fails here
+        except (ValueError, TypeError, LookupError, AttributeError) as exc:
+            raise entry.fail(f"not a valid template ({exc})", "value") from None
 
 
 def read_expression(entry: Fields) -> Expression:
