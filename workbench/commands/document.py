@@ -40,7 +40,7 @@ def _write_derived(args: argparse.Namespace, produce, suffix: str, verb: str) ->
     try:
         text = produce(graph)
     except WorkbenchError as exc:
-        raise type(exc)(exc.message, path=args.document, element=exc.element) from None
+        raise type(exc)(exc.message, path=args.document, element=exc.element) from exc
     output = Path(args.output or Path(args.document).with_suffix(suffix))
     output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, text)

@@ -1,15 +1,19 @@
-"""`workbench runs list | show RUN | logs RUN [TASK] | delete RUN | compare RUN RUN...`: the run history.
+"""`workbench runs list | show RUN | logs RUN [TASK] | delete RUN | compare RUN RUN... | repair`: the run history.
 
 Every one of these commands (and `workbench run`, through `recover_interrupted`) first marks runs
 whose process died as interrupted and removes their containers, so nothing a crash left behind
-lingers past the next start.
+lingers past the next start. The reading commands read through a read-only connection: they write
+to the history only to record such a change (an interrupted run, a remote run's new state), never
+to a history they cannot read (that one is reported, with `workbench runs repair` as the way out).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import RunError
@@ -36,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     compare = actions.add_parser("compare", help="parameter differences and metrics of two or more runs")
     compare.add_argument("runs", nargs="+", metavar="RUN", help="run ids or unique prefixes (two or more)")
     compare.set_defaults(handler=_compare)
+    actions.add_parser("repair", help="rebuild a damaged run history from what can still be read",
+                       description="Copy the run history aside, then rebuild it from the rows that can still be "
+                                   "read. Run it when no other workbench is running.").set_defaults(handler=_repair)
 
 
 def recover_interrupted(store: RunStore) -> list[str]:
@@ -47,18 +54,34 @@ def recover_interrupted(store: RunStore) -> list[str]:
     return run_ids
 
 
-def _open_store() -> RunStore:
-    """The run history, with dead local runs marked interrupted and remote runs refreshed."""
+def _open_store(*, read_only: bool = True) -> RunStore:
+    """The run history, with dead local runs marked interrupted and remote runs refreshed (through a
+    short writable connection, only when there is such a change to record)."""
     from workbench.runs import paths
-    from workbench.runs.remote.tracking import refresh_unfinished
+    from workbench.runs.remote.tracking import unfinished_remote_runs
     from workbench.runs.store import RunStore
 
-    store = RunStore(paths.runs_db_path())
+    path = paths.runs_db_path()
+    if read_only:
+        store = RunStore(path, read_only=True)
+        if not (store.interrupted_runs() or unfinished_remote_runs(store)):
+            return store
+        store.close()
+    writer = RunStore(path)
+    _record_changes(writer)
+    if not read_only:
+        return writer
+    writer.close()
+    return RunStore(path, read_only=True)
+
+
+def _record_changes(store: RunStore) -> None:
+    from workbench.runs.remote.tracking import refresh_unfinished
+
     for run_id in recover_interrupted(store):
         print(f"run {run_id} was interrupted (its process died); marked and cleaned up")
     for line in refresh_unfinished(store):
         print(line, file=sys.stderr)
-    return store
 
 
 def _when(timestamp: float | None) -> str:
@@ -126,7 +149,9 @@ def _logs(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    store = _open_store()
+    from workbench.runs import paths
+
+    store = _open_store(read_only=False)
     try:
         run = store.get_run(args.run)
         if run.state == "running":
@@ -134,7 +159,40 @@ def _delete(args: argparse.Namespace) -> int:
         store.delete_run(run.id)
     finally:
         store.close()
-    print(f"deleted run {run.id}")
+    workspace = remove_workspace(paths.workspace_root(), run.id)
+    print(f"deleted run {run.id}" + (f" and its workspace {workspace}" if workspace else ""))
+    return 0
+
+
+def remove_workspace(root: Path, run_id: str) -> Path | None:
+    """Remove `root/run_id` without following a link out of it: a link in its place is removed
+    itself, links inside are removed, not followed. Return the folder removed, or None."""
+    if run_id in ("", ".", "..") or "/" in run_id or "\\" in run_id or "\0" in run_id:
+        raise RunError(f"run id {run_id!r} is not a folder name; its workspace was left alone",
+                       path=str(root))
+    workspace = root / run_id
+    if workspace.is_symlink() or workspace.is_file():
+        workspace.unlink()
+        return workspace
+    if not workspace.is_dir():
+        return None
+    if not shutil.rmtree.avoids_symlink_attacks:
+        raise RunError("this platform cannot remove a folder without following links; remove it by hand",
+                       path=str(workspace))
+    try:
+        shutil.rmtree(workspace)
+    except OSError as exc:
+        raise RunError(f"the run was deleted but not all of its workspace ({exc.strerror or exc})",
+                       path=str(workspace)) from exc
+    return workspace
+
+
+def _repair(args: argparse.Namespace) -> int:
+    from workbench.runs import paths
+    from workbench.runs.store_repair import repair
+
+    for line in repair(paths.runs_db_path()).lines():
+        print(line)
     return 0
 
 

@@ -29,7 +29,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         export_bundle(args.document, output, render=not args.no_picture)
     except WorkbenchError as exc:
-        raise type(exc)(exc.message, path=exc.path or args.document, element=exc.element) from None
+        raise type(exc)(exc.message, path=exc.path or args.document, element=exc.element) from exc
     print(f"exported {args.document} -> {output}")
     return 0
 

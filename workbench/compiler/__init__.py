@@ -23,4 +23,4 @@ def ir_text_for(path: str | Path) -> str:
     try:
         return compile_graph(load(path))
     except CompileError as exc:
-        raise CompileError(exc.message, path=str(path), element=exc.element) from None
+        raise CompileError(exc.message, path=str(path), element=exc.element) from exc

@@ -41,7 +41,7 @@ def compile_graph(graph: PipelineGraph, *, check: bool = True) -> str:
             except CompileError:
                 raise
             except Exception as exc:  # kfp reports user mistakes as ValueError, TypeError, ...
-                raise CompileError(f"kfp rejected the pipeline: {exc}", element=graph.name) from None
+                raise CompileError(f"kfp rejected the pipeline: {exc}", element=graph.name) from exc
             text = out.read_text(encoding="utf-8")
         rewrites = replay.conditions_cel()
     return _rewrite_conditions(text, rewrites) if rewrites else text

@@ -1,5 +1,6 @@
 """Reading compiled KFP IR YAML: the pipeline spec, its optional platform spec, and the checks
-that turn a wrong file into a message naming the file and the element (never a KeyError later).
+that turn a wrong file into a message naming the file and the element (never a KeyError later):
+the schema check in workbench/ir_schema.py, shared with the engine.
 
 Shared by the importer and the round-trip harness; kfp-free (PyYAML's C loader when present), so
 opening a pipeline does not pay for importing kfp.
@@ -10,18 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from workbench.errors import ImportError_
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
-
-PIPELINE_FIELDS = {"components", "deploymentSpec", "pipelineInfo", "root", "schemaVersion", "sdkVersion",
-                   "defaultPipelineRoot"}
-PLATFORM_FIELDS = {"platforms"}
+from workbench.ir_schema import read_pipeline_spec
 
 # kfp names the DAG components it makes for control flow `comp-<kind>-<N>`; inside a sub-pipeline
 # that is deduplicated against the outer pipeline they gain a suffix (`comp-for-loop-2-2`).
@@ -60,40 +51,8 @@ class IrFile:
 
 
 def load_ir(text: str, *, path: str | None = None) -> IrFile:
-    """Parse a compiled pipeline: one YAML document, or the spec followed by a platform spec."""
-    try:
-        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise ImportError_(f"not valid YAML{where}: {problem}", path=path) from None
-    if not documents or not isinstance(documents[0], dict) or "root" not in documents[0] \
-            or "components" not in documents[0] and "deploymentSpec" not in documents[0]:
-        raise ImportError_("not a compiled KFP pipeline spec (expected `root`, `components` and "
-                           "`deploymentSpec` at the top level)", path=path)
-    if len(documents) > 2:
-        raise ImportError_(f"expected a pipeline spec and at most a platform spec, found {len(documents)} "
-                           "YAML documents", path=path)
-    spec = documents[0]
-    unknown = sorted(set(spec) - PIPELINE_FIELDS)
-    if unknown:
-        raise ImportError_(f"unknown top-level field{'s' if len(unknown) > 1 else ''} "
-                           f"{', '.join(map(repr, unknown))} (not a KFP pipeline spec field)",
-                           path=path, element=unknown[0])
-    platforms: dict = {}
-    if len(documents) == 2:
-        second = documents[1]
-        if not isinstance(second, dict) or set(second) - PLATFORM_FIELDS:
-            keys = sorted(second) if isinstance(second, dict) else [type(second).__name__]
-            raise ImportError_(f"the second YAML document is not a platform spec (found {keys})",
-                               path=path, element="platforms")
-        platforms = second.get("platforms") or {}
-    for field, kind in (("root", dict), ("components", dict), ("deploymentSpec", dict)):
-        if field in spec and not isinstance(spec[field], kind):
-            raise ImportError_(f"`{field}` must be a mapping", path=path, element=field)
-    if not isinstance(spec["root"].get("dag"), dict):
-        raise ImportError_("the root has no `dag`", path=path, element="root.dag")
+    """Parse and check a compiled pipeline: one YAML document, or the spec followed by a platform spec."""
+    spec, platforms = read_pipeline_spec(text, path=path, error=ImportError_)
     return IrFile(spec=spec, platforms=platforms, path=path)
 
 

@@ -117,7 +117,7 @@ class Replay:
             try:
                 self.loaded[key] = self.components.load_component_from_text(spec.to_ir_text())
             except Exception as exc:
-                raise CompileError(f"kfp cannot load component {spec.name!r}: {exc}", element=f"component {key}") from None
+                raise CompileError(f"kfp cannot load component {spec.name!r}: {exc}", element=f"component {key}") from exc
         return self.loaded[key]
 
     def _value(self, binding: Binding, where: str) -> Any:
@@ -160,7 +160,7 @@ class Replay:
         except CompileError:
             raise
         except Exception as exc:  # kfp validates arguments with many exception types
-            raise CompileError(str(exc), element=where) from None
+            raise CompileError(str(exc), element=where) from exc
         finally:
             self._next_task_name = ""
         self._apply_options(task, node)

@@ -72,7 +72,7 @@ def python_component(source: str, function_name: str | None = None, *, base_imag
         except ComponentError:
             raise
         except Exception as exc:  # user code and kfp's type checks raise anything
-            raise ComponentError(f"{type(exc).__name__}: {exc}", element=f"function {function_name}") from None
+            raise ComponentError(f"{type(exc).__name__}: {exc}", element=f"function {function_name}") from exc
         finally:
             sys.modules.pop(module_name, None)
         document = yaml.safe_load(out.read_text())

@@ -36,7 +36,7 @@ def spec_from_ir(document: dict, *, where: str) -> ComponentSpec:
                              input_definitions=root.get("inputDefinitions", {}),
                              output_definitions=root.get("outputDefinitions", {}), description=description)
     except (KeyError, TypeError) as exc:
-        raise ComponentError(f"not a compiled KFP component: missing {exc}", element=where) from None
+        raise ComponentError(f"not a compiled KFP component: missing {exc}", element=where) from exc
 
 
 def _docstring(executor: dict) -> str:
@@ -60,7 +60,7 @@ def load_component_text(text: str, *, where: str) -> ComponentSpec:
         documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     except yaml.YAMLError as exc:
         raise ComponentError(f"not valid YAML ({exc.__class__.__name__}: {getattr(exc, 'problem', exc)})",
-                             element=where) from None
+                             element=where) from exc
     if not documents or not isinstance(documents[0], dict):
         raise ComponentError("empty or not a mapping; expected a KFP component", element=where)
     document = documents[0]
@@ -84,7 +84,7 @@ def _from_v1(text: str, *, where: str) -> ComponentSpec:
         try:
             component = components.load_component_from_text(text)
         except Exception as exc:  # kfp raises many types for bad specs
-            raise ComponentError(f"invalid v1 component: {exc}", element=where) from None
+            raise ComponentError(f"invalid v1 component: {exc}", element=where) from exc
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "component.yaml"
             compiler.Compiler().compile(component, str(out))

@@ -137,7 +137,7 @@ class ComponentSpec:
                 category=data.get("category", ""),
             )
         except (KeyError, TypeError) as exc:
-            raise ComponentError(f"missing or malformed field {exc}", element=where) from None
+            raise ComponentError(f"missing or malformed field {exc}", element=where) from exc
         spec.check(where)
         return spec
 

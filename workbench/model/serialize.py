@@ -1,31 +1,33 @@
 """The `.wbp` file: JSON with `schema_version`, sorted keys and stable ids, so diffs stay readable.
 
 Older schema versions are migrated on load; a newer or unknown version is refused with a message
-that says which version this build reads.
+that says which version this build reads. Every field is type-checked on load (model/document_schema.py).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any, Callable
 
 from workbench.atomic import write_atomic
-from workbench.components.spec import ComponentSpec
-from workbench.errors import ComponentError, DocumentError
-from workbench.model.bindings import Binding
-from workbench.model.document import (GROUP_KINDS, Group, Node, Note, Parameter, PipelineGraph, Resources,
-                                      Retry, TaskOptions)
-from workbench.model.expressions import expression_from_dict
+from workbench.errors import DocumentError
+from workbench.ir_schema import ANY, check_shape
+from workbench.model.document import Parameter, PipelineGraph, TaskOptions
+from workbench.model.document_schema import read_graph, read_options
+from workbench.model.fields import Fields
 
 SCHEMA_VERSION = 2
 EXTENSION = ".wbp"
 
 
 def _migrate_1_to_2(data: dict) -> dict:
-    """Version 1 kept task options flat on the node (`caching`, `retries`); version 2 nests them."""
-    for node in data.get("nodes", {}).values():
-        if "options" not in node:
+    """Version 1 kept task options flat on the node (`caching`, `retries`); version 2 nests them.
+    Entries of the wrong type are left as they are for the schema check to name."""
+    nodes = data.get("nodes")
+    for node in nodes.values() if isinstance(nodes, dict) else ():
+        if isinstance(node, dict) and "options" not in node:
             node["options"] = {"caching": node.pop("caching", True),
                                "retry": {"count": node.pop("retries", 0)}}
     data["schema_version"] = 2
@@ -50,10 +52,8 @@ def options_to_dict(options: TaskOptions) -> dict:
     return data
 
 
-def options_from_dict(data: dict) -> TaskOptions:
-    return TaskOptions(caching=data.get("caching", True), retry=Retry(**data.get("retry", {})),
-                       resources=Resources(**data.get("resources", {})), env=dict(data.get("env", {})),
-                       ignore_upstream_failure=data.get("ignore_upstream_failure", False))
+def options_from_dict(data: dict, *, where: str = "options", path: str | None = None) -> TaskOptions:
+    return read_options(Fields(data, where, path))
 
 
 def _position(value: tuple[float, float]) -> list[float]:
@@ -117,79 +117,21 @@ def to_json(graph: PipelineGraph) -> str:
     return json.dumps(to_dict(graph), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def from_dict(data: dict, *, path: str | None = None) -> PipelineGraph:
+def from_dict(data: Any, *, path: str | None = None) -> PipelineGraph:
+    """Check and read a parsed document (any version this build reads); the caller's data is not changed."""
     if not isinstance(data, dict):
         raise DocumentError("the file is not a pipeline document (expected a JSON object)", path=path)
+    check_shape(data, ANY, path=path, error=DocumentError)  # depth and size, before anything walks it
     version = data.get("schema_version")
-    if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1 or version > SCHEMA_VERSION:
         raise DocumentError(f"unknown schema_version {version!r}; this Workbench reads versions 1 to "
                             f"{SCHEMA_VERSION} (a newer Workbench may have written it)",
                             path=path, element="schema_version")
+    data = copy.deepcopy(data)
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version = data["schema_version"]
-    element = "document"
-    try:
-        graph = PipelineGraph(name=data.get("name", "pipeline"), description=data.get("description", ""))
-        graph.workspace = data.get("workspace")
-        for entry in data.get("parameters", []):
-            element = f"parameters.{entry.get('name')}"
-            parameter = Parameter(**entry)
-            graph.parameters[parameter.name] = parameter
-        for key, entry in data.get("components", {}).items():
-            element = f"components.{key}"
-            graph.components[key] = ComponentSpec.from_dict(entry, where=element)
-        for node_id, entry in data.get("nodes", {}).items():
-            element = f"nodes.{entry.get('name', node_id)}"
-            graph.nodes[node_id] = Node(
-                id=node_id, name=entry["name"], component=entry["component"],
-                display_name=entry.get("display_name", ""),
-                inputs={k: Binding.from_dict(b) for k, b in entry.get("inputs", {}).items()},
-                after=list(entry.get("after", [])), options=options_from_dict(entry.get("options", {})),
-                position=tuple(entry.get("position", (0, 0))))
-        for group_id, entry in data.get("groups", {}).items():
-            element = f"groups.{entry.get('name') or group_id}"
-            if entry.get("kind") not in GROUP_KINDS:
-                raise ValueError(f"unknown group kind {entry.get('kind')!r}")
-            graph.groups[group_id] = Group(
-                id=group_id, kind=entry["kind"], name=entry.get("name", ""), members=list(entry["members"]),
-                items=Binding.from_dict(entry["items"]) if entry.get("items") else None,
-                parallelism=entry.get("parallelism", 0),
-                condition=expression_from_dict(entry["condition"]) if entry.get("condition") else None,
-                follows=entry.get("follows"), exit_node=entry.get("exit_node", ""),
-                position=tuple(entry.get("position", (0, 0))))
-        for note_id, entry in data.get("notes", {}).items():
-            element = f"notes.{note_id}"
-            graph.notes[note_id] = Note(id=note_id, text=entry["text"], position=tuple(entry["position"]),
-                                        size=tuple(entry.get("size", (200, 80))))
-    except ComponentError as exc:
-        raise DocumentError(exc.message, path=path, element=exc.element) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise DocumentError(detail, path=path, element=element) from None
-    _check_references(graph, path)
-    return graph
-
-
-def _check_references(graph: PipelineGraph, path: str | None) -> None:
-    """Bindings, members and components must name things that exist: say which does not."""
-    for node in graph.nodes.values():
-        if node.component not in graph.components:
-            raise DocumentError(f"uses component {node.component!r}, which the document does not define",
-                                path=path, element=f"nodes.{node.name}")
-        for input_name, binding in node.inputs.items():
-            for upstream in binding.upstream_nodes:
-                if upstream not in graph.nodes:
-                    raise DocumentError(f"input {input_name!r} is bound to missing node {upstream!r}",
-                                        path=path, element=f"nodes.{node.name}")
-        for dep in node.after:
-            if dep not in graph.nodes:
-                raise DocumentError(f"`after` names missing node {dep!r}", path=path, element=f"nodes.{node.name}")
-    for group in graph.groups.values():
-        for member in group.members:
-            if member not in graph.nodes and member not in graph.groups:
-                raise DocumentError(f"member {member!r} does not exist", path=path,
-                                    element=f"groups.{group.label}")
+    return read_graph(Fields(data, "", path))
 
 
 def loads(text: str, *, path: str | None = None) -> PipelineGraph:
@@ -197,6 +139,8 @@ def loads(text: str, *, path: str | None = None) -> PipelineGraph:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", path=path) from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number; nesting deeper than the parser holds
+        raise DocumentError(f"not valid JSON ({exc})", path=path) from None
     return from_dict(data, path=path)
 
 

@@ -5,6 +5,11 @@ Events arrive on the engine's worker threads, sometimes thousands of metric poin
 this process has already queued (read-your-writes); other processes read committed state through
 WAL without blocking the writer. Each run records the process that owns it, so a run left
 'running' by a process that died can be recognised and marked interrupted.
+
+Commands that only read open the file read-only (`read_only=True`: an SQLite `mode=ro`
+connection, no migration, no file created). A file that is not a run history of this schema, or
+that fails while being read, is reported as damaged, with the advice to run `workbench runs
+repair` (runs/store_repair.py).
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ import socket
 import sqlite3
 import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+from urllib.parse import quote
 
 from workbench.errors import RunError
 from workbench.runs.events import (ArtifactProduced, LogLine, MetricLogged, RunEvent, RunFinished, RunStarted,
@@ -29,7 +36,7 @@ BATCH_MAX = 5000
 FLUSH_TIMEOUT_S = 30
 TERMINAL_TASK_STATES = ("succeeded", "failed", "skipped", "cancelled", "cached")
 
-_SCHEMA = """
+SCHEMA_SQL = """
 CREATE TABLE runs (
     id TEXT PRIMARY KEY, pipeline_name TEXT NOT NULL, backend TEXT NOT NULL, state TEXT NOT NULL,
     start_time REAL, end_time REAL, pipeline_yaml TEXT, arguments TEXT NOT NULL DEFAULT '{}',
@@ -51,6 +58,34 @@ CREATE INDEX artifacts_run ON artifacts (run_id);
 CREATE INDEX logs_run ON logs (run_id, task_id);
 """
 _RUN_TABLES = ("logs", "metrics", "artifacts", "parameters", "tasks", "runs")
+REPAIR_ADVICE = "run `workbench runs repair` (it keeps a copy of this file and what can still be read)"
+
+
+def history_error(exc: sqlite3.Error, path: Path) -> RunError:
+    """The one-line message for an SQLite failure: busy, or damaged with the way out."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return RunError(f"the run history is busy ({text}); try again when the other workbench is done",
+                        path=str(path))
+    return RunError(f"the run history is damaged ({text}); {REPAIR_ADVICE}", path=str(path))
+
+
+def missing_tables(db: sqlite3.Connection) -> list[str]:
+    """Tables (or their columns) this schema needs and the file lacks, as names."""
+    expected = sqlite3.connect(":memory:")
+    try:
+        expected.executescript(SCHEMA_SQL)
+        missing = []
+        for (table,) in expected.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            want = {row[1] for row in expected.execute(f"PRAGMA table_info({table})")}
+            have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if not have:
+                missing.append(table)
+            elif want - have:
+                missing.append(f"{table}.{sorted(want - have)[0]}")
+        return missing
+    finally:
+        expected.close()
 
 
 @dataclass(frozen=True)
@@ -135,19 +170,11 @@ def _pid_alive(pid: int, token: str) -> bool:
 class RunStore:
     """The run history database. Use one per process; call `close()` when done."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), timeout=FLUSH_TIMEOUT_S, check_same_thread=False,
-                                   isolation_level=None)
+        self.read_only = read_only
+        self._db = self._open()
         self._db_lock = threading.Lock()
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
-        except BaseException:
-            self._db.close()
-            raise
         self._queue: queue.SimpleQueue[RunEvent | None] = queue.SimpleQueue()
         self._progress = threading.Condition()
         self._queued = 0
@@ -156,13 +183,61 @@ class RunStore:
         self._writer = threading.Thread(target=self._write_loop, name="run-store-writer", daemon=True)
         self._writer.start()
 
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise RunError(f"the run history was written by a newer workbench (schema {version}); "
-                           "upgrade workbench to read it", path=str(self.path))
-        if version == 0:
-            self._db.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    def _open(self) -> sqlite3.Connection:
+        """A connection to a sound history of this schema. An existing file is inspected through a
+        read-only connection first, so a damaged one is refused before anything could write to it."""
+        options = {"timeout": FLUSH_TIMEOUT_S, "check_same_thread": False, "isolation_level": None}
+        if not self.path.exists():
+            if self.read_only:  # no history yet: read an empty one, create nothing
+                return self._create_schema(sqlite3.connect(":memory:", **options))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return self._with_wal(self._create_schema(sqlite3.connect(str(self.path), **options)))
+        reader = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True, **options)
+        try:
+            empty = self._inspect(reader)
+        except BaseException:
+            reader.close()
+            raise
+        if self.read_only:
+            return self._create_schema(sqlite3.connect(":memory:", **options)) if empty else reader
+        reader.close()
+        db = sqlite3.connect(str(self.path), **options)
+        return self._with_wal(self._create_schema(db) if empty else db)
+
+    def _inspect(self, db: sqlite3.Connection) -> bool:
+        """True for an empty file (no schema yet); refuse a newer schema, and call a file damaged
+        that is not SQLite or lacks a table or column of this schema."""
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RunError(f"the run history was written by a newer workbench (schema {version}); "
+                               "upgrade workbench to read it", path=str(self.path))
+            if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                return True
+            missing = missing_tables(db)
+        except sqlite3.Error as exc:
+            raise history_error(exc, self.path) from exc
+        if version == 0 or missing:
+            found = f"{', '.join(missing)} missing" if missing else "no schema version"
+            raise RunError(f"the run history is damaged ({found}); {REPAIR_ADVICE}", path=str(self.path))
+        return False
+
+    def _create_schema(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            db.executescript(f"BEGIN; {SCHEMA_SQL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        except sqlite3.Error as exc:
+            db.close()
+            raise history_error(exc, self.path) from exc
+        return db
+
+    def _with_wal(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            db.close()
+            raise history_error(exc, self.path) from exc
+        return db
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -172,7 +247,7 @@ class RunStore:
         (so it is marked interrupted if the process dies); a remote run (`owned=False`) by no one."""
         pid = os.getpid() if owned else None
         host = socket.gethostname() if owned else UNOWNED_HOST
-        with self._db_lock:
+        with self._writing():
             self._db.execute(
                 "INSERT INTO runs (id, pipeline_name, backend, state, pipeline_yaml, arguments, target, "
                 "owner_host, owner_pid, owner_token) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
@@ -279,7 +354,7 @@ class RunStore:
     def delete_run(self, run_id: str) -> str:
         """Delete a run (id or unique prefix) and everything recorded for it; return its full id."""
         full_id = self.get_run(run_id).id
-        with self._db_lock:
+        with self._writing():
             self._db.execute("BEGIN")
             for table in _RUN_TABLES:
                 self._db.execute(f"DELETE FROM {table} WHERE {'id' if table == 'runs' else 'run_id'} = ?",
@@ -287,40 +362,60 @@ class RunStore:
             self._db.execute("COMMIT")
         return full_id
 
+    def interrupted_runs(self) -> list[str]:
+        """Runs of this host left 'running' by a process that is gone (not yet marked)."""
+        rows = self._query("SELECT id, owner_pid, owner_token FROM runs WHERE state = 'running' AND owner_host = ?",
+                           (socket.gethostname(),))
+        return [row["id"] for row in rows
+                if row["owner_pid"] is None or not _pid_alive(row["owner_pid"], row["owner_token"] or "")]
+
     def mark_interrupted(self) -> list[str]:
         """Mark runs of this host whose owning process is gone as 'interrupted'; return their ids."""
-        host = socket.gethostname()
-        rows = self._query("SELECT id, owner_pid, owner_token FROM runs WHERE state = 'running' AND owner_host = ?",
-                           (host,))
-        dead = [row["id"] for row in rows
-                if row["owner_pid"] is None or not _pid_alive(row["owner_pid"], row["owner_token"] or "")]
+        dead = self.interrupted_runs()
         if dead:
-            with self._db_lock:
+            with self._writing():
                 self._db.executemany(
                     "UPDATE runs SET state = 'interrupted',"
                     " message = 'the process running it stopped before the run finished' WHERE id = ?",
                     [(run_id,) for run_id in dead])
         return dead
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The connection, locked, for a write; an SQLite failure becomes a one-line RunError."""
+        if self.read_only:
+            raise RuntimeError("a read-only run history was asked to write")
+        with self._db_lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise history_error(exc, self.path) from exc
+
     # -- reading -------------------------------------------------------------------------------
 
     def _query(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         self.flush()
         with self._db_lock:
-            cursor = self._db.execute(sql, params)
-            columns = [c[0] for c in cursor.description]
-            return [dict(zip(columns, row)) for row in cursor.fetchall()]
+            try:
+                cursor = self._db.execute(sql, params)
+                columns = [c[0] for c in cursor.description]
+                return [dict(zip(columns, row)) for row in cursor.fetchall()]
+            except sqlite3.Error as exc:
+                raise history_error(exc, self.path) from exc
 
     def list_runs(self) -> list[RunRecord]:
         """Newest first."""
-        return [_run(row) for row in self._query("SELECT * FROM runs ORDER BY start_time IS NULL, start_time DESC")]
+        rows = self._query("SELECT * FROM runs ORDER BY start_time IS NULL, start_time DESC")
+        return [self._run(row) for row in rows]
 
     def get_run(self, run_id: str) -> RunRecord:
         """A run by its id or a unique prefix of it."""
         rows = self._query("SELECT * FROM runs WHERE substr(id, 1, ?) = ?", (len(run_id), run_id))
         exact = [row for row in rows if row["id"] == run_id]
         if exact or len(rows) == 1:
-            return _run((exact or rows)[0])
+            return self._run((exact or rows)[0])
         if not rows:
             raise RunError(f"no run with id {run_id!r}; `workbench runs list` shows the runs", path=str(self.path))
         raise RunError(f"{len(rows)} runs start with {run_id!r}; give more of the id", path=str(self.path))
@@ -329,7 +424,8 @@ class RunStore:
         rows = self._query("SELECT * FROM tasks WHERE run_id = ? ORDER BY start_time IS NULL, start_time, task_id",
                            (self.get_run(run_id).id,))
         return [TaskRecord(row["task_id"], row["task_name"], row["state"], row["start_time"], row["end_time"],
-                           row["message"], json.loads(row["details"]), tuple(json.loads(row["iteration"])))
+                           row["message"], self._json(row["details"], "tasks.details") or {},
+                           tuple(self._json(row["iteration"], "tasks.iteration") or ()))
                 for row in rows]
 
     def logs(self, run_id: str, task_id: str | None = None) -> list[LogRecord]:
@@ -345,11 +441,18 @@ class RunStore:
 
     def artifacts(self, run_id: str) -> list[ArtifactRecord]:
         rows = self._query("SELECT * FROM artifacts WHERE run_id = ? ORDER BY rowid", (self.get_run(run_id).id,))
-        return [ArtifactRecord(row["task_id"], row["name"], row["type"], row["uri"], json.loads(row["metadata"]),
+        return [ArtifactRecord(row["task_id"], row["name"], row["type"], row["uri"],
+                               self._json(row["metadata"], "artifacts.metadata") or {},
                                row["time"]) for row in rows]
 
+    def _json(self, text: str | None, where: str) -> Any:
+        try:
+            return json.loads(text) if text else None
+        except (ValueError, TypeError) as exc:
+            raise RunError(f"the run history is damaged ({where} is not JSON: {exc}); {REPAIR_ADVICE}",
+                           path=str(self.path)) from exc
 
-def _run(row: dict[str, Any]) -> RunRecord:
-    return RunRecord(row["id"], row["pipeline_name"], row["backend"], row["state"], row["start_time"],
-                     row["end_time"], row["pipeline_yaml"], json.loads(row["arguments"]), row["message"],
-                     json.loads(row["target"]) if row["target"] else None)
+    def _run(self, row: dict[str, Any]) -> RunRecord:
+        return RunRecord(row["id"], row["pipeline_name"], row["backend"], row["state"], row["start_time"],
+                         row["end_time"], row["pipeline_yaml"], self._json(row["arguments"], "runs.arguments") or {},
+                         row["message"], self._json(row["target"], "runs.target"))

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from workbench.errors import RunError
+from workbench.ir_schema import read_pipeline_spec
 
 @dataclass(frozen=True)
 class PipelineIR:
@@ -47,20 +46,13 @@ def task_name(task: dict[str, Any]) -> str:
 
 def parse_ir(text: str, source: str = "pipeline.yaml") -> PipelineIR:
     """Parse the IR text; raise RunError naming `source` when it is not a KFP pipeline spec."""
-    try:
-        documents = [doc for doc in yaml.safe_load_all(text) if doc is not None]
-    except yaml.YAMLError as exc:
-        raise RunError(f"not valid YAML: {exc}", path=source) from None
-    if not documents or not isinstance(documents[0], dict) or "root" not in documents[0]:
-        raise RunError("not a compiled KFP pipeline (no 'root' DAG)", path=source)
-    spec = documents[0]
-    platform = documents[1] if len(documents) > 1 and isinstance(documents[1], dict) else {}
+    spec, platforms = read_pipeline_spec(text, path=source, error=RunError)
     return PipelineIR(
         name=spec.get("pipelineInfo", {}).get("name", "pipeline"),
         root=spec["root"],
         components=spec.get("components", {}),
         executors=spec.get("deploymentSpec", {}).get("executors", {}),
-        kubernetes=platform.get("platforms", {}).get("kubernetes", {}),
+        kubernetes=platforms.get("kubernetes", {}),
     )
 
 

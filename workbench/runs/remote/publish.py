@@ -51,7 +51,7 @@ def publish_to_registry(ir_text: str, host: str, tags: list[str], credentials: A
         refused = explain_refresh_error(exc)
         if refused is None:
             raise
-        raise refused from None
+        raise refused from exc
     return f"{host.rstrip('/')}/{package_name}/{version}"
 
 

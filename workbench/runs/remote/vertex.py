@@ -164,7 +164,7 @@ class VertexClient:
         except Exception as exc:
             refused = explain_refresh_error(exc)
             if refused is not None:
-                raise refused from None
+                raise refused from exc
             if isinstance(exc, GoogleAPICallError):
                 raise RunError(f"Vertex AI could not {action} the pipeline job: {exc.message}",
                                element=self._endpoint()) from exc
