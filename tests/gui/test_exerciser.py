@@ -1,0 +1,27 @@
+"""Every control and menu action of the app on every example and a new document, in a child
+process (see exercise_app.py): a segfault or an uncaught exception fails the test with its trace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from child_process import ROOT, run_child, survived
+
+DOCUMENTS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pipelines").glob("*.wbp")) + ["new"]
+
+
+@pytest.mark.xserver
+def test_exerciser_visits_everything_without_a_crash(tmp_path):
+    result = survived(run_child(["tests/gui/exercise_app.py", *DOCUMENTS], tmp_path / "data", timeout=900))
+    counts = [json.loads(line.removeprefix("EXERCISED ")) for line in result.stdout.splitlines()
+              if line.startswith("EXERCISED ")]
+    print("\n".join(json.dumps(c, sort_keys=True) for c in counts))
+    assert [c["example"] for c in counts] == [Path(d).name for d in DOCUMENTS]
+    for c in counts:
+        assert c["uncaught"] == 0, c
+        assert c["actions"] >= 30 and c["docks"] >= 5, c
+        if c["example"] != "new":
+            assert c["picks"] >= 20 and c["steps"] >= 3 and c["selections"] >= 5, c
