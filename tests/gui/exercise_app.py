@@ -22,7 +22,7 @@ faulthandler.enable(all_threads=True)
 from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDockWidget,  # noqa: E402
-                               QWidget)
+                               QLineEdit, QWidget)
 
 SKIPPED_ACTIONS = {"quit", "close"}  # they end the session being exercised
 
@@ -126,19 +126,39 @@ class Exerciser:
         for name, action in list(self.window.actions_by_name.items()):
             if name in SKIPPED_ACTIONS or not action.isEnabled():
                 continue
+            before, closed = self._document_text(), CLOSED["dialogs"]
             action.trigger()
             settle()
             self.counts["actions"] += 1
+            if CLOSED["dialogs"] > closed and before is not None and self._document_text() != before:
+                self.counts["changed_by_closed_dialog"] += 1
+                print(f"closing the dialog of {name} mid-edit changed the document", file=sys.stderr)
         closer.stop()
         close_modal()
+        self.counts["dialogs_closed_mid_edit"] = CLOSED["dialogs"]
+
+    def _document_text(self) -> str | None:
+        from workbench.model.serialize import to_json
+
+        current = self.window.current
+        return to_json(current.document.graph) if current is not None else None
+
+
+CLOSED = Counter()
 
 
 def close_modal() -> None:
-    """Close what a menu action opened: a modal dialog, a message box, a file dialog, a menu."""
+    """Close what a menu action opened (a modal dialog, a message box, a file dialog, a menu), after
+    typing into its first text field: a dialog closed in the middle of an edit."""
     for widget in (QApplication.activePopupWidget(), QApplication.activeModalWidget()):
-        if widget is not None:
-            reject = getattr(widget, "reject", None)
-            reject() if reject else widget.close()
+        if widget is None:
+            continue
+        fields = [f for f in widget.findChildren(QLineEdit) if usable(f) and not f.isReadOnly()]
+        if fields:
+            QTest.keyClicks(fields[0], "half-typed")
+        reject = getattr(widget, "reject", None)
+        reject() if reject else widget.close()
+        CLOSED["dialogs"] += 1
 
 
 def exercise(paths: list[str]) -> int:

@@ -22,6 +22,8 @@ def test_exerciser_visits_everything_without_a_crash(tmp_path):
     assert [c["example"] for c in counts] == [Path(d).name for d in DOCUMENTS]
     for c in counts:
         assert c["uncaught"] == 0, c
+        assert c.get("changed_by_closed_dialog", 0) == 0, "a dialog closed mid-edit leaves the document intact"
+        assert c["dialogs_closed_mid_edit"] >= 5, c
         assert c["actions"] >= 30 and c["docks"] >= 5, c
         if c["example"] != "new":
             assert c["picks"] >= 20 and c["steps"] >= 3 and c["selections"] >= 5, c

@@ -8,7 +8,6 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +72,10 @@ class FaultLog:
             faulthandler.enable(self._file, all_threads=True)
         except OSError as exc:
             self._file = None
-            if sys.stderr is not None:
+            try:
                 faulthandler.enable(all_threads=True)
+            except (AttributeError, OSError, ValueError):
+                pass  # no usable stderr either (a windowed app): the message below is all there is
             message = f"The crash log cannot be written to {self.path} ({exc.strerror or exc}); crashes go to stderr."
             log.warning(message)
             return message
