@@ -146,4 +146,5 @@ def test_crash_report_dialog_copies_the_trace(window, qtbot):
     qtbot.addWidget(dialog)
     assert "closed unexpectedly" in dialog.windowTitle()
     dialog.copy_button.click()
+    assert dialog.copy_button.text() == "Copied"
     assert "line 3 in pick" in QGuiApplication.clipboard().text()
