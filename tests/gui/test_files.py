@@ -82,7 +82,7 @@ def test_open_kfp_yaml_imports_a_graph(window, tmp_path):
     assert tab.scene.frames
 
 
-def test_autosave_writes_recovery_and_start_offers_it(window, tab, qtbot, dialogs):
+def test_autosave_writes_recovery_and_start_offers_it(window, tab, qtbot):
     graph = tab.document.graph
     tab.document.set_binding(node_named(graph, "train"), "label", Binding.constant("recover me"))
     qtbot.waitUntil(lambda: len(pending_recoveries()) == 1, timeout=2000)
