@@ -15,6 +15,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -154,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    os.environ.setdefault("WORKBENCH_DATA_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"walk-{os.getpid()}"))
+    scratch = Path(tempfile.mkdtemp(prefix="random-walk-"))  # the user's data and settings stay untouched
+    os.environ.setdefault("WORKBENCH_DATA_DIR", str(scratch / "data"))
+    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
     from workbench.gui.crash.error_reporter import ErrorReporter
     from workbench.gui.main_window import MainWindow
 

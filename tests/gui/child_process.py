@@ -1,6 +1,6 @@
 """Run a GUI script in a child process, so that a segmentation fault or an abort fails the test
 with the fault trace instead of killing the test run. The child gets this checkout on its path,
-its own data dir, and the parent's Qt platform (offscreen, or xcb under Xvfb)."""
+its own data and settings dirs, and the parent's Qt platform (offscreen, or xcb under Xvfb)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def child_env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env["WORKBENCH_DATA_DIR"] = str(data_dir)
+    env["XDG_CONFIG_HOME"] = str(data_dir.parent / "config")  # the window's QSettings, not the user's
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["PYTHONFAULTHANDLER"] = "1"
     return env
