@@ -14,6 +14,7 @@ import faulthandler
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -29,7 +30,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-EXAMPLES = sorted(str(p) for p in (REPO / "pipelines").glob("*.wbp"))
+EXAMPLES = sorted((REPO / "pipelines").glob("*.wbp"))
 KEYS = [Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left,
         Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_A, Qt.Key.Key_1,
         Qt.Key.Key_F, Qt.Key.Key_Home, Qt.Key.Key_PageDown]
@@ -40,8 +41,9 @@ LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 
 
 class Walk:
-    def __init__(self, window, seed: int, seconds: float):
+    def __init__(self, window, documents: list[str], seed: int, seconds: float):
         self.window, self.rng, self.deadline = window, random.Random(seed), time.monotonic() + seconds
+        self.documents = documents
         self.sent: Counter[str] = Counter()
         self.ticker = QTimer(interval=0)
         self.ticker.timeout.connect(self.step)
@@ -83,7 +85,7 @@ class Walk:
             self.window.show()  # Quit / Close was chosen: the walk goes on in a fresh window state
             self.sent["reshown"] += 1
         if not self.window.tabs_list() and self.rng.random() < 0.05:
-            self.window.open_path(self.rng.choice(EXAMPLES))
+            self.window.open_path(self.rng.choice(self.documents))
         popup = QApplication.activePopupWidget()
         if popup is not None:
             self.into_popup(popup)
@@ -169,9 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(1400, 900)
     window.show()
     QTest.qWaitForWindowExposed(window, 2000)
-    for example in EXAMPLES:
-        window.open_path(example)
-    walk = Walk(window, args.seed, args.minutes * 60)
+    documents = []
+    for example in EXAMPLES:  # copies: the walk may well click Save
+        documents.append(str(shutil.copyfile(example, scratch / example.name)))
+        window.open_path(documents[-1])
+    walk = Walk(window, documents, args.seed, args.minutes * 60)
     faulthandler.dump_traceback_later(args.minutes * 60 + float(os.environ.get("WALK_GRACE_S", 120)), exit=True)  # a hang fails with its trace
     started = time.monotonic()
     walk.start()

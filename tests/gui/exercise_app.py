@@ -13,8 +13,11 @@ from __future__ import annotations
 import faulthandler
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 faulthandler.enable(all_threads=True)
@@ -176,10 +179,14 @@ def exercise(paths: list[str]) -> int:
         window.resize(1400, 900)
         window.show()
         QTest.qWaitForWindowExposed(window, 2000)
+        CLOSED.clear()
         if path == "new":
             tab = window.new_document()
-        else:
-            opened = open_file(path)
+        else:  # a copy: File > Save is one of the actions exercised
+            copy = Path(os.environ.get("WORKBENCH_DATA_DIR") or tempfile.mkdtemp()) / "documents" / Path(path).name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+            opened = open_file(str(copy))
             tab = window.add_document(EditorDocument(opened.graph, opened.path))
         settle()
         exerciser = Exerciser(window)

@@ -15,11 +15,13 @@ DOCUMENTS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pipelines").glob("
 
 @pytest.mark.xserver
 def test_exerciser_visits_everything_without_a_crash(tmp_path):
+    examples = {p: p.read_bytes() for p in (ROOT / "pipelines").glob("*.wbp")}
     result = survived(run_child(["tests/gui/exercise_app.py", *DOCUMENTS], tmp_path / "data", timeout=900))
     counts = [json.loads(line.removeprefix("EXERCISED ")) for line in result.stdout.splitlines()
               if line.startswith("EXERCISED ")]
     print("\n".join(json.dumps(c, sort_keys=True) for c in counts))
     assert [c["example"] for c in counts] == [Path(d).name for d in DOCUMENTS]
+    assert all(p.read_bytes() == data for p, data in examples.items()), "File > Save went to a copy"
     for c in counts:
         assert c["uncaught"] == 0, c
         assert c.get("changed_by_closed_dialog", 0) == 0, "a dialog closed mid-edit leaves the document intact"
