@@ -30,8 +30,19 @@ run: $(STAMP)
 		$(BIN)/workbench run $(MAIN_EXAMPLE); \
 	fi
 
+# The suite runs offscreen; then the GUI tests marked `xserver` (the exerciser, the popup picks, the
+# random walk) run again under a real X server (Xvfb, Qt's xcb plugin). CI installs xvfb (.ci/run).
+XVFB_SCREEN := -screen 0 1600x1000x24
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	@if command -v xvfb-run >/dev/null 2>&1; then \
+		echo "== GUI tests under Xvfb (QT_QPA_PLATFORM=xcb)"; \
+		QT_QPA_PLATFORM=xcb xvfb-run -a -s "$(XVFB_SCREEN)" $(BIN)/pytest -m xserver tests/gui || exit 1; \
+	elif [ -n "$$CI" ]; then \
+		echo "error: xvfb-run is missing; .ci/run installs it (apt-get install xvfb)" >&2; exit 1; \
+	else \
+		echo "note: xvfb-run not found, so the GUI tests ran offscreen only (apt-get install xvfb)"; \
+	fi
 
 bench: $(STAMP)
 	@for bench in tests/bench/bench_*.py; do \

@@ -43,3 +43,17 @@ def node_header(scene, node_id: str) -> QPointF:
 
 def node_named(graph, name: str) -> str:
     return graph.node_by_name(name).id
+
+
+def inspector_widgets(window, cls) -> list:
+    """Widgets of type `cls` on the inspector's page, once its deferred rebuild has run."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    page = window.inspector.page
+    return ([page] if isinstance(page, cls) else []) + page.findChildren(cls)
+
+
+def inspector_widget(window, cls):
+    found = inspector_widgets(window, cls)
+    return found[0] if found else None

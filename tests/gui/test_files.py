@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from gui_drive import node_named
 from workbench.gui import app as gui_app
 from workbench.gui.autosave import pending_recoveries
+from workbench.gui.crash.report_dialog import RECOVER
 from workbench.model import serialize
 from workbench.model.bindings import Binding
 from workbench.model.serialize import to_json
@@ -81,7 +82,7 @@ def test_open_kfp_yaml_imports_a_graph(window, tmp_path):
     assert tab.scene.frames
 
 
-def test_autosave_writes_recovery_and_start_offers_it(window, tab, qtbot, dialogs):
+def test_autosave_writes_recovery_and_start_offers_it(window, tab, qtbot):
     graph = tab.document.graph
     tab.document.set_binding(node_named(graph, "train"), "label", Binding.constant("recover me"))
     qtbot.waitUntil(lambda: len(pending_recoveries()) == 1, timeout=2000)
@@ -89,14 +90,16 @@ def test_autosave_writes_recovery_and_start_offers_it(window, tab, qtbot, dialog
     assert serialize.load(recovery.document_file).node_by_name("train").inputs["label"] == Binding.constant("recover me")
     expected = to_json(graph)
     # as after a crash: a new session starts while the recovery file is still there
-    dialogs.answer = QMessageBox.StandardButton.Yes
     new_window = gui_app.MainWindow(window.catalog)
     qtbot.addWidget(new_window)
-    assert gui_app.offer_recovery(new_window) == 1
+    dialog = gui_app.startup_dialog(new_window, [], pending_recoveries())
+    assert [r.document_file for r in dialog.chosen()] == [recovery.document_file]
+    assert gui_app.settle_startup(new_window, dialog, RECOVER, []) == 1
     recovered = new_window.current.document
     assert to_json(recovered.graph) == expected and recovered.modified
+    assert recovery.document_file.exists(), "recovered work stays recoverable until saved or discarded"
     recovered.undo_stack.setClean()
-    assert pending_recoveries() == [] or all(r.document_file != recovery.document_file for r in pending_recoveries())
+    assert not recovery.document_file.exists(), "saving (a clean document) ends the recovery"
 
 
 def test_saving_removes_the_recovery_file(window, tab, qtbot, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from gui_drive import click, drag, node_header, node_named, port_pos
+from gui_drive import click, drag, inspector_widget, inspector_widgets, node_header, node_named, port_pos
 from workbench.gui.combo_data import find_data
 from workbench.gui.editor_document import EditorDocument
 from workbench.model.bindings import Binding
@@ -119,13 +119,13 @@ def test_loop_editor_sets_items_and_parallelism(window, tab):
     from workbench.gui.group_inspector import GroupInspector
     from PySide6.QtWidgets import QComboBox, QSpinBox
 
-    page = window.inspector.findChild(GroupInspector)
+    page = inspector_widget(window, GroupInspector)
     assert page is not None and page.group_id == loop
     source = page.findChildren(QComboBox)[0]
     source.setCurrentIndex(source.findData("parameter"))
     source.activated.emit(source.currentIndex())
     assert graph.groups[loop].items == Binding.param("shards")
-    page = window.inspector.findChild(GroupInspector)
+    page = inspector_widget(window, GroupInspector)
     spin = page.findChild(QSpinBox)
     spin.setFocus()
     spin.selectAll()
@@ -141,14 +141,14 @@ def test_condition_builder_writes_expression_and_branches(window, tab):
     branch = tab.wrap("condition")
     from workbench.gui.condition_builder import ConditionBuilder
 
-    builder = window.inspector.findChild(ConditionBuilder)
+    builder = inspector_widget(window, ConditionBuilder)
     row = builder.rows[0]
     row.left.setCurrentIndex(find_data(row.left, Binding.from_output(make, "count")))
     row.op.setCurrentText(">=")
     row.right.setEditText("3")
     builder._emit()
     assert graph.groups[branch].condition == Comparison(Binding.from_output(make, "count"), ">=", Binding.constant(3))
-    builder = window.inspector.findChild(ConditionBuilder)
+    builder = inspector_widget(window, ConditionBuilder)
     builder._add_row(None, False)
     second = builder.rows[1]
     for widget in (*second.widgets(), builder.joiner):
@@ -162,7 +162,7 @@ def test_condition_builder_writes_expression_and_branches(window, tab):
     expected = BoolOp("or", (Comparison(Binding.from_output(make, "count"), ">=", Binding.constant(3)),
                              Not(Comparison(Binding.param("threshold"), "<", Binding.constant(0.5)))))
     assert graph.groups[branch].condition == expected
-    builder = window.inspector.findChild(ConditionBuilder)
+    builder = inspector_widget(window, ConditionBuilder)
     assert "make-data.count >= 3 or not (param:threshold < 0.5)" in builder.text.text()
     else_branch = tab.document.add_branch(branch, else_branch=True)
     assert graph.groups[else_branch].follows == branch and graph.groups[else_branch].condition is None
@@ -175,11 +175,11 @@ def test_binding_editor_typing_is_one_undo_step(window, tab):
     tab.scene.select_ids([train])
     from workbench.gui.binding_editor import BindingEditor
 
-    editors = {e.port.name: e for e in window.inspector.findChildren(BindingEditor)}
+    editors = {e.port.name: e for e in inspector_widgets(window, BindingEditor)}
     label = editors["label"]
     label.kind.setCurrentIndex(label.kind.findData("constant"))
     label._kind_chosen(label.kind.currentIndex())
-    editors = {e.port.name: e for e in window.inspector.findChildren(BindingEditor)}
+    editors = {e.port.name: e for e in inspector_widgets(window, BindingEditor)}
     line = editors["label"].pages["constant"].line
     line.setFocus()
     line.selectAll()
@@ -249,7 +249,7 @@ def test_exit_handler_marks_exit_task_and_final_status(window, tab):
 
     from workbench.gui.group_inspector import GroupInspector
 
-    page = window.inspector.findChild(GroupInspector)
+    page = inspector_widget(window, GroupInspector)
     exit_task = page.findChildren(QComboBox)[0]
     assert exit_task.findData(a) == -1, "a task inside the body cannot be its exit task"
     exit_task.setCurrentIndex(exit_task.findData(b))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from gui_drive import node_named
 from workbench.model.bindings import Binding
@@ -32,6 +33,7 @@ def test_parameters_editor_add_edit_remove_undo(window, tab):
     editor = window.parameters
     editor.add_button.click()
     assert "param_1" in graph.parameters
+    QApplication.processEvents()  # the table refills after the click has returned
     default = editor.table.cellWidget(1, 2)
     default.setFocus()
     QTest.keyClicks(default, "abc")
@@ -42,12 +44,14 @@ def test_parameters_editor_add_edit_remove_undo(window, tab):
     QTest.keyClicks(name, "greeting")
     QTest.keyClick(name, Qt.Key.Key_Return)
     assert list(graph.parameters) == ["threshold", "greeting"], "renaming keeps the order"
+    QApplication.processEvents()
     threshold = editor.table.cellWidget(0, 0)
     threshold.setFocus()
     threshold.selectAll()
     QTest.keyClicks(threshold, "cutoff")
     QTest.keyClick(threshold, Qt.Key.Key_Return)
     assert graph.node_by_name("train").inputs["rate"] == Binding.param("cutoff"), "bindings follow a rename"
+    QApplication.processEvents()
     editor.table.setCurrentCell(0, 0)
     editor.remove_button.click()
     assert list(graph.parameters) == ["greeting"]

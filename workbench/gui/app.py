@@ -4,39 +4,68 @@ docker and aiplatform are imported when a feature first needs them."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from workbench import __version__
-from workbench.gui.autosave import pending_recoveries
+from workbench.gui.autosave import Recovery, pending_recoveries
+from workbench.gui.crash.error_reporter import ErrorReporter
+from workbench.gui.crash.fault_log import CrashReport, FaultLog, archive, previous_crashes
+from workbench.gui.crash.report_dialog import DISCARD, RECOVER, StartupReportDialog
 from workbench.gui.main_window import MainWindow
 from workbench.gui.editor_document import EditorDocument
 
+log = logging.getLogger(__name__)
 
-def offer_recovery(window: MainWindow) -> int:
-    """After a crash, ask whether to reopen what the recovery files hold; returns how many were."""
-    recoveries = pending_recoveries()
-    if not recoveries:
-        return 0
-    names = "\n".join(r.original_path or "(never saved)" for r in recoveries)
-    answer = QMessageBox.question(window, "Recover unsaved work",
-                                  f"Workbench closed without saving {len(recoveries)} document(s):\n\n{names}\n\n"
-                                  "Recover them?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+
+def recover(window: MainWindow, recoveries: list[Recovery]) -> int:
+    """Open each recovery in a tab that keeps its recovery file; a file that cannot be read is set
+    aside with a message. Returns how many opened."""
     recovered = 0
     for recovery in recoveries:
-        if answer == QMessageBox.StandardButton.Yes:
+        try:
+            graph = recovery.load()
+        except Exception as exc:  # a damaged recovery file must not stop the app
             try:
-                graph = recovery.load()
-            except Exception as exc:  # a damaged recovery file must not stop the app
-                window.show_error("Cannot recover", exc)
-                continue
-            document = EditorDocument(graph, recovery.original_path)
-            document.undo_stack.resetClean()
-            window.add_document(document)
-            recovered += 1
-        recovery.discard()
+                where = f"it was moved to {recovery.set_aside()}"
+            except OSError as move_error:
+                where = f"it could not be moved aside ({move_error.strerror}) and is offered again next time"
+            log.warning("cannot recover %s: %s", recovery.document_file, exc)
+            window.show_error("Cannot recover", ValueError(f"{recovery.document_file}: {exc}; {where}."))
+            continue
+        document = EditorDocument(graph, recovery.original_path)
+        document.undo_stack.resetClean()  # unsaved: closing asks, saving ends the recovery
+        window.add_document(document, recovery)
+        recovered += 1
     return recovered
+
+
+def startup_dialog(window: MainWindow, crashes: list[CrashReport],
+                   recoveries: list[Recovery]) -> StartupReportDialog | None:
+    return StartupReportDialog(crashes, recoveries, window) if crashes or recoveries else None
+
+
+def settle_startup(window: MainWindow, dialog: StartupReportDialog, result: int, crashes: list[CrashReport]) -> int:
+    """Act on the dialog's answer; returns how many documents were recovered."""
+    for crash in crashes:
+        archive(crash)
+    if result == RECOVER:
+        return recover(window, dialog.chosen())
+    if result == DISCARD:
+        for recovery in dialog.chosen():
+            recovery.discard()
+    return 0
+
+
+def offer_recovery(window: MainWindow, crashes: list[CrashReport] | None = None) -> int:
+    """After a crash, show what happened and offer the recovery files; returns how many reopened."""
+    crashes = previous_crashes() if crashes is None else crashes
+    dialog = startup_dialog(window, crashes, pending_recoveries())
+    if dialog is None:
+        return 0
+    return settle_startup(window, dialog, dialog.exec(), crashes)
 
 
 def build_window(files: list[str]) -> MainWindow:
@@ -56,10 +85,20 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pipeline Workbench")
     app.setOrganizationName("pipeline-workbench")
+    crashes = previous_crashes()  # before this session's own log exists
+    fault_log = FaultLog()
+    log_problem = fault_log.start()
+    reporter = ErrorReporter(app)
+    reporter.install()
     window = build_window(args.files)
     window.show()
-    offer_recovery(window)
-    return app.exec()
+    if log_problem:
+        window.statusBar().showMessage(log_problem, 30_000)
+    offer_recovery(window, crashes)
+    code = app.exec()
+    reporter.uninstall()
+    fault_log.stop()
+    return code
 
 
 if __name__ == "__main__":

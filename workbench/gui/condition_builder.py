@@ -12,23 +12,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
 from workbench.gui.combo_data import find_data
+from workbench.gui.condition_operands import operands_outside
 from workbench.model.expressions import COMPARISON_OPERATORS, BoolOp, Comparison, Expression, Not, render
-
-SCALAR_TYPES = ("String", "Integer", "Float", "Boolean")
 
 
 def operands_in_reach(graph: PipelineGraph, group_id: str) -> list[tuple[str, Binding]]:
     """Parameters and scalar outputs of tasks outside the group (they run before it)."""
-    inside = set(graph.nodes_in(group_id))
-    choices = [(f"param {p.name}", Binding.param(p.name)) for p in graph.parameters.values()
-               if p.type in SCALAR_TYPES]
-    for node in graph.nodes.values():
-        if node.id in inside:
-            continue
-        for port in graph.component_of(node.id).outputs:
-            if port.type in SCALAR_TYPES:
-                choices.append((f"{node.name}.{port.name}", Binding.from_output(node.id, port.name)))
-    return choices
+    return [(label, binding) for label, binding, _type in operands_outside(graph, set(graph.nodes_in(group_id)))]
 
 
 def parse_literal(text: str):

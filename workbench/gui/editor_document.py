@@ -11,6 +11,7 @@ from PySide6.QtGui import QUndoStack
 from workbench.components.spec import ComponentSpec, k8s_name
 from workbench.gui import commands as cmd
 from workbench.gui.clipboard import fragment_text, fragment_to_graph_parts, parse_fragment
+from workbench.gui.condition_operands import starting_condition
 from workbench.gui.connections import binding_for, connection_problem
 from workbench.gui.references import renamed_binding, renamed_expression
 from workbench.model import serialize
@@ -169,15 +170,26 @@ class EditorDocument(QObject):
         group = Group(id=new_id(), kind=kind, members=members)
         if kind == "loop":
             group.items = Binding.constant([1, 2, 3])
+        elif kind == "condition":  # an If: Else and Elif are added from its frame or inspector
+            inside = {m for m in members if m in graph.nodes}
+            inside.update(n for m in members if m in graph.groups for n in graph.nodes_in(m))
+            group.condition = starting_condition(graph, inside)
         self.undo_stack.push(cmd.AddGroup(graph, group, parent, index))
         return group.id
+
+    def can_add_branch(self, group_id: str, else_branch: bool) -> bool:
+        """Elif / Else follow an If or Elif; an Else only ends a chain (nothing may follow it)."""
+        branch = self.graph.groups.get(group_id)
+        if branch is None or branch.kind != "condition" or branch.condition is None:
+            return False
+        return not else_branch or not any(g.follows == group_id for g in self.graph.groups.values())
 
     def add_branch(self, group_id: str, else_branch: bool) -> str | None:
         """An empty Elif / Else after a condition branch, beside it in the same parent."""
         graph = self.graph
-        branch = graph.groups[group_id]
-        if branch.kind != "condition" or branch.condition is None:
+        if not self.can_add_branch(group_id, else_branch):
             return None
+        branch = graph.groups[group_id]
         parent = graph.parent_of(group_id)
         index = graph.groups[parent].members.index(group_id) + 1 if parent else None
         group = Group(id=new_id(), kind="condition", follows=group_id,

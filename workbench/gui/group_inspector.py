@@ -114,6 +114,7 @@ class GroupInspector(QWidget):
             buttons = QHBoxLayout()
             for label, is_else in (("Add Elif", False), ("Add Else", True)):
                 button = QPushButton(label)
+                button.setEnabled(self.document.can_add_branch(self.group_id, is_else))
                 button.clicked.connect(lambda _c=False, e=is_else: self.document.add_branch(self.group_id, e))
                 buttons.addWidget(button)
             layout.addLayout(buttons)

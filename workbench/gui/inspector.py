@@ -1,12 +1,14 @@
 """The inspector dock: properties of the selected task or group, or of the pipeline when nothing
 is selected. It rebuilds from the graph after each change, except while the user is typing in it
-(so the cursor stays where it is)."""
+(so the cursor stays where it is), and always after the event that caused the change has returned:
+the dropdown that edited the graph must outlive its own click (see deferred_rebuild)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QFormLayout, QLineEdit, QPlainTextEdit, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from workbench.gui.deferred_rebuild import DeferredRebuild, swap_page
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.group_inspector import GroupInspector
 from workbench.gui.node_inspector import NodeInspector
@@ -35,11 +37,13 @@ class Inspector(QScrollArea):
         self.document: EditorDocument | None = None
         self.selection: list[str] = []
         self._stale = False
+        self.rebuild = DeferredRebuild(self.refresh, self)
+        holder = QWidget()
+        self._layout = QVBoxLayout(holder)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.setWidget(holder)
+        self.page: QWidget = swap_page(self._layout, None, QWidget())
         QApplication.instance().focusChanged.connect(self._focus_changed)
-        self._show_empty()
-
-    def _show_empty(self) -> None:
-        self.setWidget(QWidget())
 
     def set_document(self, document: EditorDocument | None) -> None:
         if self.document is not None:
@@ -47,11 +51,11 @@ class Inspector(QScrollArea):
         self.document, self.selection = document, []
         if document is not None:
             document.graph_changed.connect(self._graph_changed)
-        self.refresh()
+        self.rebuild.request()
 
     def set_selection(self, ids: list[str]) -> None:
         self.selection = ids
-        self.refresh()
+        self.rebuild.request()
 
     def _typing_here(self) -> bool:
         focus = QApplication.focusWidget()
@@ -61,28 +65,28 @@ class Inspector(QScrollArea):
         if self._typing_here():
             self._stale = True
             return
-        self.refresh()
+        self.rebuild.request()
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if self._stale and not (new is not None and self.isAncestorOf(new)):
-            self.refresh()
+            self._stale = False
+            self.rebuild.request()
 
     def refresh(self) -> None:
+        """Replace the page now; call it only from outside the page's own events (the deferred
+        rebuild does), since the old page is hidden at once."""
         self._stale = False
+        self.rebuild.cancel()
+        self.page = swap_page(self._layout, self.page, self._new_page())
+
+    def _new_page(self) -> QWidget:
         document = self.document
         if document is None:
-            self._show_empty()
-            return
+            return QWidget()
         graph = document.graph
         live = [s for s in self.selection if s in graph.nodes or s in graph.groups]
         if len(live) == 1 and live[0] in graph.nodes:
-            page = NodeInspector(document, live[0])
-        elif len(live) == 1:
-            page = GroupInspector(document, live[0])
-        else:
-            page = PipelineInspector(document)
-        container = QWidget()
-        layout = QVBoxLayout(container)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(page)
-        self.setWidget(container)
+            return NodeInspector(document, live[0])
+        if len(live) == 1:
+            return GroupInspector(document, live[0])
+        return PipelineInspector(document)

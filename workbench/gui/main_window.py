@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QLineEdit, QMai
 from workbench.errors import WorkbenchError
 from workbench.gui import settings as remembered
 from workbench.gui.actions import MENUS, TOOLBAR, build_actions
-from workbench.gui.autosave import Autosaver
+from workbench.gui.autosave import Autosaver, Recovery
 from workbench.gui.catalog import ComponentCatalog
 from workbench.gui.document_tab import DocumentTab
 from workbench.gui.editor_document import EditorDocument
@@ -171,13 +171,14 @@ class MainWindow(QMainWindow):
     def tabs_list(self) -> list[DocumentTab]:
         return [self.tabs.widget(i) for i in range(self.tabs.count())]
 
-    def add_document(self, document: EditorDocument) -> DocumentTab:
+    def add_document(self, document: EditorDocument, recovery: Recovery | None = None) -> DocumentTab:
+        """A tab for `document`; one restored from `recovery` keeps that recovery file as its own."""
         tab = DocumentTab(document, self.catalog)
         tab.status_message.connect(self._show_status)
         tab.scene.selectionChanged.connect(self._selection_changed)
         document.status_changed.connect(self._update_all_titles)
         self.undo_group.addStack(document.undo_stack)
-        self.autosavers[tab] = Autosaver(document, tab)
+        self.autosavers[tab] = Autosaver(document, tab, recovery)
         self.autosavers[tab].failed.connect(self._show_status)
         self.tabs.setCurrentIndex(self.tabs.addTab(tab, document.title))
         self._update_titles(tab)

@@ -53,6 +53,8 @@ class NodeInspector(QWidget):
 
     def _rename(self) -> None:
         graph = self.document.graph
+        if self.node_id not in graph.nodes:  # the field lost focus as its task went away (undo, delete)
+            return
         wanted = k8s_name(self.name.text())
         current = graph.nodes[self.node_id].name
         if not wanted or wanted == current:

@@ -1,4 +1,5 @@
-"""The pipeline parameters editor: a table of name, type, default and description."""
+"""The pipeline parameters editor: a table of name, type, default and description. The table is
+refilled after the edit that changed a parameter has returned (its cell widgets are replaced)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
                                QTableWidget, QVBoxLayout, QWidget)
 
+from workbench.gui.deferred_rebuild import DeferredRebuild
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.inspector import TYPING_WIDGETS
 from workbench.gui.value_editor import format_value
@@ -22,6 +24,7 @@ class ParametersEditor(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.document: EditorDocument | None = None
+        self.rebuild = DeferredRebuild(self.refresh, self)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -49,14 +52,16 @@ class ParametersEditor(QWidget):
         if document is not None:
             document.graph_changed.connect(self._graph_changed)
         self.setEnabled(document is not None)
-        self.refresh()
+        self.rebuild.request()
 
     def _graph_changed(self, change: str, _item: str) -> None:
         focus = QApplication.focusWidget()
         if change == "parameter" and not (isinstance(focus, TYPING_WIDGETS) and self.isAncestorOf(focus)):
-            self.refresh()
+            self.rebuild.request()
 
     def refresh(self) -> None:
+        """Refill the table (the view releases the old cell widgets with deleteLater)."""
+        self.rebuild.cancel()
         self.table.setRowCount(0)
         if self.document is None:
             return
@@ -99,7 +104,7 @@ class ParametersEditor(QWidget):
         if not new or new == old or old not in self.document.graph.parameters:
             return
         if new in self.document.graph.parameters:
-            self.refresh()
+            self.rebuild.request()
             return
         self.document.rename_parameter(old, replace(self._current(old), name=new))
 

@@ -1,0 +1,208 @@
+"""The exerciser: runs the real app in this process (started as a child by test_exerciser.py, so a
+segfault is a failed test with the fault trace) and, for each document given (a .wbp path, or
+`new`), selects the pipeline, every task and every group, and in the inspector and the docks picks
+every entry of every dropdown through its popup with key events, steps every spin box and toggles
+every check box; then triggers every enabled menu action, a timer closing the modal dialogs they
+open. Prints one `EXERCISED {json}` line of counts per document; exits 1 on an uncaught exception.
+
+    python tests/gui/exercise_app.py pipelines/sharded_processing.wbp new
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+faulthandler.enable(all_threads=True)
+
+from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDockWidget,  # noqa: E402
+                               QLineEdit, QWidget)
+
+SKIPPED_ACTIONS = {"quit", "close"}  # they end the session being exercised
+
+
+def settle() -> None:
+    """Let deferred rebuilds run and retired widgets be deleted, as the event loop would."""
+    for _ in range(3):
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def usable(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.isEnabled() and widget.objectName() != "retired"
+
+
+def pick(combo: QComboBox, index: int) -> None:
+    """Open the popup and walk to entry `index` with the arrow keys, then press Enter."""
+    combo.showPopup()
+    view = combo.view()
+    delta = index - combo.currentIndex()
+    key = Qt.Key.Key_Down if delta > 0 else Qt.Key.Key_Up
+    for _ in range(abs(delta)):
+        QTest.keyClick(view, key)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    if view.isVisible():  # a disabled entry: Enter does not close the popup
+        combo.hidePopup()
+    settle()
+
+
+class Exerciser:
+    def __init__(self, window):
+        self.window = window
+        self.counts: Counter[str] = Counter()
+
+    def panel(self, root_of) -> None:
+        """Every control under `root_of()`, looked up again after each edit (the panel rebuilds)."""
+        for kind, act in ((QComboBox, self._combo), (QAbstractSpinBox, self._spin), (QCheckBox, self._check)):
+            position = 0
+            while True:
+                controls = [w for w in root_of().findChildren(kind) if usable(w)]
+                if position >= len(controls):
+                    break
+                act(root_of, kind, position, controls[position])
+                position += 1
+
+    def _again(self, root_of, kind, position):
+        controls = [w for w in root_of().findChildren(kind) if usable(w)]
+        return controls[position] if position < len(controls) else None
+
+    def _combo(self, root_of, kind, position, combo: QComboBox) -> None:
+        for index in range(combo.count()):
+            combo = self._again(root_of, kind, position)
+            if combo is None or index >= combo.count():
+                return
+            pick(combo, index)
+            self.counts["picks"] += 1
+
+    def _spin(self, root_of, kind, position, spin: QAbstractSpinBox) -> None:
+        for key in (Qt.Key.Key_Up, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            spin = self._again(root_of, kind, position)
+            if spin is None:
+                return
+            spin.setFocus()
+            QTest.keyClick(spin, key)
+            settle()
+            self.counts["steps"] += 1
+
+    def _check(self, root_of, kind, position, box: QCheckBox) -> None:
+        for _ in range(2):
+            box = self._again(root_of, kind, position)
+            if box is None:
+                return
+            QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+            settle()
+            self.counts["toggles"] += 1
+
+    def document(self, tab) -> None:
+        graph = tab.document.graph
+        targets = [[]] + [[n] for n in graph.nodes] + [[g] for g in graph.groups]
+        for target in targets:
+            if any(t not in graph.nodes and t not in graph.groups for t in target):
+                continue  # removed by an earlier pick (e.g. Unwrap is a button, not visited)
+            tab.scene.select_ids(target)
+            settle()
+            self.counts["selections"] += 1
+            self.panel(lambda: self.window.inspector.page)
+        tab.scene.select_ids([])
+        for dock in self.window.findChildren(QDockWidget):
+            if dock.widget() is None or dock.widget() is self.window.inspector:
+                continue
+            dock.show()
+            dock.raise_()
+            settle()
+            self.panel(dock.widget)
+            self.counts["docks"] += 1
+
+    def actions(self) -> None:
+        closer = QTimer(interval=30)
+        closer.timeout.connect(close_modal)
+        closer.start()
+        for name, action in list(self.window.actions_by_name.items()):
+            if name in SKIPPED_ACTIONS or not action.isEnabled():
+                continue
+            before, closed = self._document_text(), CLOSED["dialogs"]
+            action.trigger()
+            settle()
+            self.counts["actions"] += 1
+            if CLOSED["dialogs"] > closed and before is not None and self._document_text() != before:
+                self.counts["changed_by_closed_dialog"] += 1
+                print(f"closing the dialog of {name} mid-edit changed the document", file=sys.stderr)
+        closer.stop()
+        close_modal()
+        self.counts["dialogs_closed_mid_edit"] = CLOSED["dialogs"]
+
+    def _document_text(self) -> str | None:
+        from workbench.model.serialize import to_json
+
+        current = self.window.current
+        return to_json(current.document.graph) if current is not None else None
+
+
+CLOSED = Counter()
+
+
+def close_modal() -> None:
+    """Close what a menu action opened (a modal dialog, a message box, a file dialog, a menu), after
+    typing into its first text field: a dialog closed in the middle of an edit."""
+    for widget in (QApplication.activePopupWidget(), QApplication.activeModalWidget()):
+        if widget is None:
+            continue
+        fields = [f for f in widget.findChildren(QLineEdit) if usable(f) and not f.isReadOnly()]
+        if fields:
+            QTest.keyClicks(fields[0], "half-typed")
+        reject = getattr(widget, "reject", None)
+        reject() if reject else widget.close()
+        CLOSED["dialogs"] += 1
+
+
+def exercise(paths: list[str]) -> int:
+    from workbench.gui.crash.error_reporter import ErrorReporter
+    from workbench.gui.editor_document import EditorDocument
+    from workbench.gui.main_window import MainWindow
+    from workbench.gui.opening import open_file
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    reporter = ErrorReporter(app)
+    reporter.install()
+    failed = 0
+    for path in paths:
+        window = MainWindow()
+        window.resize(1400, 900)
+        window.show()
+        QTest.qWaitForWindowExposed(window, 2000)
+        CLOSED.clear()
+        if path == "new":
+            tab = window.new_document()
+        else:  # a copy: File > Save is one of the actions exercised
+            copy = Path(os.environ.get("WORKBENCH_DATA_DIR") or tempfile.mkdtemp()) / "documents" / Path(path).name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+            opened = open_file(str(copy))
+            tab = window.add_document(EditorDocument(opened.graph, opened.path))
+        settle()
+        exerciser = Exerciser(window)
+        exerciser.document(tab)
+        exerciser.actions()
+        counts = dict(exerciser.counts, uncaught=reporter.count, example=os.path.basename(path))
+        print("EXERCISED " + json.dumps(counts, sort_keys=True), flush=True)
+        failed += reporter.count
+        reporter.count = 0
+        for each in window.tabs_list():
+            each.document.undo_stack.setClean()
+        window.close()
+        window.deleteLater()
+        settle()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(exercise(sys.argv[1:] or ["new"]))
