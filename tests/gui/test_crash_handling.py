@@ -148,3 +148,26 @@ def test_crash_report_dialog_copies_the_trace(window, qtbot):
     dialog.copy_button.click()
     assert dialog.copy_button.text() == "Copied"
     assert "line 3 in pick" in QGuiApplication.clipboard().text()
+
+
+def test_slot_exception_reaches_the_log_file_the_dialog_names(data_dir, qtbot):
+    from workbench.logs import configure_file_logging
+
+    log_file = configure_file_logging()
+    reporter = ErrorReporter(log_file=str(log_file))
+    reporter.install()
+    try:
+        def broken_slot():
+            raise KeyError("lost key")
+
+        QTimer.singleShot(0, broken_slot)
+        qtbot.waitUntil(lambda: reporter.dialog is not None, timeout=3000)
+        assert str(log_file) in reporter.dialog.text()
+        for handler in logging.getLogger("workbench").handlers:
+            handler.flush()
+        logged = log_file.read_text()
+        assert "KeyError: 'lost key'" in logged and "in broken_slot" in logged
+    finally:
+        reporter.uninstall()
+        if reporter.dialog is not None:
+            reporter.dialog.done(0)

@@ -16,6 +16,7 @@ from workbench.gui.crash.fault_log import CrashReport, FaultLog, archive, previo
 from workbench.gui.crash.report_dialog import DISCARD, RECOVER, StartupReportDialog
 from workbench.gui.main_window import MainWindow
 from workbench.gui.editor_document import EditorDocument
+from workbench.logs import configure_file_logging
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     crashes = previous_crashes()  # before this session's own log exists
     fault_log = FaultLog()
     log_problem = fault_log.start()
-    reporter = ErrorReporter(app)
+    reporter = ErrorReporter(app, str(configure_file_logging()))
     reporter.install()
     window = build_window(args.files)
     window.show()

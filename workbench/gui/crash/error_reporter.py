@@ -23,8 +23,9 @@ class ErrorReporter(QObject):
 
     reported = Signal(str, str)  # summary, traceback text; queued onto the GUI thread
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, log_file: str = ""):
         super().__init__(parent)
+        self.log_file = log_file  # named in the dialog so a user can send it
         self.count = 0
         self.pending: list[tuple[str, str]] = []
         self.dialog: QMessageBox | None = None
@@ -69,7 +70,8 @@ class ErrorReporter(QObject):
         parent = QApplication.activeWindow()
         dialog = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
                              "Something went wrong. Your documents are unchanged; the last action may "
-                             "not have finished. Details are in the log.",
+                             "not have finished. Details are in the log"
+                             + (f": {self.log_file}" if self.log_file else "") + ".",
                              QMessageBox.StandardButton.Ok, parent if isinstance(parent, QWidget) else None)
         self.dialog = dialog
         self._fill(dialog)
