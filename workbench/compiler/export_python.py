@@ -16,7 +16,7 @@ from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
 from workbench.model.expressions import Comparison, Not
-from workbench.model.types import list_element_type
+from workbench.model.types import artifact_schema, is_artifact, list_element_type
 
 _KFP_SOURCE_HEADER = "\nimport kfp\nfrom kfp import dsl\nfrom kfp.dsl import *\nfrom typing import *\n\n"
 _ANNOTATIONS = {"String": "str", "Integer": "int", "Float": "float", "Boolean": "bool", "List": "list", "Dict": "dict",
@@ -61,6 +61,56 @@ def _text_literal(text: str) -> str:
     if "'''" in body or body.endswith("\\"):
         return repr(text)
     return f"r'''\n{body}\n'''"
+
+
+_SYSTEM_CLASSES = ("Artifact", "Dataset", "Model", "Metrics", "ClassificationMetrics", "SlicedClassificationMetrics",
+                   "HTML", "Markdown")
+_INPUT_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
+
+KUBERNETES_HELPER = '''
+def kubernetes_config(task, config, references=()):
+    """Give a task its kfp-kubernetes settings: `config` is the KubernetesExecutorConfig JSON,
+    `references` (path, channel) pairs for names taken from parameters or upstream outputs."""
+    from google.protobuf import json_format
+    from kfp.kubernetes import common
+
+    for path, channel in references:
+        site = config
+        for key in path:
+            site = site[key]
+        site.update(json_format.MessageToDict(common.parse_k8s_parameter_input(channel, task)))
+    task.platform_config["kubernetes"] = config
+'''
+
+
+def artifact_class_code(type_name: str) -> str:
+    """`dsl.Dataset` for kfp's own types; an Artifact subclass with the schema title otherwise."""
+    title, version = artifact_schema(type_name)
+    name = title.removeprefix("system.")
+    if title.startswith("system.") and name in _SYSTEM_CLASSES and version == "0.0.1":
+        return f"dsl.{name}"
+    return f"type({name.split('.')[-1]!r}, (dsl.Artifact,), {{'schema_title': {title!r}, 'schema_version': {version!r}}})"
+
+
+def _metadata_code(value, arguments: dict[str, str]) -> str:
+    """Importer metadata as code: `{{$.inputs.parameters['metadata']}}` becomes the bound channel."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_metadata_code(k, arguments)}: {_metadata_code(v, arguments)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_metadata_code(v, arguments) for v in value) + "]"
+    if not isinstance(value, str):
+        return repr(value)
+    whole = _INPUT_PLACEHOLDER.fullmatch(value)
+    if whole and whole.group(1) in arguments:
+        return arguments[whole.group(1)]
+    pieces, position = [], 0
+    for match in _INPUT_PLACEHOLDER.finditer(value):
+        if match.group(1) in arguments:
+            pieces += [repr(value[position:match.start()]), f"str({arguments[match.group(1)]})"]
+            position = match.end()
+    pieces.append(repr(value[position:]))
+    return " + ".join(p for p in pieces if p != "''") if position else repr(value)
 
 
 def _template_code(value, args: list[str]) -> str:
@@ -160,10 +210,14 @@ class _Writer:
         args = [f"{name}={self.value(b)}" for name, b in sorted(node.inputs.items()) if b.kind != "task_final_status"]
         if spec.kind == "importer":
             importer = spec.implementation["importer"]
-            title = importer.get("typeSchema", {}).get("schemaTitle", "system.Artifact").split(".")[-1]
+            schema = importer.get("typeSchema", {})
+            type_name = f"{schema.get('schemaTitle', 'system.Artifact')}@{schema.get('schemaVersion', '')}"
             args = [f"artifact_uri={self.value(node.inputs['uri']) if 'uri' in node.inputs else repr(importer.get('artifactUri', {}).get('constant', ''))}",
-                    f"artifact_class=dsl.{title if title in ('Dataset', 'Model', 'Metrics', 'HTML', 'Markdown') else 'Artifact'}",
+                    f"artifact_class={artifact_class_code(type_name)}",
                     f"reimport={bool(importer.get('reimport', False))}"]
+            if importer.get("metadata") is not None:
+                channels = {name: self.value(b) for name, b in node.inputs.items() if name != "uri"}
+                args.append(f"metadata={_metadata_code(importer['metadata'], channels)}")
         self.lines.append(f"{pad}{var} = {self.component_vars[node.component]}({', '.join(args)})")
         expected = k8s_name(spec.name)
         if node.name != expected and not re.fullmatch(rf"{re.escape(expected)}-\d+", node.name):
@@ -175,20 +229,24 @@ class _Writer:
         if options.retry.count:
             calls.append(f"set_retry(num_retries={options.retry.count})")
         resources = options.resources
-        for value, method in ((resources.cpu_request, "set_cpu_request"), (resources.cpu_limit, "set_cpu_limit"),
-                              (resources.memory_request, "set_memory_request"),
-                              (resources.memory_limit, "set_memory_limit"),
-                              (resources.accelerator_type, "set_accelerator_type")):
-            if value:
-                calls.append(f"{method}({value!r})")
-        if resources.accelerator_count:
-            calls.append(f"set_accelerator_limit({resources.accelerator_count})")
+        for name, method in (("cpu_request", "set_cpu_request"), ("cpu_limit", "set_cpu_limit"),
+                             ("memory_request", "set_memory_request"), ("memory_limit", "set_memory_limit"),
+                             ("accelerator_type", "set_accelerator_type"),
+                             ("accelerator_count", "set_accelerator_limit")):
+            if name in resources.bound:
+                calls.append(f"{method}({self.value(resources.bound[name])})")
+            elif getattr(resources, name):
+                calls.append(f"{method}({getattr(resources, name)!r})")
         calls += [f"set_env_variable({k!r}, {v!r})" for k, v in sorted(options.env.items())]
         if node.after:
             calls.append(f"after({', '.join(self.task_vars[a] for a in node.after)})")
         if options.ignore_upstream_failure:
             calls.append("ignore_upstream_failure()")
         self.lines += [f"{pad}{var}.{call}" for call in calls]
+        if node.kubernetes is not None:
+            references = ", ".join(f"({list(path)!r}, {self.value(b)})" for path, b in node.kubernetes.references.items())
+            extra = f", [{references}]" if references else ""
+            self.lines.append(f"{pad}kubernetes_config({var}, {node.kubernetes.config!r}{extra})")
 
 
 def export_python(graph: PipelineGraph) -> str:
@@ -199,10 +257,15 @@ def export_python(graph: PipelineGraph) -> str:
               "from typing import *", "", "from kfp import compiler, components, dsl",
               "from kfp.dsl import *", "", ""]
     body = writer.component_definitions()
+    if any(node.kubernetes is not None for node in graph.nodes.values()):
+        body += KUBERNETES_HELPER.strip("\n").splitlines() + ["", ""]
     signature = []
     for parameter in sorted(graph.parameters.values(), key=lambda p: not p.required):  # required first
         element = list_element_type(parameter.default) if parameter.type == "List" else None
-        annotation = f"List[{element.__name__}]" if element else _ANNOTATIONS[parameter.type]
+        if is_artifact(parameter.type):
+            annotation = f"Input[{artifact_class_code(parameter.type)}]"
+        else:
+            annotation = f"List[{element.__name__}]" if element else _ANNOTATIONS[parameter.type]
         default = "" if parameter.required else f" = {parameter.default!r}"
         signature.append(f"{identifier(parameter.name)}: {annotation}{default}")
     description = f", description={graph.description!r}" if graph.description else ""

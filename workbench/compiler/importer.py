@@ -13,13 +13,15 @@ from dataclasses import dataclass, replace
 
 from workbench.compiler.ir_components import component_spec, task_options
 from workbench.compiler.ir_conditions import ConditionSyntaxError, own_conditions
+from workbench.compiler.ir_kubernetes import reference_producers, resolved_config, task_config
 from workbench.compiler.ir_load import IrFile, group_number, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
 from workbench.compiler.layout import auto_layout
 from workbench.model.bindings import Binding
-from workbench.model.document import Group, Node, Parameter, PipelineGraph, new_id
+from workbench.model.document import Group, Node, Parameter, PipelineGraph, Resources, new_id
 from workbench.model.expressions import BoolOp, Comparison, Expression, Not
-from workbench.model.types import IR_TO_PARAMETER
+from workbench.model.kubernetes import KNOWN_FIELDS, KubernetesConfig
+from workbench.model.types import IR_TO_PARAMETER, artifact_type_name
 from workbench.model.validate import dependency_graph
 
 KNOWN_TASK_FIELDS = {"componentRef", "taskInfo", "inputs", "dependentTasks", "cachingOptions", "triggerPolicy",
@@ -64,8 +66,8 @@ class _Importer:
         self._create(self.walk.roots, None)
         for task in self.walk.tasks.values():
             self._fill(task)
-        self._after()
         self._platforms()
+        self._after()
         return ImportResult(self.graph, self.unrepresented)
 
     # ----- pipeline level ----------------------------------------------------------------------
@@ -78,8 +80,15 @@ class _Importer:
                 name=name, type=kind, default=_typed_constant(Binding.constant(spec.get("defaultValue")), kind).value,
                 description=spec.get("description", ""),
                 optional=bool(spec.get("isOptional", False)))
-        for name in definitions.get("artifacts") or {}:
-            self.note("pipeline", f"input artifact {name!r} dropped (pipeline parameters are values only)")
+        for name, spec in (definitions.get("artifacts") or {}).items():
+            schema = spec.get("artifactType") or {}
+            if spec.get("isArtifactList"):
+                self.note("pipeline", f"input artifact list {name!r} dropped (a pipeline input is one artifact)")
+                continue
+            self.graph.parameters[name] = Parameter(
+                name=name, type=artifact_type_name(schema.get("schemaTitle", "system.Artifact"),
+                                                   schema.get("schemaVersion", "")),
+                description=spec.get("description", ""), optional=bool(spec.get("isOptional", False)))
 
     def _pipeline_level(self) -> None:
         outputs = self.ir.spec["root"].get("outputDefinitions") or {}
@@ -90,15 +99,20 @@ class _Importer:
             self.note("pipeline", f"defaultPipelineRoot {self.ir.spec['defaultPipelineRoot']!r} dropped")
 
     def _platforms(self) -> None:
-        """Platform-specific config (Kubernetes volumes, secrets, ...) has no place in a document."""
+        """Kubernetes executor config goes on the nodes that use the executor; the workspace on the
+        document; any other platform's config is named and dropped."""
         users: dict[str, list[str]] = {}
         for task in self.walk.tasks.values():
             label = self.ir.components.get(task.component, {}).get("executorLabel")
             if label:
                 users.setdefault(label, []).append(task.name)
+            if task.kind == "leaf":
+                self._kubernetes(task)
         for platform, config in sorted(self.ir.platforms.items()):
             config = config or {}
             for label, features in sorted(((config.get("deploymentSpec") or {}).get("executors") or {}).items()):
+                if platform == "kubernetes" and label in users:
+                    continue
                 what = f"platform spec ({platform} {', '.join(sorted(features or {}))}) dropped"
                 for task in users.get(label, [f"executor {label}"]):
                     self.note(f"task {task!r}", what)
@@ -109,6 +123,21 @@ class _Importer:
                 if key == "pipelineConfig" and set(config[key]) == {"workspace"} and platform == "kubernetes":
                     continue
                 self.note("pipeline", f"platform spec ({platform} {key}) dropped")
+
+    def _kubernetes(self, task: IrTask) -> None:
+        config = task_config(self.ir, task)
+        if not config:
+            return
+        where = f"task {task.name!r}"
+        for key in sorted(set(config) - set(KNOWN_FIELDS)):
+            self.note(where, f"Kubernetes setting {key!r} dropped (not in kfp-kubernetes 2.17)")
+        bare, sources = resolved_config(self.walk, task, {k: v for k, v in config.items() if k in KNOWN_FIELDS})
+        references = {}
+        for path, source in sources.items():
+            binding = self._binding(source, where, f"Kubernetes setting {'/'.join(map(str, path))}")
+            if binding is not None:
+                references[path] = binding
+        self.graph.nodes[self.ids[task.name]].kubernetes = KubernetesConfig(config=bare, references=references)
 
     # ----- structure ---------------------------------------------------------------------------
 
@@ -193,12 +222,27 @@ class _Importer:
                 if binding is not None:
                     binding = self._template(binding, channels, where)
                     node.inputs[name] = _typed_constant(binding, ports[name].type)
+        node.options, placeholders = task_options(self.ir, task.spec, task.component,
+                                                  exit_task=task.name in self.exit_tasks)
+        self._bound_resources(node.options.resources, placeholders, task.inputs, channels, where)
         for name in sorted(channels):
             self.note(where, f"channel {name!r} is not used by any input; dropped")
-        node.options, problems = task_options(self.ir, task.spec, task.component,
-                                              exit_task=task.name in self.exit_tasks)
-        for problem in problems:
-            self.note(where, problem)
+
+    def _bound_resources(self, resources: Resources, placeholders: dict[str, str], inputs: dict[str, Source],
+                         channels: dict[str, Source], where: str) -> None:
+        """Resource fields kfp set from a channel become bindings of that channel; the channel and
+        the placeholder input kfp adds beside it (`cpu_limit: '{{...}}'`) are consumed."""
+        for name, text in sorted(placeholders.items()):
+            match = _CHANNEL_PLACEHOLDER.fullmatch(text)
+            binding = self._binding(inputs.get(match.group(1)), where, f"resource {name}") if match else None
+            if binding is None:
+                self.note(where, f"resource {name} from {text!r} dropped")
+                continue
+            resources.bound[name] = binding
+            for channel, source in list(channels.items()):
+                if channel == match.group(1) or (isinstance(source, Binding) and source.kind == "constant"
+                                                 and source.value == text):
+                    del channels[channel]
 
     def _template(self, binding: Binding, channels: dict[str, Source], where: str) -> Binding:
         """A constant carrying `{{$.inputs.parameters['pipelinechannel--x']}}` placeholders (in a
@@ -251,9 +295,10 @@ class _Importer:
         becomes one on the group's last tasks; a group's own dependency goes to its first tasks."""
         dag = dependency_graph(self.graph)
         for task in self.walk.tasks.values():
+            producers = task.data_producers | reference_producers(self.walk, task)
             for dep in task.dependent_tasks:
                 upstream = self.walk.tasks.get(dep)
-                if dep in task.data_producers or upstream is None:
+                if dep in producers or upstream is None:
                     continue
                 if upstream.kind == "exit_handler":
                     if self.exit_tasks.get(task.name) != dep:

@@ -5,7 +5,7 @@ a consumer deep in a loop in a condition names only its DAG's input. The walk fo
 inputs back up (and loop outputs back down) so each task input, loop iterator and condition
 operand becomes a Binding whose `node` / `loop` fields hold IR *task names*: a constant, a root
 parameter, a leaf task's output, a loop's collected output, a loop item (or a field of it) or the
-final status. What kfp can say but a Binding cannot (dsl.OneOf, pipeline input artifacts) becomes
+final status. What kfp can say but a Binding cannot (a dsl.OneOf over loops, parameter expressions) becomes
 an `Unsupported` with the reason. Used by the importer and the round-trip harness alike.
 """
 
@@ -48,6 +48,7 @@ class IrTask:
     items: Source | None = None
     condition: Expression | None = None
     condition_problem: str = ""
+    scope: dict[str, "Source"] = field(default_factory=dict, repr=False)  # what its DAG's inputs are
 
     @property
     def display_name(self) -> str:
@@ -79,10 +80,9 @@ class IrWalk:
         self.roots: list[str] = []
         self._by_dag: dict[tuple[str, str], IrTask] = {}
         self.roots = self._visit(ROOT, ir.spec["root"]["dag"], ROOT)
-        scope = {name: Binding.param(name) for name in (ir.spec["root"].get("inputDefinitions") or {})
-                 .get("parameters", {})}
-        for name in (ir.spec["root"].get("inputDefinitions") or {}).get("artifacts", {}) or {}:
-            scope[name] = Unsupported(f"pipeline input artifact {name!r}")
+        definitions = ir.spec["root"].get("inputDefinitions") or {}
+        scope: dict[str, Source] = {name: Binding.param(name) for kind in ("parameters", "artifacts")
+                                    for name in definitions.get(kind) or {}}
         self._resolve(self.roots, scope)
 
     # ----- structure ---------------------------------------------------------------------------
@@ -138,6 +138,7 @@ class IrWalk:
                            for kind in ("parameters", "artifacts")
                            for input_name, spec in ((task.spec.get("inputs") or {}).get(kind) or {}).items()}
             if task.kind == "leaf":
+                task.scope = scope
                 continue
             child_scope = dict(task.inputs)
             if task.kind == "loop":
@@ -194,6 +195,11 @@ class IrWalk:
             if key in spec:
                 return self._task_output(task.dag, spec[key].get("producerTask", ""), spec[key].get(output_key, ""))
         return Unsupported(f"input kind {sorted(spec)} is not supported")
+
+    def reference(self, task: IrTask, spec: dict) -> Source:
+        """Where a reference in the task's platform config (a Kubernetes secret name from a
+        parameter, a PVC name from an upstream output) really comes from."""
+        return self._source(task, spec, task.scope)
 
     @staticmethod
     def _select(source: Source, selector: str) -> Source:

@@ -8,6 +8,8 @@ group becomes the matching `with dsl.ParallelFor / If / Elif / Else / ExitHandle
 from __future__ import annotations
 
 import inspect
+import json
+import re
 from typing import Any, List, Optional
 
 from workbench.compiler.plan import Step
@@ -15,7 +17,7 @@ from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, PipelineGraph
 from workbench.model.expressions import as_conjunction, comparisons
-from workbench.model.types import TASK_FINAL_STATUS, list_element_type
+from workbench.model.types import TASK_FINAL_STATUS, artifact_schema, is_artifact, list_element_type
 
 _ANNOTATIONS = {"String": str, "Integer": int, "Float": float, "Boolean": bool, "List": list, "Dict": dict}
 
@@ -46,6 +48,8 @@ class Replay:
         parameters = []
         for parameter in self.graph.parameters.values():
             annotation = annotations.get(parameter.type)
+            if is_artifact(parameter.type):
+                annotation = self.dsl.Input[self.artifact_class(parameter.type)]
             if annotation is None:
                 raise CompileError(f"unsupported parameter type {parameter.type!r}", element=f"parameter {parameter.name}")
             default = parameter.default
@@ -75,6 +79,11 @@ class Replay:
         display = self.graph.name if self.graph.name != name else None
         return self.dsl.pipeline(name=name, description=self.graph.description or None, display_name=display,
                                  pipeline_config=self._pipeline_config())(body)
+
+    def artifact_class(self, type_name: str) -> type:
+        """The dsl artifact class kfp writes as this schema title and version."""
+        title, version = artifact_schema(type_name)
+        return type("DocumentArtifact", (self.dsl.Artifact,), {"schema_title": title, "schema_version": version})
 
     def _pipeline_config(self):
         workspace = self.graph.workspace
@@ -163,20 +172,24 @@ class Replay:
             raise CompileError(str(exc), element=where) from None
         finally:
             self._next_task_name = ""
-        self._apply_options(task, node)
+        self._apply_options(task, node, where)
+        if node.kubernetes is not None:
+            from workbench.compiler.replay_kubernetes import apply_kubernetes
+
+            apply_kubernetes(task, node.kubernetes, lambda binding: self._value(binding, f"{where} Kubernetes"), where)
         self.tasks[node.id] = task
 
     def _importer_task(self, spec, arguments: dict):
         importer = spec.implementation["importer"]
         schema = importer.get("typeSchema", {})
-        base = self.dsl.Artifact
-        artifact_class = type("ImportedArtifact", (base,), {"schema_title": schema.get("schemaTitle", "system.Artifact"),
-                                                            "schema_version": schema.get("schemaVersion", "0.0.1")})
+        artifact_class = self.artifact_class(f"{schema.get('schemaTitle', 'system.Artifact')}@"
+                                             f"{schema.get('schemaVersion', '')}")
         uri = arguments.get("uri", importer.get("artifactUri", {}).get("constant", ""))
+        metadata = importer_metadata(importer.get("metadata"), arguments)
         return self.dsl.importer(artifact_uri=uri, artifact_class=artifact_class,
-                                 reimport=bool(importer.get("reimport", False)), metadata=importer.get("metadata"))
+                                 reimport=bool(importer.get("reimport", False)), metadata=metadata)
 
-    def _apply_options(self, task, node: Node) -> None:
+    def _apply_options(self, task, node: Node, where: str) -> None:
         options = node.options
         task.set_caching_options(options.caching)
         if node.display_name:
@@ -188,14 +201,14 @@ class Replay:
                                        ("backoff_max_duration", retry.backoff_max_duration)) if v not in ("", None)}
             task.set_retry(num_retries=retry.count, **extra)
         resources = options.resources
-        for value, setter in ((resources.cpu_request, task.set_cpu_request), (resources.cpu_limit, task.set_cpu_limit),
-                              (resources.memory_request, task.set_memory_request),
-                              (resources.memory_limit, task.set_memory_limit),
-                              (resources.accelerator_type, task.set_accelerator_type)):
-            if value:
-                setter(value)
-        if resources.accelerator_count:
-            task.set_accelerator_limit(resources.accelerator_count)
+        for name, setter in (("cpu_request", task.set_cpu_request), ("cpu_limit", task.set_cpu_limit),
+                             ("memory_request", task.set_memory_request), ("memory_limit", task.set_memory_limit),
+                             ("accelerator_type", task.set_accelerator_type),
+                             ("accelerator_count", task.set_accelerator_limit)):
+            if name in resources.bound:
+                setter(self._value(resources.bound[name], f"{where} resource {name}"))
+            elif getattr(resources, name):
+                setter(getattr(resources, name))
         for name, value in sorted(options.env.items()):
             task.set_env_variable(name, value)
         if node.after:
@@ -304,3 +317,34 @@ class Replay:
                 terms.append(f"({own})" if terms and " || " in own else own)
             result[self.kfp_groups[group_id].name] = " && ".join(terms)
         return result
+
+
+_INPUT_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
+
+
+def importer_metadata(metadata: Any, arguments: dict) -> Any:
+    """The importer's metadata with each `{{$.inputs.parameters['metadata-N']}}` back to the channel
+    bound to that input, so kfp rebuilds the inputs (and the dependency on their producers). Dict
+    entries go in the order of the inputs they use: kfp numbers the inputs as it meets them."""
+    def order(item) -> tuple:
+        names = _INPUT_PLACEHOLDER.findall(json.dumps(item[1]))
+        return min((_metadata_index(n) for n in names), default=(1 << 30,))
+
+    def rebuild(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {rebuild(k): rebuild(v) for k, v in sorted(value.items(), key=order)}
+        if isinstance(value, list):
+            return [rebuild(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        whole = _INPUT_PLACEHOLDER.fullmatch(value)
+        if whole and whole.group(1) in arguments:
+            return arguments[whole.group(1)]
+        return _INPUT_PLACEHOLDER.sub(lambda m: str(arguments.get(m.group(1), m.group(0))), value)
+
+    return rebuild(metadata)
+
+
+def _metadata_index(name: str) -> tuple:
+    stem, _, number = name.rpartition("-")
+    return (int(number),) if stem and number.isdigit() else (1,)

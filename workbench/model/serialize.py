@@ -17,8 +17,9 @@ from workbench.model.bindings import Binding
 from workbench.model.document import (GROUP_KINDS, Group, Node, Note, Parameter, PipelineGraph, Resources,
                                       Retry, TaskOptions)
 from workbench.model.expressions import expression_from_dict
+from workbench.model.kubernetes import KubernetesConfig
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 EXTENSION = ".wbp"
 
 
@@ -32,12 +33,22 @@ def _migrate_1_to_2(data: dict) -> dict:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2}
+def _migrate_2_to_3(data: dict) -> dict:
+    """Version 3 added per-task Kubernetes settings and artifact-typed pipeline inputs; a version 2
+    file has neither, so only the number changes (an older Workbench refuses version 3 files
+    instead of silently dropping their Kubernetes settings)."""
+    data["schema_version"] = 3
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def options_to_dict(options: TaskOptions) -> dict:
     retry = {k: v for k, v in vars(options.retry).items() if v not in ("", None, 0)}
-    resources = {k: v for k, v in vars(options.resources).items() if v not in ("", 0)}
+    resources = {k: v for k, v in vars(options.resources).items() if v not in ("", 0) and k != "bound"}
+    if options.resources.bound:
+        resources["bound"] = {k: b.to_dict() for k, b in sorted(options.resources.bound.items())}
     data: dict[str, Any] = {"caching": options.caching}
     if retry:
         data["retry"] = retry
@@ -51,9 +62,21 @@ def options_to_dict(options: TaskOptions) -> dict:
 
 
 def options_from_dict(data: dict) -> TaskOptions:
+    resources = dict(data.get("resources", {}))
+    resources["bound"] = {k: Binding.from_dict(b) for k, b in resources.get("bound", {}).items()}
     return TaskOptions(caching=data.get("caching", True), retry=Retry(**data.get("retry", {})),
-                       resources=Resources(**data.get("resources", {})), env=dict(data.get("env", {})),
+                       resources=Resources(**resources), env=dict(data.get("env", {})),
                        ignore_upstream_failure=data.get("ignore_upstream_failure", False))
+
+
+def _kubernetes_to_entry(node: Node, entry: dict) -> None:
+    if node.kubernetes is not None:
+        entry["kubernetes"] = node.kubernetes.to_dict()
+
+
+def _kubernetes_from_entry(entry: dict) -> KubernetesConfig | None:
+    """A node's Kubernetes settings (ValueError names what is wrong)."""
+    return KubernetesConfig.from_dict(entry["kubernetes"]) if "kubernetes" in entry else None
 
 
 def _position(value: tuple[float, float]) -> list[float]:
@@ -82,6 +105,7 @@ def to_dict(graph: PipelineGraph) -> dict:
             entry["inputs"] = {k: b.to_dict() for k, b in node.inputs.items()}
         if node.after:
             entry["after"] = list(node.after)
+        _kubernetes_to_entry(node, entry)
         nodes[node.id] = entry
     groups = {}
     for group in graph.groups.values():
@@ -146,7 +170,8 @@ def from_dict(data: dict, *, path: str | None = None) -> PipelineGraph:
                 display_name=entry.get("display_name", ""),
                 inputs={k: Binding.from_dict(b) for k, b in entry.get("inputs", {}).items()},
                 after=list(entry.get("after", [])), options=options_from_dict(entry.get("options", {})),
-                position=tuple(entry.get("position", (0, 0))))
+                position=tuple(entry.get("position", (0, 0))),
+                kubernetes=_kubernetes_from_entry(entry))
         for group_id, entry in data.get("groups", {}).items():
             element = f"groups.{entry.get('name') or group_id}"
             if entry.get("kind") not in GROUP_KINDS:
@@ -182,6 +207,9 @@ def _check_references(graph: PipelineGraph, path: str | None) -> None:
                 if upstream not in graph.nodes:
                     raise DocumentError(f"input {input_name!r} is bound to missing node {upstream!r}",
                                         path=path, element=f"nodes.{node.name}")
+        for upstream in {n for b in node.bindings() for n in b.upstream_nodes} - set(graph.nodes):
+            raise DocumentError(f"a resource or Kubernetes setting is bound to missing node {upstream!r}",
+                                path=path, element=f"nodes.{node.name}")
         for dep in node.after:
             if dep not in graph.nodes:
                 raise DocumentError(f"`after` names missing node {dep!r}", path=path, element=f"nodes.{node.name}")
