@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 
+from workbench.compiler.ir_load import INPUT_PLACEHOLDER
 from workbench.compiler.plan import Step, plan
 from workbench.components.spec import ComponentSpec, k8s_name
 from workbench.errors import CompileError
@@ -65,8 +66,6 @@ def _text_literal(text: str) -> str:
 
 _SYSTEM_CLASSES = ("Artifact", "Dataset", "Model", "Metrics", "ClassificationMetrics", "SlicedClassificationMetrics",
                    "HTML", "Markdown")
-_INPUT_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
-
 KUBERNETES_HELPER = '''
 def kubernetes_config(task, config, references=()):
     """Give a task its kfp-kubernetes settings: `config` is the KubernetesExecutorConfig JSON,
@@ -94,18 +93,20 @@ def artifact_class_code(type_name: str) -> str:
 
 def _metadata_code(value, arguments: dict[str, str]) -> str:
     """Importer metadata as code: `{{$.inputs.parameters['metadata']}}` becomes the bound channel."""
+    from workbench.compiler.replay import metadata_entry_order
+
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_metadata_code(k, arguments)}: {_metadata_code(v, arguments)}"
-                               for k, v in value.items()) + "}"
+                               for k, v in sorted(value.items(), key=metadata_entry_order)) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_metadata_code(v, arguments) for v in value) + "]"
     if not isinstance(value, str):
         return repr(value)
-    whole = _INPUT_PLACEHOLDER.fullmatch(value)
+    whole = INPUT_PLACEHOLDER.fullmatch(value)
     if whole and whole.group(1) in arguments:
         return arguments[whole.group(1)]
     pieces, position = [], 0
-    for match in _INPUT_PLACEHOLDER.finditer(value):
+    for match in INPUT_PLACEHOLDER.finditer(value):
         if match.group(1) in arguments:
             pieces += [repr(value[position:match.start()]), f"str({arguments[match.group(1)]})"]
             position = match.end()

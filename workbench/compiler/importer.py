@@ -8,13 +8,12 @@ Whatever a document cannot say is named in `unrepresented`, never dropped silent
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from workbench.compiler.ir_components import component_spec, task_options
 from workbench.compiler.ir_conditions import ConditionSyntaxError, own_conditions
 from workbench.compiler.ir_kubernetes import reference_producers, resolved_config, task_config
-from workbench.compiler.ir_load import IrFile, group_number, load_ir
+from workbench.compiler.ir_load import INPUT_PLACEHOLDER, IrFile, group_number, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
 from workbench.compiler.layout import auto_layout
 from workbench.model.bindings import Binding
@@ -27,7 +26,6 @@ from workbench.model.validate import dependency_graph
 KNOWN_TASK_FIELDS = {"componentRef", "taskInfo", "inputs", "dependentTasks", "cachingOptions", "triggerPolicy",
                      "parameterIterator", "artifactIterator", "iteratorPolicy", "retryPolicy"}
 
-_CHANNEL_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
 
 
 def _escape_braces(text: str) -> str:
@@ -233,7 +231,7 @@ class _Importer:
         """Resource fields kfp set from a channel become bindings of that channel; the channel and
         the placeholder input kfp adds beside it (`cpu_limit: '{{...}}'`) are consumed."""
         for name, text in sorted(placeholders.items()):
-            match = _CHANNEL_PLACEHOLDER.fullmatch(text)
+            match = INPUT_PLACEHOLDER.fullmatch(text)
             binding = self._binding(inputs.get(match.group(1)), where, f"resource {name}") if match else None
             if binding is None:
                 self.note(where, f"resource {name} from {text!r} dropped")
@@ -270,7 +268,7 @@ class _Importer:
             if not isinstance(value, str):
                 return value
             pieces, position = [], 0
-            for match in _CHANNEL_PLACEHOLDER.finditer(value):
+            for match in INPUT_PLACEHOLDER.finditer(value):
                 if match.group(1) not in channels and match.group(1) not in slots:
                     continue
                 marker = slot(match.group(1))

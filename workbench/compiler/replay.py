@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any, List, Optional
 
+from workbench.compiler.ir_load import INPUT_PLACEHOLDER
 from workbench.compiler.plan import Step
 from workbench.errors import CompileError
 from workbench.model.bindings import Binding
@@ -79,6 +80,17 @@ class Replay:
         display = self.graph.name if self.graph.name != name else None
         return self.dsl.pipeline(name=name, description=self.graph.description or None, display_name=display,
                                  pipeline_config=self._pipeline_config())(body)
+
+    def write_component_pipeline(self, key: str, out) -> None:
+        """Write the pipeline kfp makes of one component compiled on its own (`to_pipeline_spec`,
+        what `Compiler().compile(component)` writes for a component defined in Python)."""
+        from kfp.compiler import pipeline_spec_builder
+        from kfp.pipeline_spec import pipeline_spec_pb2
+
+        component = self._component(key)
+        pipeline_spec_builder.write_pipeline_spec_to_file(
+            pipeline_spec=component.component_spec.to_pipeline_spec(), pipeline_description=component.description,
+            platform_spec=pipeline_spec_pb2.PlatformSpec(), package_path=str(out))
 
     def artifact_class(self, type_name: str) -> type:
         """The dsl artifact class kfp writes as this schema title and version."""
@@ -319,30 +331,30 @@ class Replay:
         return result
 
 
-_INPUT_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
-
-
 def importer_metadata(metadata: Any, arguments: dict) -> Any:
     """The importer's metadata with each `{{$.inputs.parameters['metadata-N']}}` back to the channel
     bound to that input, so kfp rebuilds the inputs (and the dependency on their producers). Dict
     entries go in the order of the inputs they use: kfp numbers the inputs as it meets them."""
-    def order(item) -> tuple:
-        names = _INPUT_PLACEHOLDER.findall(json.dumps(item[1]))
-        return min((_metadata_index(n) for n in names), default=(1 << 30,))
-
     def rebuild(value: Any) -> Any:
         if isinstance(value, dict):
-            return {rebuild(k): rebuild(v) for k, v in sorted(value.items(), key=order)}
+            return {rebuild(k): rebuild(v) for k, v in sorted(value.items(), key=metadata_entry_order)}
         if isinstance(value, list):
             return [rebuild(v) for v in value]
         if not isinstance(value, str):
             return value
-        whole = _INPUT_PLACEHOLDER.fullmatch(value)
+        whole = INPUT_PLACEHOLDER.fullmatch(value)
         if whole and whole.group(1) in arguments:
             return arguments[whole.group(1)]
-        return _INPUT_PLACEHOLDER.sub(lambda m: str(arguments.get(m.group(1), m.group(0))), value)
+        return INPUT_PLACEHOLDER.sub(lambda m: str(arguments.get(m.group(1), m.group(0))), value)
 
     return rebuild(metadata)
+
+
+def metadata_entry_order(item: tuple[Any, Any]) -> tuple:
+    """Sort key of an importer metadata entry: the number of the first input it uses (kfp names
+    them `metadata`, `metadata-2`, ... in the order it meets them)."""
+    names = INPUT_PLACEHOLDER.findall(json.dumps(item))
+    return min((_metadata_index(n) for n in names), default=(1 << 30,))
 
 
 def _metadata_index(name: str) -> tuple:
