@@ -160,12 +160,12 @@ def test_pipeline_input_artifact_and_unconnected_optional_artifact_compile():
 def test_resources_from_a_parameter_compile_as_placeholders():
     graph, nodes = simple_graph()
     graph.set_parameter(Parameter("cpu", "String", "2"))
-    nodes["second"].options.resources.bound["cpu_limit"] = Binding.param("cpu")
-    nodes["second"].options.resources.bound["memory_limit"] = Binding.from_output(nodes["first"].id, "Output")
+    nodes["second"].options.bound["cpu_limit"] = Binding.param("cpu")
+    nodes["second"].options.bound["memory_limit"] = Binding.from_output(nodes["first"].id, "Output")
     loaded = loads(to_json(graph))
     spec = yaml.safe_load(compile_graph(loaded))
     resources = spec["deploymentSpec"]["executors"]["exec-echo-2"]["container"]["resources"]
     assert resources["resourceCpuLimit"] == "{{$.inputs.parameters['pipelinechannel--cpu']}}"
     assert resources["resourceMemoryLimit"] == "{{$.inputs.parameters['pipelinechannel--echo-Output']}}"
-    loaded.nodes[nodes["second"].id].options.resources.bound["cpu_limit"] = Binding.param("ghost")
-    assert "error: node 'echo-2': resource 'cpu_limit' pipeline parameter 'ghost' does not exist" in messages(loaded)
+    loaded.nodes[nodes["second"].id].options.bound["cpu_limit"] = Binding.param("ghost")
+    assert "error: node 'echo-2': setting 'cpu_limit' pipeline parameter 'ghost' does not exist" in messages(loaded)

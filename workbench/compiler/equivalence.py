@@ -112,6 +112,7 @@ class _Describer:
             "upstream": self.upstream(task, chain),
             "groups": [self.group(self.walk.tasks[g], loops) for g in chain],
             "caching": bool((task.spec.get("cachingOptions") or {}).get("enableCache", False)),
+            "cache_key": (task.spec.get("cachingOptions") or {}).get("cacheKey", ""),
             "retry": _number(task.spec.get("retryPolicy") or {}),
             "trigger": (task.spec.get("triggerPolicy") or {}).get("strategy", ""),
         }

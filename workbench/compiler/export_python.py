@@ -224,7 +224,8 @@ class _Writer:
         if node.name != expected and not re.fullmatch(rf"{re.escape(expected)}-\d+", node.name):
             self.lines.append(f"{pad}# Workbench names this task {node.name!r}; kfp derives the name from the component")
         options = node.options
-        calls = [f"set_caching_options({options.caching})"]
+        calls = [f"set_caching_options({options.caching}"
+                 + (f", cache_key={options.cache_key!r})" if options.cache_key else ")")]
         if node.display_name:
             calls.append(f"set_display_name({node.display_name!r})")
         if options.retry.count:
@@ -234,10 +235,12 @@ class _Writer:
                              ("memory_request", "set_memory_request"), ("memory_limit", "set_memory_limit"),
                              ("accelerator_type", "set_accelerator_type"),
                              ("accelerator_count", "set_accelerator_limit")):
-            if name in resources.bound:
-                calls.append(f"{method}({self.value(resources.bound[name])})")
+            if name in options.bound:
+                calls.append(f"{method}({self.value(options.bound[name])})")
             elif getattr(resources, name):
                 calls.append(f"{method}({getattr(resources, name)!r})")
+        if "image" in options.bound:
+            calls.append(f"set_container_image({self.value(options.bound['image'])})")
         calls += [f"set_env_variable({k!r}, {v!r})" for k, v in sorted(options.env.items())]
         if node.after:
             calls.append(f"after({', '.join(self.task_vars[a] for a in node.after)})")

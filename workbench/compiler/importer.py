@@ -17,7 +17,7 @@ from workbench.compiler.ir_load import INPUT_PLACEHOLDER, IrFile, group_number, 
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
 from workbench.compiler.layout import auto_layout
 from workbench.model.bindings import Binding
-from workbench.model.document import Group, Node, Parameter, PipelineGraph, Resources, new_id
+from workbench.model.document import Group, Node, Parameter, PipelineGraph, TaskOptions, new_id
 from workbench.model.expressions import BoolOp, Comparison, Expression, Not
 from workbench.model.kubernetes import KNOWN_FIELDS, KubernetesConfig
 from workbench.model.types import IR_TO_PARAMETER, artifact_type_name
@@ -222,21 +222,21 @@ class _Importer:
                     node.inputs[name] = _typed_constant(binding, ports[name].type)
         node.options, placeholders = task_options(self.ir, task.spec, task.component,
                                                   exit_task=task.name in self.exit_tasks)
-        self._bound_resources(node.options.resources, placeholders, task.inputs, channels, where)
+        self._bound_settings(node.options, placeholders, task.inputs, channels, where)
         for name in sorted(channels):
             self.note(where, f"channel {name!r} is not used by any input; dropped")
 
-    def _bound_resources(self, resources: Resources, placeholders: dict[str, str], inputs: dict[str, Source],
-                         channels: dict[str, Source], where: str) -> None:
-        """Resource fields kfp set from a channel become bindings of that channel; the channel and
-        the placeholder input kfp adds beside it (`cpu_limit: '{{...}}'`) are consumed."""
+    def _bound_settings(self, options: TaskOptions, placeholders: dict[str, str], inputs: dict[str, Source],
+                        channels: dict[str, Source], where: str) -> None:
+        """Settings kfp set from a channel (resources, image) become bindings of that channel; the
+        channel and the placeholder input kfp adds beside it (`cpu_limit: '{{...}}'`) are consumed."""
         for name, text in sorted(placeholders.items()):
             match = INPUT_PLACEHOLDER.fullmatch(text)
             binding = self._binding(inputs.get(match.group(1)), where, f"resource {name}") if match else None
             if binding is None:
-                self.note(where, f"resource {name} from {text!r} dropped")
+                self.note(where, f"setting {name} from {text!r} dropped")
                 continue
-            resources.bound[name] = binding
+            options.bound[name] = binding
             for channel, source in list(channels.items()):
                 if channel == match.group(1) or (isinstance(source, Binding) and source.kind == "constant"
                                                  and source.value == text):

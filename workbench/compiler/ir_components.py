@@ -100,8 +100,9 @@ def _retry(task: dict) -> Retry:
 
 def task_options(ir: IrFile, task: dict, component_key: str, *,
                  exit_task: bool) -> tuple[TaskOptions, dict[str, str]]:
-    """The node's options, and the resource fields kfp set from a channel (`set_cpu_limit(param)`):
-    field name -> the placeholder text; those fields are left empty in the options."""
+    """The node's options, and the settings kfp set from a channel: a resource field
+    (`set_cpu_limit(param)`, left empty in the options) or "image" (`set_container_image(param)`,
+    which stays in the component's executor) -> the placeholder text."""
     component = ir.components[component_key]
     container = {} if "dag" in component else (ir.executor(component_key, "").get("container") or {})
     env = {}
@@ -114,8 +115,11 @@ def task_options(ir: IrFile, task: dict, component_key: str, *,
         placeholders["accelerator_count"] = str(count)
     for name in placeholders:
         setattr(resources, name, 0 if name == "accelerator_count" else "")
+    if "{{" in str(container.get("image", "")):
+        placeholders["image"] = str(container["image"])
     strategy = (task.get("triggerPolicy") or {}).get("strategy", "")
-    options = TaskOptions(caching=bool((task.get("cachingOptions") or {}).get("enableCache", False)),
+    caching = task.get("cachingOptions") or {}
+    options = TaskOptions(caching=bool(caching.get("enableCache", False)), cache_key=str(caching.get("cacheKey", "")),
                           retry=_retry(task), resources=resources, env=env,
                           ignore_upstream_failure=strategy == "ALL_UPSTREAM_TASKS_COMPLETED" and not exit_task)
     return options, placeholders

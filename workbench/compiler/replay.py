@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 from typing import Any, List, Optional
 
 from workbench.compiler.ir_load import INPUT_PLACEHOLDER
@@ -203,7 +202,7 @@ class Replay:
 
     def _apply_options(self, task, node: Node, where: str) -> None:
         options = node.options
-        task.set_caching_options(options.caching)
+        task.set_caching_options(options.caching, cache_key=options.cache_key or None)
         if node.display_name:
             task.set_display_name(node.display_name)
         retry = options.retry
@@ -217,10 +216,12 @@ class Replay:
                              ("memory_request", task.set_memory_request), ("memory_limit", task.set_memory_limit),
                              ("accelerator_type", task.set_accelerator_type),
                              ("accelerator_count", task.set_accelerator_limit)):
-            if name in resources.bound:
-                setter(self._value(resources.bound[name], f"{where} resource {name}"))
+            if name in options.bound:
+                setter(self._value(options.bound[name], f"{where} resource {name}"))
             elif getattr(resources, name):
                 setter(getattr(resources, name))
+        if "image" in options.bound:
+            task.set_container_image(self._value(options.bound["image"], f"{where} image"))
         for name, value in sorted(options.env.items()):
             task.set_env_variable(name, value)
         if node.after:

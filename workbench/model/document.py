@@ -57,9 +57,6 @@ class Resources:
     memory_limit: str = ""
     accelerator_type: str = ""
     accelerator_count: int = 0
-    # fields set at run time from a pipeline parameter or an upstream output (`set_cpu_limit(param)`),
-    # by field name; such a field's own value stays empty
-    bound: dict[str, Binding] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +66,11 @@ class TaskOptions:
     resources: Resources = field(default_factory=Resources)
     env: dict[str, str] = field(default_factory=dict)
     ignore_upstream_failure: bool = False
+    cache_key: str = ""
+    # settings given at run time by a pipeline parameter or an upstream output, by name: a resource
+    # field (`set_cpu_limit(param)` -> "cpu_limit") or "image" (`set_container_image(param)`);
+    # such a resource field's own value stays empty
+    bound: dict[str, Binding] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,7 +91,7 @@ class Node:
 
     def bindings(self) -> list[Binding]:
         """Every binding of the node: inputs, resources set from values, Kubernetes references."""
-        found = list(self.inputs.values()) + list(self.options.resources.bound.values())
+        found = list(self.inputs.values()) + list(self.options.bound.values())
         return found + (list(self.kubernetes.references.values()) if self.kubernetes else [])
 
 
@@ -247,7 +249,7 @@ class PipelineGraph:
                     self._changed("node-changed", other.id)
             if node_id in other.after:
                 other.after.remove(node_id)
-            bound = other.options.resources.bound
+            bound = other.options.bound
             references = other.kubernetes.references if other.kubernetes else {}
             for mapping in (bound, references):
                 for key in [k for k, b in mapping.items() if node_id in b.upstream_nodes]:

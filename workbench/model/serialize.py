@@ -46,9 +46,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2, 2: _migrate
 
 def options_to_dict(options: TaskOptions) -> dict:
     retry = {k: v for k, v in vars(options.retry).items() if v not in ("", None, 0)}
-    resources = {k: v for k, v in vars(options.resources).items() if v not in ("", 0) and k != "bound"}
-    if options.resources.bound:
-        resources["bound"] = {k: b.to_dict() for k, b in sorted(options.resources.bound.items())}
+    resources = {k: v for k, v in vars(options.resources).items() if v not in ("", 0)}
     data: dict[str, Any] = {"caching": options.caching}
     if retry:
         data["retry"] = retry
@@ -58,14 +56,18 @@ def options_to_dict(options: TaskOptions) -> dict:
         data["env"] = dict(options.env)
     if options.ignore_upstream_failure:
         data["ignore_upstream_failure"] = True
+    if options.cache_key:
+        data["cache_key"] = options.cache_key
+    if options.bound:
+        data["bound"] = {k: b.to_dict() for k, b in sorted(options.bound.items())}
     return data
 
 
 def options_from_dict(data: dict) -> TaskOptions:
-    resources = dict(data.get("resources", {}))
-    resources["bound"] = {k: Binding.from_dict(b) for k, b in resources.get("bound", {}).items()}
     return TaskOptions(caching=data.get("caching", True), retry=Retry(**data.get("retry", {})),
-                       resources=Resources(**resources), env=dict(data.get("env", {})),
+                       resources=Resources(**data.get("resources", {})), env=dict(data.get("env", {})),
+                       cache_key=data.get("cache_key", ""),
+                       bound={k: Binding.from_dict(b) for k, b in data.get("bound", {}).items()},
                        ignore_upstream_failure=data.get("ignore_upstream_failure", False))
 
 

@@ -218,10 +218,10 @@ def _check_node(graph: PipelineGraph, node_id: str) -> list[Diagnostic]:
                 and not is_compatible(source_type, port.type):
             problems.append(Diagnostic("error", node_id, f"input {name!r} expects {port.type}, "
                                                          f"but {binding.describe(_names(graph))} gives {source_type}"))
-    for field_name, binding in sorted(node.options.resources.bound.items()):
+    for setting, binding in sorted(node.options.bound.items()):
         _, problem = _binding_type(graph, node_id, binding)
         if problem:
-            problems.append(Diagnostic("error", node_id, f"resource {field_name!r} {problem}"))
+            problems.append(Diagnostic("error", node_id, f"setting {setting!r} {problem}"))
     for port in component.inputs:
         if not port.optional and port.name not in node.inputs:
             problems.append(Diagnostic("error", node_id, f"required input {port.name!r} ({port.type}) is not set"))
