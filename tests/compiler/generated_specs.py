@@ -192,7 +192,39 @@ def resources_from_values() -> str:
     return _compiled(pipeline)
 
 
+@lru_cache(maxsize=None)
+def outputs_root_and_task_settings() -> str:
+    """Pipeline outputs (a value, an artifact, Collected, a OneOf), a pipeline root, a cache key,
+    an image from a parameter and from a constant, a GPU limit and the debug pause."""
+    from typing import NamedTuple
+
+    from kfp import dsl
+    from kfp.dsl import Dataset
+
+    make_name, show, _, produce, _ = _components()
+    Outputs = NamedTuple("Outputs", text=str, data=Dataset, texts=list, pick=str)
+
+    @dsl.pipeline(name="outputs-root-and-settings", pipeline_root="gs://bucket/root")
+    def pipeline(image: str = "python:3.12", flag: str = "a") -> Outputs:
+        first = show(text="1").set_caching_options(True, cache_key="my-key")
+        show(text="2").set_container_image(image)
+        pinned = show(text="3").set_container_image("python:3.10").set_gpu_limit("2")
+        pinned.add_node_selector_constraint("NVIDIA_TESLA_T4").set_debug_pause()
+        data = produce()
+        with dsl.ParallelFor(["a", "b"]) as item:
+            each = make_name(prefix=item)
+        with dsl.If(flag == "a"):
+            yes = show(text="yes")
+        with dsl.Else():
+            no = show(text="no")
+        return Outputs(text=first.output, data=data.outputs["data"], texts=dsl.Collected(each.output),
+                       pick=dsl.OneOf(yes.output, no.output))
+
+    return _compiled(pipeline)
+
+
 GENERATED = {
+    "outputs_root_and_task_settings": outputs_root_and_task_settings,
     "kubernetes_everything": kubernetes_everything,
     "optional_inputs": optional_inputs,
     "pipeline_input_artifacts": pipeline_input_artifacts,

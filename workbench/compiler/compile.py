@@ -57,6 +57,7 @@ def lone_component(graph: PipelineGraph) -> str | None:
     through, with a PipelineTaskFinalStatus among them (which no `@dsl.pipeline` function can pass
     to a task). Such a document compiles as its component; any other gets None."""
     from workbench.components.spec import k8s_name
+    from workbench.model.bindings import Binding
     from workbench.model.document import TaskOptions
     from workbench.model.types import TASK_FINAL_STATUS
 
@@ -71,6 +72,8 @@ def lone_component(graph: PipelineGraph) -> str | None:
     plain = (node.options == TaskOptions() and not node.after and not node.display_name and node.kubernetes is None
              and node.name == k8s_name(spec.name) and graph.name == spec.name and spec.kind == "container")
     final_status = any(port.type == TASK_FINAL_STATUS for port in ports.values())
+    returned = graph.outputs == {port.name: Binding.from_output(node.id, port.name) for port in spec.outputs}
+    plain = plain and returned and not graph.pipeline_root
     return node.component if passed_through and plain and final_status else None
 
 

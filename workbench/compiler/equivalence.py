@@ -8,7 +8,7 @@ to their real source, the leaf tasks it waits for, its caching / retry / trigger
 chain of groups around it: kind, loop items (+ parallelism) and trigger condition. The names kfp
 invents for groups and channels (`for-loop-2`, `condition-3`, `pipelinechannel--loop-item-param-1`)
 are normalised away: a loop item is named by the position of its loop in the task's chain.
-Pipeline inputs (parameters and artifacts) and the pipeline-level platform config count too.
+Pipeline inputs (parameters and artifacts), outputs, root and platform config count too.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ class _Describer:
         if source.kind == "loop_item":
             where = f"group[{loops[source.loop]}]" if source.loop in loops else f"foreign-loop({source.loop})"
             return f"item({where}){'.' + source.field if source.field else ''}"
+        if source.kind == "one_of":
+            return f"one_of({', '.join(self.source(part, loops) for part in source.parts)})"
         return "final_status"
 
     def condition(self, expr: Expression, loops: dict[str, int]) -> str:
@@ -128,7 +130,11 @@ class _Describer:
         tasks = {name: self.task(t) for name, t in sorted(self.walk.tasks.items()) if t.kind == "leaf"}
         platform = {key: value for key, value in (self.ir.platforms.get("kubernetes") or {}).items()
                     if key != "deploymentSpec"}
-        return {"parameters": parameters, "input_artifacts": artifacts, "tasks": tasks, "platform": platform}
+        outputs = {name: self.source(source, {}) for name, source in sorted(self.walk.pipeline_outputs().items())}
+        output_types = _number(self.ir.spec["root"].get("outputDefinitions") or {})
+        return {"parameters": parameters, "input_artifacts": artifacts, "tasks": tasks, "platform": platform,
+                "outputs": outputs, "output_types": output_types,
+                "pipeline_root": self.ir.spec.get("defaultPipelineRoot", "")}
 
 
 def describe_ir(text: str) -> dict:

@@ -136,12 +136,15 @@ class _Writer:
     def component_definitions(self) -> list[str]:
         out = []
         for key, spec in sorted(self.graph.components.items()):
+            taken = set(self.component_vars.values())
             var = identifier(spec.name if spec.kind != "importer" else key)
+            while var in taken:  # one function placed with different images, say: one variable each
+                var += "_"
             recovered = python_source_of(spec) if spec.kind == "container" and _pins_this_kfp(spec) else None
             if recovered:
                 source, packages = recovered
                 function = re.search(r"^def (\w+)\(", source, re.M)
-                if function:
+                if function and function.group(1) not in taken:
                     var = function.group(1)
                     args = [f"base_image={spec.image!r}"] + ([f"packages_to_install={packages!r}"] if packages else [])
                     out += [f"@dsl.component({', '.join(args)})", source.rstrip(), "", ""]
@@ -203,6 +206,15 @@ class _Writer:
                 self.lines.append(f"{pad}    pass")
             self.steps(step.children, indent + 1)
 
+    def returned(self) -> list[str]:
+        outputs = self.graph.outputs
+        if not outputs:
+            return []
+        if list(outputs) == ["Output"]:
+            return [f"    return {self.value(outputs['Output'])}"]
+        values = ", ".join(f"{name}={self.value(b)}" for name, b in outputs.items())
+        return [f"    return NamedTuple('Outputs', [{', '.join(f'({n!r}, {_output_type_code(self.graph, b)})' for n, b in outputs.items())}])({values})"]
+
     def task(self, node_id: str, pad: str) -> None:
         node = self.graph.nodes[node_id]
         spec = self.graph.components[node.component]
@@ -253,6 +265,27 @@ class _Writer:
             self.lines.append(f"{pad}kubernetes_config({var}, {node.kubernetes.config!r}{extra})")
 
 
+def _output_type_code(graph: PipelineGraph, binding: Binding) -> str:
+    part = binding.parts[0] if binding.kind == "one_of" and binding.parts else binding
+    port = graph.component_of(part.node).output(part.output) if part.node in graph.nodes else None
+    if port is None:
+        raise CompileError("a pipeline output is not bound to a task output", element=graph.name)
+    if port.is_artifact:
+        artifact = artifact_class_code(port.type)
+        return f"List[{artifact}]" if binding.kind == "collected" else artifact
+    return "list" if binding.kind == "collected" else _ANNOTATIONS[port.type]
+
+
+def _returns_code(graph: PipelineGraph) -> str:
+    """The return annotation: one output named `Output` is a plain value, several a NamedTuple."""
+    types = {name: _output_type_code(graph, b) for name, b in graph.outputs.items()}
+    if not types:
+        return ""
+    if list(types) == ["Output"]:
+        return f" -> {types['Output']}"
+    return f" -> NamedTuple('Outputs', [{', '.join(f'({n!r}, {t})' for n, t in types.items())}])"
+
+
 def export_python(graph: PipelineGraph) -> str:
     writer = _Writer(graph)
     steps = plan(graph)
@@ -273,13 +306,16 @@ def export_python(graph: PipelineGraph) -> str:
         default = "" if parameter.required else f" = {parameter.default!r}"
         signature.append(f"{identifier(parameter.name)}: {annotation}{default}")
     description = f", description={graph.description!r}" if graph.description else ""
+    if graph.pipeline_root:
+        description += f", pipeline_root={graph.pipeline_root!r}"
     if graph.workspace:
         patch = graph.workspace.get("kubernetes", {}).get("pvcSpecPatch")
         description += (f",\n              pipeline_config=dsl.PipelineConfig(workspace=dsl.WorkspaceConfig("
                         f"size={graph.workspace['size']!r}, kubernetes=dsl.KubernetesWorkspaceConfig(pvcSpecPatch={patch!r})))")
     body += [f"@dsl.pipeline(name={k8s_name(graph.name) or 'pipeline'!r}{description})",
-             f"def pipeline({', '.join(signature)}):"]
+             f"def pipeline({', '.join(signature)}){_returns_code(graph)}:"]
     writer.steps(steps, 1)
     body += writer.lines or ["    pass"]
+    body += writer.returned()
     body += ["", "", 'if __name__ == "__main__":', '    compiler.Compiler().compile(pipeline, "pipeline.yaml")', ""]
     return "\n".join(header + body)

@@ -21,7 +21,7 @@ from workbench.model.document import Group, Node, Parameter, PipelineGraph, Task
 from workbench.model.expressions import BoolOp, Comparison, Expression, Not
 from workbench.model.kubernetes import KNOWN_FIELDS, KubernetesConfig
 from workbench.model.types import IR_TO_PARAMETER, artifact_type_name
-from workbench.model.validate import dependency_graph
+from workbench.model.validate import dependency_graph, output_problem
 
 KNOWN_TASK_FIELDS = {"componentRef", "taskInfo", "inputs", "dependentTasks", "cachingOptions", "triggerPolicy",
                      "parameterIterator", "artifactIterator", "iteratorPolicy", "retryPolicy"}
@@ -60,10 +60,10 @@ class _Importer:
 
     def run(self) -> ImportResult:
         self._parameters()
-        self._pipeline_level()
         self._create(self.walk.roots, None)
         for task in self.walk.tasks.values():
             self._fill(task)
+        self._outputs()
         self._platforms()
         self._after()
         return ImportResult(self.graph, self.unrepresented)
@@ -88,13 +88,16 @@ class _Importer:
                                                    schema.get("schemaVersion", "")),
                 description=spec.get("description", ""), optional=bool(spec.get("isOptional", False)))
 
-    def _pipeline_level(self) -> None:
-        outputs = self.ir.spec["root"].get("outputDefinitions") or {}
-        names = sorted({**(outputs.get("parameters") or {}), **(outputs.get("artifacts") or {})})
-        if names:
-            self.note("pipeline", f"pipeline outputs {', '.join(names)} dropped")
-        if self.ir.spec.get("defaultPipelineRoot"):
-            self.note("pipeline", f"defaultPipelineRoot {self.ir.spec['defaultPipelineRoot']!r} dropped")
+    def _outputs(self) -> None:
+        """What the pipeline returns, and its pipeline root."""
+        for name, source in sorted(self.walk.pipeline_outputs().items()):
+            binding = self._binding(source, "pipeline", f"output {name!r}")
+            problem = output_problem(self.graph, name, binding) if binding is not None else None
+            if problem:
+                self.note("pipeline", f"{problem} (kfp 2.17 refuses it); dropped")
+            elif binding is not None:
+                self.graph.outputs[name] = binding
+        self.graph.pipeline_root = str(self.ir.spec.get("defaultPipelineRoot") or "")
 
     def _platforms(self) -> None:
         """Kubernetes executor config goes on the nodes that use the executor; the workspace on the

@@ -220,10 +220,22 @@ class IrWalk:
         spec = (outputs.get("parameters") or {}).get(key) or (outputs.get("artifacts") or {}).get(key)
         if not spec:
             return Unsupported(f"{producer!r} has no output {key!r}")
+        return self._dag_output(task.component, spec, collect=task.kind == "loop")
+
+    def pipeline_outputs(self) -> dict[str, Source]:
+        """The pipeline's own outputs (what its function returns), traced to their producers."""
+        outputs = self.ir.spec["root"]["dag"].get("outputs") or {}
+        return {name: self._dag_output(ROOT, spec, collect=False) if isinstance(spec, dict)
+                else Unsupported(f"output spec {spec!r} is not a mapping")
+                for kind in ("parameters", "artifacts") for name, spec in (outputs.get(kind) or {}).items()}
+
+    def _dag_output(self, dag_key: str, spec: dict, *, collect: bool) -> Source:
+        """A DAG's output selected from its tasks: one task's output, a dsl.OneOf over branches,
+        or (`collect`, for a loop) the list over its iterations."""
         if "valueFromOneof" in spec or len(spec.get("artifactSelectors") or []) > 1:
             selectors = (spec.get("valueFromOneof") or {}).get("parameterSelectors") \
                 or (spec.get("valueFromOneof") or {}).get("artifactSelectors") or spec.get("artifactSelectors")
-            sources = [self._task_output(task.component, s.get("producerSubtask", ""),
+            sources = [self._task_output(dag_key, s.get("producerSubtask", ""),
                                          s.get("outputParameterKey") or s.get("outputArtifactKey", ""))
                        for s in selectors or []]
             if sources and all(isinstance(s, Binding) and s.kind == "output" for s in sources):
@@ -231,8 +243,8 @@ class IrWalk:
             names = ", ".join(f"{s.node}.{s.output}" if isinstance(s, Binding) else s.reason for s in sources)
             return Unsupported(f"dsl.OneOf({names})")
         selector = spec.get("valueFromParameter") or (spec.get("artifactSelectors") or [{}])[0]
-        inner = self._task_output(task.component, selector.get("producerSubtask", ""),
+        inner = self._task_output(dag_key, selector.get("producerSubtask", ""),
                                   selector.get("outputParameterKey") or selector.get("outputArtifactKey", ""))
-        if task.kind != "loop" or not isinstance(inner, Binding):
+        if not collect or not isinstance(inner, Binding):
             return inner
         return Binding.collected(inner.node, inner.output)

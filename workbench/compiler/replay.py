@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Any, List, Optional
+from typing import Any, List, NamedTuple, Optional
 
 from workbench.compiler.ir_load import INPUT_PLACEHOLDER
 from workbench.compiler.plan import Step
@@ -65,12 +65,15 @@ class Replay:
         parameters.sort(key=lambda p: p.default is not inspect.Parameter.empty)
         names = [p.name for p in parameters]
 
+        returns = self._return_annotation()
+
         def body(*args):
             self.parameters = dict(zip(names, args))
             self._hook_task_naming()
             self._run(self.steps)
+            return self._returned(returns)
 
-        body.__signature__ = inspect.Signature(parameters)
+        body.__signature__ = inspect.Signature(parameters, return_annotation=returns or inspect.Signature.empty)
         body.__name__ = "pipeline"
         body.__doc__ = None
         from workbench.components.spec import k8s_name
@@ -78,7 +81,36 @@ class Replay:
         name = k8s_name(self.graph.name) or "pipeline"
         display = self.graph.name if self.graph.name != name else None
         return self.dsl.pipeline(name=name, description=self.graph.description or None, display_name=display,
+                                 pipeline_root=self.graph.pipeline_root or None,
                                  pipeline_config=self._pipeline_config())(body)
+
+    def _return_annotation(self) -> Any:
+        """The pipeline function's return type: one output named `Output` is a plain return value,
+        several are a NamedTuple (as kfp reads a pipeline's outputs)."""
+        outputs = self.graph.outputs
+        if not outputs:
+            return None
+        types = {name: self._output_type(name, binding) for name, binding in outputs.items()}
+        if list(types) == ["Output"]:
+            return types["Output"]
+        return NamedTuple("Outputs", list(types.items()))
+
+    def _output_type(self, name: str, binding: Binding) -> Any:
+        part = binding.parts[0] if binding.kind == "one_of" and binding.parts else binding
+        node = self.graph.nodes.get(part.node)
+        port = self.graph.component_of(node.id).output(part.output) if node else None
+        if port is None:
+            raise CompileError(f"pipeline output {name!r} is not bound to a task output", element=self.graph.name)
+        if port.is_artifact:
+            artifact = self.artifact_class(port.type)
+            return List[artifact] if binding.kind == "collected" else artifact
+        return list if binding.kind == "collected" else _ANNOTATIONS[port.type]
+
+    def _returned(self, returns: Any) -> Any:
+        values = {name: self._value(b, f"pipeline output {name}") for name, b in self.graph.outputs.items()}
+        if not values:
+            return None
+        return values["Output"] if list(values) == ["Output"] else returns(**values)
 
     def write_component_pipeline(self, key: str, out) -> None:
         """Write the pipeline kfp makes of one component compiled on its own (`to_pipeline_spec`,

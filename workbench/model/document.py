@@ -147,6 +147,9 @@ class PipelineGraph:
         self.nodes: dict[str, Node] = {}
         self.groups: dict[str, Group] = {}
         self.notes: dict[str, Note] = {}
+        # what the pipeline returns (its outputs), by name: "Output" alone for a single return value
+        self.outputs: dict[str, Binding] = {}
+        self.pipeline_root = ""  # where a cluster keeps the run's artifacts (dsl.pipeline(pipeline_root=))
         # a shared volume the tasks see at dsl.WORKSPACE_PATH_PLACEHOLDER: {"size": "1Gi",
         # "kubernetes": {"pvcSpecPatch": {...}}} as in dsl.PipelineConfig(workspace=...)
         self.workspace: dict | None = None
@@ -209,6 +212,10 @@ class PipelineGraph:
         self.name, self.description = name, description
         self._changed("pipeline", "")
 
+    def set_outputs(self, outputs: dict[str, Binding], pipeline_root: str) -> None:
+        self.outputs, self.pipeline_root = dict(outputs), pipeline_root
+        self._changed("pipeline", "")
+
     def set_workspace(self, workspace: dict | None) -> None:
         self.workspace = copy.deepcopy(workspace)
         self._changed("pipeline", "")
@@ -255,6 +262,9 @@ class PipelineGraph:
                 for key in [k for k, b in mapping.items() if node_id in b.upstream_nodes]:
                     del mapping[key]
                     self._changed("node-changed", other.id)
+        for name in [n for n, b in self.outputs.items() if node_id in b.upstream_nodes]:
+            del self.outputs[name]
+            self._changed("pipeline", "")
         for group in self.groups.values():
             if node_id in group.members:
                 group.members.remove(node_id)

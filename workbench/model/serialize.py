@@ -81,6 +81,18 @@ def _kubernetes_from_entry(entry: dict) -> KubernetesConfig | None:
     return KubernetesConfig.from_dict(entry["kubernetes"]) if "kubernetes" in entry else None
 
 
+def _pipeline_outputs_to_dict(graph: PipelineGraph, data: dict) -> None:
+    if graph.outputs:
+        data["outputs"] = {name: binding.to_dict() for name, binding in sorted(graph.outputs.items())}
+    if graph.pipeline_root:
+        data["pipeline_root"] = graph.pipeline_root
+
+
+def _pipeline_outputs_from_dict(graph: PipelineGraph, data: dict) -> None:
+    graph.outputs = {str(name): Binding.from_dict(b) for name, b in (data.get("outputs") or {}).items()}
+    graph.pipeline_root = str(data.get("pipeline_root", ""))
+
+
 def _position(value: tuple[float, float]) -> list[float]:
     return [round(float(value[0]), 1), round(float(value[1]), 1)]
 
@@ -136,6 +148,7 @@ def to_dict(graph: PipelineGraph) -> dict:
     }
     if graph.workspace:
         data["workspace"] = graph.workspace
+    _pipeline_outputs_to_dict(graph, data)
     return data
 
 
@@ -158,6 +171,8 @@ def from_dict(data: dict, *, path: str | None = None) -> PipelineGraph:
     try:
         graph = PipelineGraph(name=data.get("name", "pipeline"), description=data.get("description", ""))
         graph.workspace = data.get("workspace")
+        element = "outputs"
+        _pipeline_outputs_from_dict(graph, data)
         for entry in data.get("parameters", []):
             element = f"parameters.{entry.get('name')}"
             parameter = Parameter(**entry)
@@ -215,6 +230,10 @@ def _check_references(graph: PipelineGraph, path: str | None) -> None:
         for dep in node.after:
             if dep not in graph.nodes:
                 raise DocumentError(f"`after` names missing node {dep!r}", path=path, element=f"nodes.{node.name}")
+    for name, binding in graph.outputs.items():
+        for upstream in set(binding.upstream_nodes) - set(graph.nodes):
+            raise DocumentError(f"pipeline output {name!r} is bound to missing node {upstream!r}", path=path,
+                                element=f"outputs.{name}")
     for group in graph.groups.values():
         for member in group.members:
             if member not in graph.nodes and member not in graph.groups:

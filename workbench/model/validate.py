@@ -66,7 +66,22 @@ def validate(graph: PipelineGraph) -> list[Diagnostic]:
         problems += _check_node(graph, node.id)
     for group in graph.groups.values():
         problems += _check_group(graph, group.id)
-    return problems
+    return problems + _check_outputs(graph)
+
+
+def _check_outputs(graph: PipelineGraph) -> list[Diagnostic]:
+    return [Diagnostic("error", "", problem) for name, binding in sorted(graph.outputs.items())
+            if (problem := output_problem(graph, name, binding))]
+
+
+def output_problem(graph: PipelineGraph, name: str, binding: Binding) -> str | None:
+    """What is wrong with a pipeline output, or None. kfp 2.17 returns a task output as seen from
+    the top level: Collected out of a loop, a one_of out of an If / Elif / Else chain, never a
+    plain output from inside a branch."""
+    if binding.kind not in ("output", "collected", "one_of"):
+        return f"pipeline output {name!r} must be a task output"
+    _, problem = _binding_type(graph, "", binding)
+    return f"pipeline output {name!r} {problem}" if problem else None
 
 
 def _check_names(graph: PipelineGraph) -> list[Diagnostic]:
