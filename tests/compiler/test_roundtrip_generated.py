@@ -13,6 +13,7 @@ from workbench.compiler.equivalence import equivalent
 from workbench.compiler.export_python import export_python
 from workbench.compiler.importer import import_ir
 from workbench.compiler.kfp_lock import KFP_LOCK
+from workbench.errors import CompileError
 from workbench.model import serialize
 from workbench.model.kubernetes import KNOWN_FIELDS
 from workbench.model.validate import validate
@@ -98,3 +99,46 @@ def test_removing_a_node_drops_the_references_to_it():
     assert ("secretAsVolume", 0, "secretNameParameter") not in first.kubernetes.references
     problems = [d.format(graph) for d in validate(graph)]
     assert "error: node 'show': Kubernetes: secret at secretAsVolume/0 has no name" in problems
+
+
+def _with_platform(change) -> str:
+    spec, platform = list(yaml.safe_load_all(kubernetes_everything()))
+    change(platform)
+    return yaml.safe_dump(spec) + "---\n" + yaml.safe_dump(platform)
+
+
+def _executor(platform: dict) -> dict:
+    return platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-show"]
+
+
+@pytest.mark.parametrize("change, note", [
+    (lambda p: p.update(platforms=["x"]), "pipeline: platform spec is not a mapping; dropped"),
+    (lambda p: p["platforms"].update(kubernetes=["x"]), "pipeline: platform spec (kubernetes) is not a mapping"),
+    (lambda p: p["platforms"]["kubernetes"].update(deploymentSpec="x"), "(kubernetes deploymentSpec) has no executors"),
+    (lambda p: p["platforms"]["kubernetes"]["deploymentSpec"]["executors"].update({"exec-show": "x"}),
+     "task 'show': platform spec (kubernetes not a mapping) dropped"),
+    (lambda p: _executor(p).update(hostNetwork=True),
+     "task 'show': Kubernetes setting 'hostNetwork' dropped (not in kfp-kubernetes 2.17)"),
+    (lambda p: _executor(p)["secretAsEnv"][1].update(secretNameParameter={"componentInputParameter": "nope"}),
+     "task 'show': Kubernetes setting secretAsEnv/1/secretNameParameter from DAG input 'nope' is not given"),
+    (lambda p: _executor(p)["secretAsEnv"][1].update(secretNameParameter={"taskOutputParameter": "zzz"}),
+     "from taskOutputParameter 'zzz' is not a mapping dropped"),
+    (lambda p: p["platforms"]["kubernetes"].update(pipelineConfig="x"), "platform spec (kubernetes pipelineConfig)"),
+])
+def test_damaged_platform_specs_import_with_what_was_dropped_named(change, note):
+    result = import_ir(_with_platform(change), path="damaged.yaml")
+    assert any(note in u for u in result.unrepresented), result.unrepresented
+    assert result.graph.node_by_name("show-2") is not None
+
+
+def test_a_config_that_names_its_own_task_is_a_cycle_and_a_bad_section_a_compile_error():
+    def self_reference(platform):
+        _executor(platform)["pvcMount"][0]["pvcNameParameter"] = {
+            "taskOutputParameter": {"producerTask": "show", "outputParameterKey": "Output"}}
+
+    graph = import_ir(_with_platform(self_reference)).graph
+    assert any("dependency cycle: show -> show" in d.format(graph) for d in validate(graph))
+    graph = import_ir(_with_platform(lambda p: _executor(p).update(secretAsEnv="zz"))).graph
+    with pytest.raises(CompileError) as info:
+        compile_graph(graph)
+    assert "node show" in str(info.value) and "kfp-kubernetes" in str(info.value)

@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from workbench.compiler.ir_components import subpipeline_ir
-from workbench.compiler.ir_kubernetes import resolved_config, task_config
+from workbench.compiler.ir_kubernetes import kubernetes_platform, resolved_config, task_config
 from workbench.compiler.ir_load import IrFile, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
 from workbench.model.expressions import Comparison, Expression, Not
@@ -128,8 +128,7 @@ class _Describer:
                             "list": bool(spec.get("isArtifactList", False))}
                      for name, spec in sorted((definitions.get("artifacts") or {}).items())}
         tasks = {name: self.task(t) for name, t in sorted(self.walk.tasks.items()) if t.kind == "leaf"}
-        platform = {key: value for key, value in (self.ir.platforms.get("kubernetes") or {}).items()
-                    if key != "deploymentSpec"}
+        platform = {key: value for key, value in kubernetes_platform(self.ir).items() if key != "deploymentSpec"}
         outputs = {name: self.source(source, {}) for name, source in sorted(self.walk.pipeline_outputs().items())}
         output_types = _number(self.ir.spec["root"].get("outputDefinitions") or {})
         return {"parameters": parameters, "input_artifacts": artifacts, "tasks": tasks, "platform": platform,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from workbench.compiler.ir_components import component_spec, task_options
 from workbench.compiler.ir_conditions import ConditionSyntaxError, own_conditions
-from workbench.compiler.ir_kubernetes import reference_producers, resolved_config, task_config
+from workbench.compiler.ir_kubernetes import mapping, reference_producers, resolved_config, task_config
 from workbench.compiler.ir_load import INPUT_PLACEHOLDER, IrFile, group_number, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
 from workbench.compiler.layout import auto_layout
@@ -109,19 +109,27 @@ class _Importer:
                 users.setdefault(label, []).append(task.name)
             if task.kind == "leaf":
                 self._kubernetes(task)
-        for platform, config in sorted(self.ir.platforms.items()):
-            config = config or {}
-            for label, features in sorted(((config.get("deploymentSpec") or {}).get("executors") or {}).items()):
-                if platform == "kubernetes" and label in users:
+        if not isinstance(self.ir.platforms, dict):
+            self.note("pipeline", "platform spec is not a mapping; dropped")
+        for platform, config in sorted(mapping(self.ir.platforms).items(), key=lambda item: str(item[0])):
+            if not isinstance(config, dict):
+                if config is not None:
+                    self.note("pipeline", f"platform spec ({platform}) is not a mapping; dropped")
+                continue
+            executors = mapping(config.get("deploymentSpec")).get("executors")
+            if config.get("deploymentSpec") not in (None, {}) and not isinstance(executors, dict):
+                self.note("pipeline", f"platform spec ({platform} deploymentSpec) has no executors mapping; dropped")
+            for label, features in sorted(mapping(executors).items()):
+                if platform == "kubernetes" and label in users and isinstance(features, dict):
                     continue
-                what = f"platform spec ({platform} {', '.join(sorted(features or {}))}) dropped"
+                listed = ", ".join(sorted(map(str, features))) if isinstance(features, dict) else "not a mapping"
                 for task in users.get(label, [f"executor {label}"]):
-                    self.note(f"task {task!r}", what)
-            workspace = (config.get("pipelineConfig") or {}).get("workspace")
-            if platform == "kubernetes" and workspace:
-                self.graph.workspace = workspace
-            for key in sorted(set(config) - {"deploymentSpec"}):
-                if key == "pipelineConfig" and set(config[key]) == {"workspace"} and platform == "kubernetes":
+                    self.note(f"task {task!r}", f"platform spec ({platform} {listed}) dropped")
+            pipeline_config = mapping(config.get("pipelineConfig"))
+            if platform == "kubernetes" and pipeline_config.get("workspace"):
+                self.graph.workspace = pipeline_config["workspace"]
+            for key in sorted(set(config) - {"deploymentSpec"}, key=str):
+                if key == "pipelineConfig" and set(pipeline_config) == {"workspace"} and platform == "kubernetes":
                     continue
                 self.note("pipeline", f"platform spec ({platform} {key}) dropped")
 

@@ -13,11 +13,19 @@ from workbench.compiler.ir_walk import IrTask, IrWalk, Source
 from workbench.model.kubernetes import Path, split_references
 
 
+def mapping(value: object) -> dict:
+    """The value when it is a mapping, else an empty one (a damaged platform spec reads as empty;
+    the importer says what it dropped)."""
+    return value if isinstance(value, dict) else {}
+
+
+def kubernetes_platform(ir: IrFile) -> dict:
+    return mapping(mapping(ir.platforms).get("kubernetes"))
+
+
 def executor_configs(ir: IrFile) -> dict:
     """Executor label -> its KubernetesExecutorConfig JSON."""
-    kubernetes = ir.platforms.get("kubernetes") or {}
-    executors = ((kubernetes.get("deploymentSpec") or {}).get("executors") or {}) if isinstance(kubernetes, dict) else {}
-    return executors if isinstance(executors, dict) else {}
+    return mapping(mapping(kubernetes_platform(ir).get("deploymentSpec")).get("executors"))
 
 
 def task_config(ir: IrFile, task: IrTask) -> dict | None:

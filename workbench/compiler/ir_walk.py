@@ -193,6 +193,8 @@ class IrWalk:
         for key, output_key in (("taskOutputParameter", "outputParameterKey"),
                                 ("taskOutputArtifact", "outputArtifactKey")):
             if key in spec:
+                if not isinstance(spec[key], dict):
+                    return Unsupported(f"{key} {spec[key]!r} is not a mapping")
                 return self._task_output(task.dag, spec[key].get("producerTask", ""), spec[key].get(output_key, ""))
         return Unsupported(f"input kind {sorted(spec)} is not supported")
 
