@@ -223,7 +223,21 @@ def outputs_root_and_task_settings() -> str:
     return _compiled(pipeline)
 
 
+@lru_cache(maxsize=None)
+def final_status_component() -> str:
+    """A component with a PipelineTaskFinalStatus input compiled on its own (its status is a
+    pipeline input no `@dsl.pipeline` function can pass on)."""
+    from kfp import dsl
+
+    @dsl.component(base_image="python:3.11")
+    def report(status: dsl.PipelineTaskFinalStatus, note: str = "done") -> str:
+        return f"{status.state} {note}"
+
+    return _compiled(report)
+
+
 GENERATED = {
+    "final_status_component": final_status_component,
     "outputs_root_and_task_settings": outputs_root_and_task_settings,
     "kubernetes_everything": kubernetes_everything,
     "optional_inputs": optional_inputs,
