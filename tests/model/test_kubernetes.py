@@ -169,3 +169,27 @@ def test_resources_from_a_parameter_compile_as_placeholders():
     assert resources["resourceMemoryLimit"] == "{{$.inputs.parameters['pipelinechannel--echo-Output']}}"
     loaded.nodes[nodes["second"].id].options.bound["cpu_limit"] = Binding.param("ghost")
     assert "error: node 'echo-2': setting 'cpu_limit' pipeline parameter 'ghost' does not exist" in messages(loaded)
+
+
+def test_copy_paste_carries_kubernetes_settings_and_bound_values_to_the_copies():
+    from workbench.gui.clipboard import fragment_text, fragment_to_graph_parts, parse_fragment
+
+    graph, nodes = with_kubernetes({"secretAsVolume": [{"mountPath": "/s", "secretNameParameter": {}}],
+                                    "pvcMount": [{"mountPath": "/d", "pvcNameParameter": {}}]},
+                                   {("secretAsVolume", 0, "secretNameParameter"): Binding.param("greeting")})
+    first, second = nodes["first"], nodes["second"]
+    second.kubernetes.references[("pvcMount", 0, "pvcNameParameter")] = Binding.from_output(first.id, "Output")
+    second.options.bound["cpu_limit"] = Binding.from_output(first.id, "Output")
+    fragment = parse_fragment(fragment_text(graph, [first.id, second.id]))
+    _, pasted = fragment_to_graph_parts(fragment, graph, (10, 10))
+    copy_first, copy_second = pasted
+    assert copy_second.kubernetes.config == second.kubernetes.config
+    assert copy_second.kubernetes.references[("pvcMount", 0, "pvcNameParameter")].node == copy_first.id
+    assert copy_second.options.bound["cpu_limit"].node == copy_first.id
+    alone = parse_fragment(fragment_text(graph, [second.id]))  # its producer stays behind
+    other, _ = simple_graph()
+    other.remove_parameter("greeting")
+    _, (copy,) = fragment_to_graph_parts(alone, other, (0, 0))
+    assert copy.kubernetes.references == {} and copy.options.bound == {}
+    other.add_node(copy)
+    assert loads(to_json(other)).nodes[copy.id].kubernetes.config == second.kubernetes.config
