@@ -193,3 +193,19 @@ def test_copy_paste_carries_kubernetes_settings_and_bound_values_to_the_copies()
     assert copy.kubernetes.references == {} and copy.options.bound == {}
     other.add_node(copy)
     assert loads(to_json(other)).nodes[copy.id].kubernetes.config == second.kubernetes.config
+
+
+def test_undoing_a_delete_restores_settings_and_outputs_bound_to_the_task():
+    from workbench.gui.commands import RemoveNode
+
+    graph, nodes = with_kubernetes({"pvcMount": [{"mountPath": "/d", "pvcNameParameter": {}}]})
+    first, second = nodes["first"], nodes["second"]
+    second.kubernetes.references[("pvcMount", 0, "pvcNameParameter")] = Binding.from_output(first.id, "Output")
+    second.options.bound["memory_limit"] = Binding.from_output(first.id, "Output")
+    graph.set_outputs({"Output": Binding.from_output(first.id, "Output")}, "gs://b/root")
+    before = to_json(graph)
+    command = RemoveNode(graph, first.id)
+    command.redo()
+    assert second.options.bound == {} and graph.outputs == {}
+    command.undo()
+    assert to_json(graph) == before
