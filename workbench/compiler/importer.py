@@ -138,7 +138,7 @@ class _Importer:
         if not config:
             return
         where = f"task {task.name!r}"
-        for key in sorted(set(config) - set(KNOWN_FIELDS)):
+        for key in sorted(set(config) - set(KNOWN_FIELDS), key=str):
             self.note(where, f"Kubernetes setting {key!r} dropped (not in kfp-kubernetes 2.17)")
         bare, sources = resolved_config(self.walk, task, {k: v for k, v in config.items() if k in KNOWN_FIELDS})
         references = {}

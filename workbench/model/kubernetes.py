@@ -131,7 +131,7 @@ class KubernetesConfig:
     def from_dict(cls, data: dict) -> "KubernetesConfig":
         if not isinstance(data, dict) or not isinstance(data.get("config", {}), dict):
             raise ValueError("kubernetes must be an object with a `config` object")
-        unknown = sorted(set(data["config"]) - set(KNOWN_FIELDS)) if "config" in data else []
+        unknown = sorted(set(data["config"]) - set(KNOWN_FIELDS), key=str) if "config" in data else []
         if unknown:
             raise ValueError(f"unknown Kubernetes setting {unknown[0]!r} (known: {', '.join(KNOWN_FIELDS)})")
         references = {}
