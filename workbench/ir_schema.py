@@ -288,8 +288,9 @@ def check_pipeline_spec(spec: Any, platforms: Any = None, *, path: str | None = 
     checker.limits(spec)
     checker.types(spec, PIPELINE_SPEC)
     if platforms is not None:
-        checker.limits(platforms)
-        checker.types(platforms, PLATFORM_SPEC)
+        platform_checker = _Checker(path, error, f"{prefix}platforms.")
+        platform_checker.limits(platforms)
+        platform_checker.types(platforms, PLATFORM_SPEC)
     dags = {"root": spec["root"]}
     dags.update({f"components.{key}": component for key, component in (spec.get("components") or {}).items()})
     for where, component in dags.items():

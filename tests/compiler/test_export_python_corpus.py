@@ -12,7 +12,7 @@ from workbench.compiler.kfp_lock import KFP_LOCK
 from workbench.errors import WorkbenchError
 
 # Measured with this tree; raise it as causes are fixed, never lower it.
-EXPORT_FLOOR = 82
+EXPORT_FLOOR = 84
 
 
 def exported_differences(text: str, tmp_path) -> list[str]:

@@ -140,13 +140,18 @@ def test_after_a_loop_points_at_its_last_tasks(corpus_dir):
             assert graph.parent_of(upstream) is not None  # tasks inside the loop it waited for
 
 
-def test_importer_tasks_and_platform_spec_are_reported(corpus_dir):
+def test_importer_tasks_platform_spec_and_input_artifacts_are_kept(corpus_dir):
     graph = load(corpus_dir, "pipeline_with_importer_and_gcpc_types").graph
     assert "importer" in {spec.kind for spec in graph.components.values()}
     result = load(corpus_dir, "pipeline_with_volume")
-    assert "task 'producer': platform spec (kubernetes pvcMount) dropped" in result.unrepresented
-    artifacts = load(corpus_dir, "pipeline_with_various_io_types").unrepresented
-    assert any(u.startswith("pipeline: input artifact 'input3'") for u in artifacts)
+    assert result.unrepresented == []
+    producer = result.graph.node_by_name("producer")
+    assert [m.mount_path for m in producer.kubernetes.mounts()] == ["/data"]
+    various = load(corpus_dir, "pipeline_with_various_io_types")
+    assert various.unrepresented == []
+    assert various.graph.parameters["input3"].type == "system.Artifact"
+    upstream = various.graph.node_by_name("upstream")
+    assert upstream.inputs["input_3"].kind == "parameter" and upstream.inputs["input_3"].parameter == "input3"
 
 
 RESOURCES_IR = textwrap.dedent("""\

@@ -11,7 +11,7 @@ from workbench.compiler.importer import import_ir
 from workbench.errors import WorkbenchError
 
 # Measured with the compiler of the same tree; raise it as causes are fixed, never lower it.
-ROUND_TRIP_FLOOR = 87
+ROUND_TRIP_FLOOR = 88
 
 
 def round_trip_differences(text: str, path: str) -> list[str]:

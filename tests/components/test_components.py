@@ -1,7 +1,7 @@
 import pytest
 
 from workbench.components.authoring import container_component, output_path, input_value, python_component
-from workbench.components.builtins_build import builtin_yaml, sources
+from workbench.components.builtins_build import builtin_yaml, kubernetes_builtins, sources
 from workbench.components.library import builtin_components
 from workbench.components.loading import load_component_file, load_component_text
 from workbench.components.spec import Port
@@ -72,3 +72,14 @@ def test_builtin_library_has_categories_and_is_current():
     for source in sources():
         assert source.with_suffix(".yaml").read_text() == builtin_yaml(source), \
             f"{source} changed: run `make components`"
+
+
+def test_kubernetes_category_holds_kfp_kubernetes_pvc_components():
+    for path, text in kubernetes_builtins().items():
+        assert path.read_text() == text, f"{path} changed: run `make components`"
+    by_key = {e.key: e for e in builtin_components()}
+    create, delete = by_key["kubernetes/create_pvc"], by_key["kubernetes/delete_pvc"]
+    assert create.category == delete.category == "Kubernetes"
+    assert create.spec.image == "argostub/createpvc" and delete.spec.image == "argostub/deletepvc"
+    assert {p.name for p in create.spec.inputs if not p.optional} == {"access_modes", "size"}
+    assert [p.name for p in create.spec.outputs] == ["name"]

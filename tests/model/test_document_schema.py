@@ -163,7 +163,7 @@ def test_loading_leaves_the_callers_data_alone():
     ("[" * 100000 + "]" * 100000, "not valid JSON"),
     ('{"schema_version": 2, "name": ' + "9" * 6000 + "}", "not valid JSON"),
     ('{"schema_version": true}', "unknown schema_version True"),
-    ('{"schema_version": 3}', "unknown schema_version 3"),
+    ('{"schema_version": 99}', "unknown schema_version 99"),
 ])
 def test_text_the_parser_chokes_on(text, message):
     assert message in refused(None, text=text).message

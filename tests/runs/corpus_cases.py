@@ -26,6 +26,7 @@ EXPECTED_FAILURES = {
     # the container's own program is not on this machine (it lives in the task's image)
     "container_with_if_placeholder.yaml": "cannot start 'my_program'",
     "container_with_placeholder_in_fstring.yaml": "cannot start 'my_program'",
+    "pipeline_with_various_io_types.yaml": "cannot start 'hello'",  # its input artifact given, it gets this far
     "pipeline_with_importer_and_gcpc_types.yaml": "cannot start 'cmd'",
     "container_with_artifact_output.yaml": "exited with code 2",  # runs the image's run.sh
     # the component's code needs a newer kfp than the kfp==2.14.3 its command pins
@@ -35,8 +36,6 @@ EXPECTED_FAILURES = {
     "create_pod_metadata_complex.yaml": "'validate-no-pod-metadata' exited with code 1",
     # imports an oci:// model image (modelcar), which needs a cluster's image volume
     "modelcar.yaml": "'get-model-files-list' exited with code 1",
-    # a pipeline-level input artifact: a run on its own has no way to supply it
-    "pipeline_with_various_io_types.yaml": "artifact 'input_3' has no value",
     # a TASK_FINAL_STATUS pipeline input has no producer when the pipeline runs on its own
     "component_with_task_final_status_GH-12033.yaml": "'exit-comp' exited with code 1",
 }
@@ -46,6 +45,17 @@ NEEDS_NETWORK = {
 STREAMS_FOR_A_MINUTE = "log_streaming_compiled.yaml"
 CORPUS = sorted(Path(__file__).resolve().parents[2].parent.joinpath("shared", "corpus", "kfp-ir").glob("*.yaml"))
 RUN_TIMEOUT = 240
+
+
+def input_artifacts_for(path: str | Path, folder: Path) -> dict[str, str]:
+    """A sample file in `folder` for each pipeline input artifact (`--input-artifact NAME=PATH`)."""
+    artifacts = parse_ir(Path(path).read_text()).root.get("inputDefinitions", {}).get("artifacts", {})
+    given = {}
+    for name in artifacts:
+        sample = folder / f"{name}.txt"
+        sample.write_text(f"sample for {name}\n")
+        given[name] = str(sample)
+    return given
 
 
 def arguments_for(path: str | Path) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from corpus_cases import (CORPUS, EXPECTED_FAILURES, NEEDS_NETWORK, RUN_TIMEOUT, STREAMS_FOR_A_MINUTE,
-                          arguments_for)
+                          arguments_for, input_artifacts_for)
 from engine_support import wait_until
 from workbench.runs.events import LogLine
 
@@ -26,8 +26,9 @@ OUTCOMES: dict[str, str] = {}
 
 @pytest.mark.parametrize("path", [p for p in CORPUS if p.name not in NEEDS_NETWORK and p.name != STREAMS_FOR_A_MINUTE],
                          ids=lambda p: p.stem)
-def test_corpus_pipeline(corpus_dir, corpus_engine, path):
-    handle = corpus_engine.start(path.read_text(), arguments_for(path))
+def test_corpus_pipeline(corpus_dir, corpus_engine, path, tmp_path):
+    handle = corpus_engine.start(path.read_text(), arguments_for(path),
+                                 input_artifacts=input_artifacts_for(path, tmp_path))
     state = handle.wait(RUN_TIMEOUT)
     if state == "running":
         handle.cancel()

@@ -28,6 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="where tasks run (default: Docker when an engine answers, else local processes)")
     run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                      help="a pipeline parameter, typed by the pipeline's input definition (repeatable)")
+    run.add_argument("--input-artifact", action="append", default=[], metavar="NAME=PATH",
+                     help="a pipeline input artifact: a file or folder (copied into the run) or a URI (repeatable)")
     run.add_argument("--max-parallel", type=_positive_int, metavar="N",
                      help="tasks running at once (default: the number of CPUs)")
     run.add_argument("--no-cache", action="store_true", help="run every task, ignoring cached results")
@@ -57,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     check_trusted(args.pipeline)
     ir_text = ir_text_for(Path(args.pipeline))
     arguments = typed_params(parse_ir(ir_text, args.pipeline).pipeline_parameters(), args.param)
+    input_artifacts = _input_artifacts(args.input_artifact)
     printer = _Printer(jsonl=args.events == "jsonl")
     backend = choose_backend(args.backend, printer.progress)
     store = RunStore(paths.runs_db_path())
@@ -64,7 +67,8 @@ def _run(args: argparse.Namespace) -> int:
         recover_interrupted(store)
         handle = start_local_run(store, ir_text, arguments, backend=backend, sinks=[printer.on_event],
                                  progress=printer.progress, max_parallel=args.max_parallel,
-                                 use_cache=not args.no_cache, run_id=args.run_id)
+                                 use_cache=not args.no_cache, run_id=args.run_id,
+                                 input_artifacts=input_artifacts)
         interrupted = _wait(handle)
     finally:
         store.close()
@@ -73,6 +77,21 @@ def _run(args: argparse.Namespace) -> int:
     if interrupted:
         return 130
     return 0 if state == "succeeded" else 1
+
+
+def _input_artifacts(pairs: list[str]) -> dict[str, str]:
+    """`NAME=PATH` pairs; a path keeps any `=` after the first."""
+    from workbench.errors import RunError
+
+    given: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name or not value:
+            raise RunError(f"--input-artifact {pair!r}: expected NAME=PATH (a file, a folder or a URI)")
+        if name in given:
+            raise RunError(f"--input-artifact {name!r} is given twice")
+        given[name] = value
+    return given
 
 
 def _wait(handle: Any) -> bool:

@@ -2,11 +2,13 @@
 
 `describe_ir` reduces a pipeline spec to what a run depends on, keyed by leaf task name (the
 importer keeps IR task names and the compiler forces them): each task's executor (image, command,
-args, env, resources; importer settings; a sub-pipeline described the same way), its inputs traced
+args, env, resources; importer settings; a sub-pipeline described the same way), its kfp-kubernetes config (references
+traced like inputs), its inputs traced
 to their real source, the leaf tasks it waits for, its caching / retry / trigger strategy, and the
 chain of groups around it: kind, loop items (+ parallelism) and trigger condition. The names kfp
 invents for groups and channels (`for-loop-2`, `condition-3`, `pipelinechannel--loop-item-param-1`)
 are normalised away: a loop item is named by the position of its loop in the task's chain.
+Pipeline inputs (parameters and artifacts), outputs, root and platform config count too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from typing import Any
 
 from workbench.compiler.ir_components import subpipeline_ir
+from workbench.compiler.ir_kubernetes import kubernetes_platform, resolved_config, task_config
 from workbench.compiler.ir_load import IrFile, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
 from workbench.model.expressions import Comparison, Expression, Not
@@ -51,6 +54,8 @@ class _Describer:
         if source.kind == "loop_item":
             where = f"group[{loops[source.loop]}]" if source.loop in loops else f"foreign-loop({source.loop})"
             return f"item({where}){'.' + source.field if source.field else ''}"
+        if source.kind == "one_of":
+            return f"one_of({', '.join(self.source(part, loops) for part in source.parts)})"
         return "final_status"
 
     def condition(self, expr: Expression, loops: dict[str, int]) -> str:
@@ -90,15 +95,26 @@ class _Describer:
         return {key: _number(container.get(key)) for key in ("image", "command", "args", "env", "resources")
                 if container.get(key)}
 
+    def kubernetes(self, task: IrTask, loops: dict[str, int]) -> dict | None:
+        """The task's kfp-kubernetes config, its references traced to their real source."""
+        config = task_config(self.ir, task)
+        if config is None:
+            return None
+        bare, sources = resolved_config(self.walk, task, config)
+        references = {"/".join(map(str, path)): self.source(source, loops) for path, source in sources.items()}
+        return {"config": _number(bare), "references": dict(sorted(references.items()))}
+
     def task(self, task: IrTask) -> dict:
         chain = self.walk.chain(task.name)
         loops = {name: index for index, name in enumerate(chain)}
         return {
+            "kubernetes": self.kubernetes(task, loops),
             "executor": self.executor(task),
             "inputs": {name: self.source(source, loops) for name, source in sorted(task.inputs.items())},
             "upstream": self.upstream(task, chain),
             "groups": [self.group(self.walk.tasks[g], loops) for g in chain],
             "caching": bool((task.spec.get("cachingOptions") or {}).get("enableCache", False)),
+            "cache_key": (task.spec.get("cachingOptions") or {}).get("cacheKey", ""),
             "retry": _number(task.spec.get("retryPolicy") or {}),
             "trigger": (task.spec.get("triggerPolicy") or {}).get("strategy", ""),
         }
@@ -108,8 +124,16 @@ class _Describer:
         parameters = {name: {"type": spec.get("parameterType"), "default": _number(spec.get("defaultValue")),
                              "optional": bool(spec.get("isOptional", False)) or "defaultValue" in spec}
                       for name, spec in sorted((definitions.get("parameters") or {}).items())}
+        artifacts = {name: {"type": spec.get("artifactType"), "optional": bool(spec.get("isOptional", False)),
+                            "list": bool(spec.get("isArtifactList", False))}
+                     for name, spec in sorted((definitions.get("artifacts") or {}).items())}
         tasks = {name: self.task(t) for name, t in sorted(self.walk.tasks.items()) if t.kind == "leaf"}
-        return {"parameters": parameters, "tasks": tasks}
+        platform = {key: value for key, value in kubernetes_platform(self.ir).items() if key != "deploymentSpec"}
+        outputs = {name: self.source(source, {}) for name, source in sorted(self.walk.pipeline_outputs().items())}
+        output_types = _number(self.ir.spec["root"].get("outputDefinitions") or {})
+        return {"parameters": parameters, "input_artifacts": artifacts, "tasks": tasks, "platform": platform,
+                "outputs": outputs, "output_types": output_types,
+                "pipeline_root": self.ir.spec.get("defaultPipelineRoot", "")}
 
 
 def describe_ir(text: str) -> dict:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import keyword
 import re
 
+from workbench.compiler.compile import compile_graph, lone_component
+from workbench.compiler.ir_load import INPUT_PLACEHOLDER
 from workbench.compiler.plan import Step, plan
 from workbench.components.spec import ComponentSpec, k8s_name
 from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
 from workbench.model.expressions import Comparison, Not
-from workbench.model.types import list_element_type
+from workbench.model.types import artifact_schema, is_artifact, list_element_type
 
 _KFP_SOURCE_HEADER = "\nimport kfp\nfrom kfp import dsl\nfrom kfp.dsl import *\nfrom typing import *\n\n"
 _ANNOTATIONS = {"String": "str", "Integer": "int", "Float": "float", "Boolean": "bool", "List": "list", "Dict": "dict",
@@ -63,6 +65,56 @@ def _text_literal(text: str) -> str:
     return f"r'''\n{body}\n'''"
 
 
+_SYSTEM_CLASSES = ("Artifact", "Dataset", "Model", "Metrics", "ClassificationMetrics", "SlicedClassificationMetrics",
+                   "HTML", "Markdown")
+KUBERNETES_HELPER = '''
+def kubernetes_config(task, config, references=()):
+    """Give a task its kfp-kubernetes settings: `config` is the KubernetesExecutorConfig JSON,
+    `references` (path, channel) pairs for names taken from parameters or upstream outputs."""
+    from google.protobuf import json_format
+    from kfp.kubernetes import common
+
+    for path, channel in references:
+        site = config
+        for key in path:
+            site = site[key]
+        site.update(json_format.MessageToDict(common.parse_k8s_parameter_input(channel, task)))
+    task.platform_config["kubernetes"] = config
+'''
+
+
+def artifact_class_code(type_name: str) -> str:
+    """`dsl.Dataset` for kfp's own types; an Artifact subclass with the schema title otherwise."""
+    title, version = artifact_schema(type_name)
+    name = title.removeprefix("system.")
+    if title.startswith("system.") and name in _SYSTEM_CLASSES and version == "0.0.1":
+        return f"dsl.{name}"
+    return f"type({name.split('.')[-1]!r}, (dsl.Artifact,), {{'schema_title': {title!r}, 'schema_version': {version!r}}})"
+
+
+def _metadata_code(value, arguments: dict[str, str]) -> str:
+    """Importer metadata as code: `{{$.inputs.parameters['metadata']}}` becomes the bound channel."""
+    from workbench.compiler.replay import metadata_entry_order
+
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_metadata_code(k, arguments)}: {_metadata_code(v, arguments)}"
+                               for k, v in sorted(value.items(), key=metadata_entry_order)) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_metadata_code(v, arguments) for v in value) + "]"
+    if not isinstance(value, str):
+        return repr(value)
+    whole = INPUT_PLACEHOLDER.fullmatch(value)
+    if whole and whole.group(1) in arguments:
+        return arguments[whole.group(1)]
+    pieces, position = [], 0
+    for match in INPUT_PLACEHOLDER.finditer(value):
+        if match.group(1) in arguments:
+            pieces += [repr(value[position:match.start()]), f"str({arguments[match.group(1)]})"]
+            position = match.end()
+    pieces.append(repr(value[position:]))
+    return " + ".join(p for p in pieces if p != "''") if position else repr(value)
+
+
 def _template_code(value, args: list[str]) -> str:
     """Python for a template: strings with slots become `'...'.format(channels)`, as kfp f-strings."""
     if isinstance(value, str):
@@ -85,12 +137,15 @@ class _Writer:
     def component_definitions(self) -> list[str]:
         out = []
         for key, spec in sorted(self.graph.components.items()):
+            taken = set(self.component_vars.values())
             var = identifier(spec.name if spec.kind != "importer" else key)
+            while var in taken:  # one function placed with different images, say: one variable each
+                var += "_"
             recovered = python_source_of(spec) if spec.kind == "container" and _pins_this_kfp(spec) else None
             if recovered:
                 source, packages = recovered
                 function = re.search(r"^def (\w+)\(", source, re.M)
-                if function:
+                if function and function.group(1) not in taken:
                     var = function.group(1)
                     args = [f"base_image={spec.image!r}"] + ([f"packages_to_install={packages!r}"] if packages else [])
                     out += [f"@dsl.component({', '.join(args)})", source.rstrip(), "", ""]
@@ -152,6 +207,15 @@ class _Writer:
                 self.lines.append(f"{pad}    pass")
             self.steps(step.children, indent + 1)
 
+    def returned(self) -> list[str]:
+        outputs = self.graph.outputs
+        if not outputs:
+            return []
+        if list(outputs) == ["Output"]:
+            return [f"    return {self.value(outputs['Output'])}"]
+        values = ", ".join(f"{name}={self.value(b)}" for name, b in outputs.items())
+        return [f"    return NamedTuple('Outputs', [{', '.join(f'({n!r}, {_output_type_code(self.graph, b)})' for n, b in outputs.items())}])({values})"]
+
     def task(self, node_id: str, pad: str) -> None:
         node = self.graph.nodes[node_id]
         spec = self.graph.components[node.component]
@@ -160,35 +224,70 @@ class _Writer:
         args = [f"{name}={self.value(b)}" for name, b in sorted(node.inputs.items()) if b.kind != "task_final_status"]
         if spec.kind == "importer":
             importer = spec.implementation["importer"]
-            title = importer.get("typeSchema", {}).get("schemaTitle", "system.Artifact").split(".")[-1]
+            schema = importer.get("typeSchema", {})
+            type_name = f"{schema.get('schemaTitle', 'system.Artifact')}@{schema.get('schemaVersion', '')}"
             args = [f"artifact_uri={self.value(node.inputs['uri']) if 'uri' in node.inputs else repr(importer.get('artifactUri', {}).get('constant', ''))}",
-                    f"artifact_class=dsl.{title if title in ('Dataset', 'Model', 'Metrics', 'HTML', 'Markdown') else 'Artifact'}",
+                    f"artifact_class={artifact_class_code(type_name)}",
                     f"reimport={bool(importer.get('reimport', False))}"]
+            if importer.get("metadata") is not None:
+                channels = {name: self.value(b) for name, b in node.inputs.items() if name != "uri"}
+                args.append(f"metadata={_metadata_code(importer['metadata'], channels)}")
         self.lines.append(f"{pad}{var} = {self.component_vars[node.component]}({', '.join(args)})")
         expected = k8s_name(spec.name)
         if node.name != expected and not re.fullmatch(rf"{re.escape(expected)}-\d+", node.name):
             self.lines.append(f"{pad}# Workbench names this task {node.name!r}; kfp derives the name from the component")
         options = node.options
-        calls = [f"set_caching_options({options.caching})"]
+        calls = [f"set_caching_options({options.caching}"
+                 + (f", cache_key={options.cache_key!r})" if options.cache_key else ")")]
         if node.display_name:
             calls.append(f"set_display_name({node.display_name!r})")
         if options.retry.count:
             calls.append(f"set_retry(num_retries={options.retry.count})")
         resources = options.resources
-        for value, method in ((resources.cpu_request, "set_cpu_request"), (resources.cpu_limit, "set_cpu_limit"),
-                              (resources.memory_request, "set_memory_request"),
-                              (resources.memory_limit, "set_memory_limit"),
-                              (resources.accelerator_type, "set_accelerator_type")):
-            if value:
-                calls.append(f"{method}({value!r})")
-        if resources.accelerator_count:
-            calls.append(f"set_accelerator_limit({resources.accelerator_count})")
+        for name, method in (("cpu_request", "set_cpu_request"), ("cpu_limit", "set_cpu_limit"),
+                             ("memory_request", "set_memory_request"), ("memory_limit", "set_memory_limit"),
+                             ("accelerator_type", "set_accelerator_type"),
+                             ("accelerator_count", "set_accelerator_limit")):
+            if name in options.bound:
+                calls.append(f"{method}({self.value(options.bound[name])})")
+            elif getattr(resources, name):
+                calls.append(f"{method}({getattr(resources, name)!r})")
+        if "image" in options.bound:
+            calls.append(f"set_container_image({self.value(options.bound['image'])})")
         calls += [f"set_env_variable({k!r}, {v!r})" for k, v in sorted(options.env.items())]
         if node.after:
             calls.append(f"after({', '.join(self.task_vars[a] for a in node.after)})")
         if options.ignore_upstream_failure:
             calls.append("ignore_upstream_failure()")
         self.lines += [f"{pad}{var}.{call}" for call in calls]
+        if node.kubernetes is not None:
+            references = ", ".join(f"({list(path)!r}, {self.value(b)})" for path, b in node.kubernetes.references.items())
+            extra = f", [{references}]" if references else ""
+            self.lines.append(f"{pad}kubernetes_config({var}, {node.kubernetes.config!r}{extra})")
+
+
+def _output_type_code(graph: PipelineGraph, binding: Binding) -> str:
+    part = binding.parts[0] if binding.kind == "one_of" and binding.parts else binding
+    port = graph.component_of(part.node).output(part.output) if part.node in graph.nodes else None
+    if port is None:
+        raise CompileError("a pipeline output is not bound to a task output", element=graph.name)
+    if port.is_artifact:
+        artifact = artifact_class_code(port.type)
+        return f"List[{artifact}]" if binding.kind == "collected" else artifact
+    return "list" if binding.kind == "collected" else _ANNOTATIONS[port.type]
+
+
+def _returns_code(graph: PipelineGraph) -> str:
+    """The return annotation: one output named `Output` is a plain value, several a NamedTuple."""
+    types = {name: _output_type_code(graph, b) for name, b in graph.outputs.items()}
+    if not types:
+        return ""
+    if list(types) == ["Output"]:
+        return f" -> {types['Output']}"
+    return f" -> NamedTuple('Outputs', [{', '.join(f'({n!r}, {t})' for n, t in types.items())}])"
+
+
+_MAIN = ["", "", 'if __name__ == "__main__":', '    compiler.Compiler().compile(pipeline, "pipeline.yaml")', ""]
 
 
 def export_python(graph: PipelineGraph) -> str:
@@ -198,21 +297,34 @@ def export_python(graph: PipelineGraph) -> str:
               "# Generated by Pipeline Workbench. Run `python this_file.py` to compile pipeline.yaml.",
               "from typing import *", "", "from kfp import compiler, components, dsl",
               "from kfp.dsl import *", "", ""]
+    if lone_component(graph):
+        # a PipelineTaskFinalStatus input cannot be passed by a `@dsl.pipeline` function: the
+        # component compiled on its own is the pipeline, as kfp loads a compiled component
+        body = ["# One component compiled on its own (its PipelineTaskFinalStatus input is the pipeline's).",
+                f"pipeline = components.load_component_from_text({_text_literal(compile_graph(graph))})"]
+        return "\n".join(header + body + _MAIN)
     body = writer.component_definitions()
+    if any(node.kubernetes is not None for node in graph.nodes.values()):
+        body += KUBERNETES_HELPER.strip("\n").splitlines() + ["", ""]
     signature = []
     for parameter in sorted(graph.parameters.values(), key=lambda p: not p.required):  # required first
         element = list_element_type(parameter.default) if parameter.type == "List" else None
-        annotation = f"List[{element.__name__}]" if element else _ANNOTATIONS[parameter.type]
+        if is_artifact(parameter.type):
+            annotation = f"Input[{artifact_class_code(parameter.type)}]"
+        else:
+            annotation = f"List[{element.__name__}]" if element else _ANNOTATIONS[parameter.type]
         default = "" if parameter.required else f" = {parameter.default!r}"
         signature.append(f"{identifier(parameter.name)}: {annotation}{default}")
     description = f", description={graph.description!r}" if graph.description else ""
+    if graph.pipeline_root:
+        description += f", pipeline_root={graph.pipeline_root!r}"
     if graph.workspace:
         patch = graph.workspace.get("kubernetes", {}).get("pvcSpecPatch")
         description += (f",\n              pipeline_config=dsl.PipelineConfig(workspace=dsl.WorkspaceConfig("
                         f"size={graph.workspace['size']!r}, kubernetes=dsl.KubernetesWorkspaceConfig(pvcSpecPatch={patch!r})))")
     body += [f"@dsl.pipeline(name={k8s_name(graph.name) or 'pipeline'!r}{description})",
-             f"def pipeline({', '.join(signature)}):"]
+             f"def pipeline({', '.join(signature)}){_returns_code(graph)}:"]
     writer.steps(steps, 1)
     body += writer.lines or ["    pass"]
-    body += ["", "", 'if __name__ == "__main__":', '    compiler.Compiler().compile(pipeline, "pipeline.yaml")', ""]
-    return "\n".join(header + body)
+    body += writer.returned()
+    return "\n".join(header + body + _MAIN)

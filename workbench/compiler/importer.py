@@ -8,24 +8,24 @@ Whatever a document cannot say is named in `unrepresented`, never dropped silent
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from workbench.compiler.ir_components import component_spec, task_options
 from workbench.compiler.ir_conditions import ConditionSyntaxError, own_conditions
-from workbench.compiler.ir_load import IrFile, group_number, load_ir
+from workbench.compiler.ir_kubernetes import mapping, reference_producers, resolved_config, task_config
+from workbench.compiler.ir_load import INPUT_PLACEHOLDER, IrFile, group_number, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
 from workbench.compiler.layout import auto_layout
 from workbench.model.bindings import Binding
-from workbench.model.document import Group, Node, Parameter, PipelineGraph, new_id
+from workbench.model.document import Group, Node, Parameter, PipelineGraph, TaskOptions, new_id
 from workbench.model.expressions import BoolOp, Comparison, Expression, Not
-from workbench.model.types import IR_TO_PARAMETER
-from workbench.model.validate import dependency_graph
+from workbench.model.kubernetes import KNOWN_FIELDS, KubernetesConfig
+from workbench.model.types import IR_TO_PARAMETER, artifact_type_name
+from workbench.model.validate import dependency_graph, output_problem
 
 KNOWN_TASK_FIELDS = {"componentRef", "taskInfo", "inputs", "dependentTasks", "cachingOptions", "triggerPolicy",
                      "parameterIterator", "artifactIterator", "iteratorPolicy", "retryPolicy"}
 
-_CHANNEL_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
 
 
 def _escape_braces(text: str) -> str:
@@ -60,12 +60,12 @@ class _Importer:
 
     def run(self) -> ImportResult:
         self._parameters()
-        self._pipeline_level()
         self._create(self.walk.roots, None)
         for task in self.walk.tasks.values():
             self._fill(task)
-        self._after()
+        self._outputs()
         self._platforms()
+        self._after()
         return ImportResult(self.graph, self.unrepresented)
 
     # ----- pipeline level ----------------------------------------------------------------------
@@ -78,37 +78,68 @@ class _Importer:
                 name=name, type=kind, default=_typed_constant(Binding.constant(spec.get("defaultValue")), kind).value,
                 description=spec.get("description", ""),
                 optional=bool(spec.get("isOptional", False)))
-        for name in definitions.get("artifacts") or {}:
-            self.note("pipeline", f"input artifact {name!r} dropped (pipeline parameters are values only)")
+        for name, spec in (definitions.get("artifacts") or {}).items():
+            schema = spec.get("artifactType") or {}
+            if spec.get("isArtifactList"):
+                self.note("pipeline", f"input artifact list {name!r} dropped (a pipeline input is one artifact)")
+                continue
+            self.graph.parameters[name] = Parameter(
+                name=name, type=artifact_type_name(schema.get("schemaTitle", "system.Artifact"),
+                                                   schema.get("schemaVersion", "")),
+                description=spec.get("description", ""), optional=bool(spec.get("isOptional", False)))
 
-    def _pipeline_level(self) -> None:
-        outputs = self.ir.spec["root"].get("outputDefinitions") or {}
-        names = sorted({**(outputs.get("parameters") or {}), **(outputs.get("artifacts") or {})})
-        if names:
-            self.note("pipeline", f"pipeline outputs {', '.join(names)} dropped")
-        if self.ir.spec.get("defaultPipelineRoot"):
-            self.note("pipeline", f"defaultPipelineRoot {self.ir.spec['defaultPipelineRoot']!r} dropped")
+    def _outputs(self) -> None:
+        """What the pipeline returns, and its pipeline root."""
+        for name, source in sorted(self.walk.pipeline_outputs().items()):
+            binding = self._binding(source, "pipeline", f"output {name!r}")
+            problem = output_problem(self.graph, name, binding) if binding is not None else None
+            if problem:
+                self.note("pipeline", f"{problem} (kfp 2.17 refuses it); dropped")
+            elif binding is not None:
+                self.graph.outputs[name] = binding
+        self.graph.pipeline_root = str(self.ir.spec.get("defaultPipelineRoot") or "")
 
     def _platforms(self) -> None:
-        """Platform-specific config (Kubernetes volumes, secrets, ...) has no place in a document."""
+        """Kubernetes executor config goes on the nodes that use the executor; the workspace on the
+        document; any other platform's config is named and dropped."""
         users: dict[str, list[str]] = {}
         for task in self.walk.tasks.values():
             label = self.ir.components.get(task.component, {}).get("executorLabel")
             if label:
                 users.setdefault(label, []).append(task.name)
-        for platform, config in sorted(self.ir.platforms.items()):
-            config = config or {}
-            for label, features in sorted(((config.get("deploymentSpec") or {}).get("executors") or {}).items()):
-                what = f"platform spec ({platform} {', '.join(sorted(features or {}))}) dropped"
+            if task.kind == "leaf":
+                self._kubernetes(task)
+        # ir_schema has checked the shape: platforms, deployment specs and executors are mappings
+        for platform, config in sorted(self.ir.platforms.items(), key=lambda item: str(item[0])):
+            executors = (config.get("deploymentSpec") or {}).get("executors") or {}
+            for label, features in sorted(executors.items()):
+                if platform == "kubernetes" and label in users:
+                    continue
+                listed = ", ".join(sorted(map(str, features)))
                 for task in users.get(label, [f"executor {label}"]):
-                    self.note(f"task {task!r}", what)
-            workspace = (config.get("pipelineConfig") or {}).get("workspace")
-            if platform == "kubernetes" and workspace:
-                self.graph.workspace = workspace
-            for key in sorted(set(config) - {"deploymentSpec"}):
-                if key == "pipelineConfig" and set(config[key]) == {"workspace"} and platform == "kubernetes":
+                    self.note(f"task {task!r}", f"platform spec ({platform} {listed}) dropped")
+            pipeline_config = mapping(config.get("pipelineConfig"))
+            if platform == "kubernetes" and pipeline_config.get("workspace"):
+                self.graph.workspace = pipeline_config["workspace"]
+            for key in sorted(set(config) - {"deploymentSpec"}, key=str):
+                if key == "pipelineConfig" and set(pipeline_config) == {"workspace"} and platform == "kubernetes":
                     continue
                 self.note("pipeline", f"platform spec ({platform} {key}) dropped")
+
+    def _kubernetes(self, task: IrTask) -> None:
+        config = task_config(self.ir, task)
+        if not config:
+            return
+        where = f"task {task.name!r}"
+        for key in sorted(set(config) - set(KNOWN_FIELDS), key=str):
+            self.note(where, f"Kubernetes setting {key!r} dropped (not in kfp-kubernetes 2.17)")
+        bare, sources = resolved_config(self.walk, task, {k: v for k, v in config.items() if k in KNOWN_FIELDS})
+        references = {}
+        for path, source in sources.items():
+            binding = self._binding(source, where, f"Kubernetes setting {'/'.join(map(str, path))}")
+            if binding is not None:
+                references[path] = binding
+        self.graph.nodes[self.ids[task.name]].kubernetes = KubernetesConfig(config=bare, references=references)
 
     # ----- structure ---------------------------------------------------------------------------
 
@@ -193,12 +224,27 @@ class _Importer:
                 if binding is not None:
                     binding = self._template(binding, channels, where)
                     node.inputs[name] = _typed_constant(binding, ports[name].type)
+        node.options, placeholders = task_options(self.ir, task.spec, task.component,
+                                                  exit_task=task.name in self.exit_tasks)
+        self._bound_settings(node.options, placeholders, task.inputs, channels, where)
         for name in sorted(channels):
             self.note(where, f"channel {name!r} is not used by any input; dropped")
-        node.options, problems = task_options(self.ir, task.spec, task.component,
-                                              exit_task=task.name in self.exit_tasks)
-        for problem in problems:
-            self.note(where, problem)
+
+    def _bound_settings(self, options: TaskOptions, placeholders: dict[str, str], inputs: dict[str, Source],
+                        channels: dict[str, Source], where: str) -> None:
+        """Settings kfp set from a channel (resources, image) become bindings of that channel; the
+        channel and the placeholder input kfp adds beside it (`cpu_limit: '{{...}}'`) are consumed."""
+        for name, text in sorted(placeholders.items()):
+            match = INPUT_PLACEHOLDER.fullmatch(text)
+            binding = self._binding(inputs.get(match.group(1)), where, f"resource {name}") if match else None
+            if binding is None:
+                self.note(where, f"setting {name} from {text!r} dropped")
+                continue
+            options.bound[name] = binding
+            for channel, source in list(channels.items()):
+                if channel == match.group(1) or (isinstance(source, Binding) and source.kind == "constant"
+                                                 and source.value == text):
+                    del channels[channel]
 
     def _template(self, binding: Binding, channels: dict[str, Source], where: str) -> Binding:
         """A constant carrying `{{$.inputs.parameters['pipelinechannel--x']}}` placeholders (in a
@@ -226,7 +272,7 @@ class _Importer:
             if not isinstance(value, str):
                 return value
             pieces, position = [], 0
-            for match in _CHANNEL_PLACEHOLDER.finditer(value):
+            for match in INPUT_PLACEHOLDER.finditer(value):
                 if match.group(1) not in channels and match.group(1) not in slots:
                     continue
                 marker = slot(match.group(1))
@@ -251,9 +297,10 @@ class _Importer:
         becomes one on the group's last tasks; a group's own dependency goes to its first tasks."""
         dag = dependency_graph(self.graph)
         for task in self.walk.tasks.values():
+            producers = task.data_producers | reference_producers(self.walk, task)
             for dep in task.dependent_tasks:
                 upstream = self.walk.tasks.get(dep)
-                if dep in task.data_producers or upstream is None:
+                if dep in producers or upstream is None:
                     continue
                 if upstream.kind == "exit_handler":
                     if self.exit_tasks.get(task.name) != dep:

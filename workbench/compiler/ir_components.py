@@ -98,23 +98,28 @@ def _retry(task: dict) -> Retry:
                  backoff_max_duration=str(policy.get("backoffMaxDuration", "") or ""))
 
 
-def task_options(ir: IrFile, task: dict, component_key: str, *, exit_task: bool) -> tuple[TaskOptions, list[str]]:
-    """The node's options, and what of the task's settings cannot be kept (placeholders)."""
+def task_options(ir: IrFile, task: dict, component_key: str, *,
+                 exit_task: bool) -> tuple[TaskOptions, dict[str, str]]:
+    """The node's options, and the settings kfp set from a channel: a resource field
+    (`set_cpu_limit(param)`, left empty in the options) or "image" (`set_container_image(param)`,
+    which stays in the component's executor) -> the placeholder text."""
     component = ir.components[component_key]
     container = {} if "dag" in component else (ir.executor(component_key, "").get("container") or {})
-    problems = []
     env = {}
     for entry in container.get("env") or []:
         env[str(entry.get("name", ""))] = str(entry.get("value", ""))
     resources = _resources(container)
-    placeholders = [name for name, value in vars(resources).items() if "{{" in str(value)]
-    if placeholders:
-        problems.append(f"resources set from upstream outputs ({', '.join(placeholders)}) dropped")
-        resources = Resources(**{k: ("" if k in placeholders else v) for k, v in vars(resources).items()})
-        if "accelerator_type" in placeholders:
-            resources.accelerator_count = 0
+    placeholders = {name: str(value) for name, value in vars(resources).items() if "{{" in str(value)}
+    count = ((container.get("resources") or {}).get("accelerator") or {}).get("resourceCount")
+    if "{{" in str(count or ""):
+        placeholders["accelerator_count"] = str(count)
+    for name in placeholders:
+        setattr(resources, name, 0 if name == "accelerator_count" else "")
+    if "{{" in str(container.get("image", "")):
+        placeholders["image"] = str(container["image"])
     strategy = (task.get("triggerPolicy") or {}).get("strategy", "")
-    options = TaskOptions(caching=bool((task.get("cachingOptions") or {}).get("enableCache", False)),
+    caching = task.get("cachingOptions") or {}
+    options = TaskOptions(caching=bool(caching.get("enableCache", False)), cache_key=str(caching.get("cacheKey", "")),
                           retry=_retry(task), resources=resources, env=env,
                           ignore_upstream_failure=strategy == "ALL_UPSTREAM_TASKS_COMPLETED" and not exit_task)
-    return options, problems
+    return options, placeholders

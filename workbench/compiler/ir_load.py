@@ -16,6 +16,10 @@ from workbench.ir_schema import read_pipeline_spec
 
 # kfp names the DAG components it makes for control flow `comp-<kind>-<N>`; inside a sub-pipeline
 # that is deduplicated against the outer pipeline they gain a suffix (`comp-for-loop-2-2`).
+INPUT_PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}")
+"""How a compiled value refers to a task input at run time (kfp f-strings, importer metadata,
+resources from channels)."""
+
 _CONTROL_FLOW = re.compile(r"^comp-(for-loop|condition-branches|condition|exit-handler)(-\d+)+$")
 
 

@@ -5,7 +5,7 @@ a consumer deep in a loop in a condition names only its DAG's input. The walk fo
 inputs back up (and loop outputs back down) so each task input, loop iterator and condition
 operand becomes a Binding whose `node` / `loop` fields hold IR *task names*: a constant, a root
 parameter, a leaf task's output, a loop's collected output, a loop item (or a field of it) or the
-final status. What kfp can say but a Binding cannot (dsl.OneOf, pipeline input artifacts) becomes
+final status. What kfp can say but a Binding cannot (a dsl.OneOf over loops, parameter expressions) becomes
 an `Unsupported` with the reason. Used by the importer and the round-trip harness alike.
 """
 
@@ -48,6 +48,7 @@ class IrTask:
     items: Source | None = None
     condition: Expression | None = None
     condition_problem: str = ""
+    scope: dict[str, "Source"] = field(default_factory=dict, repr=False)  # what its DAG's inputs are
 
     @property
     def display_name(self) -> str:
@@ -79,10 +80,9 @@ class IrWalk:
         self.roots: list[str] = []
         self._by_dag: dict[tuple[str, str], IrTask] = {}
         self.roots = self._visit(ROOT, ir.spec["root"]["dag"], ROOT)
-        scope = {name: Binding.param(name) for name in (ir.spec["root"].get("inputDefinitions") or {})
-                 .get("parameters", {})}
-        for name in (ir.spec["root"].get("inputDefinitions") or {}).get("artifacts", {}) or {}:
-            scope[name] = Unsupported(f"pipeline input artifact {name!r}")
+        definitions = ir.spec["root"].get("inputDefinitions") or {}
+        scope: dict[str, Source] = {name: Binding.param(name) for kind in ("parameters", "artifacts")
+                                    for name in definitions.get(kind) or {}}
         self._resolve(self.roots, scope)
 
     # ----- structure ---------------------------------------------------------------------------
@@ -138,6 +138,7 @@ class IrWalk:
                            for kind in ("parameters", "artifacts")
                            for input_name, spec in ((task.spec.get("inputs") or {}).get(kind) or {}).items()}
             if task.kind == "leaf":
+                task.scope = scope
                 continue
             child_scope = dict(task.inputs)
             if task.kind == "loop":
@@ -192,8 +193,15 @@ class IrWalk:
         for key, output_key in (("taskOutputParameter", "outputParameterKey"),
                                 ("taskOutputArtifact", "outputArtifactKey")):
             if key in spec:
+                if not isinstance(spec[key], dict):
+                    return Unsupported(f"{key} {spec[key]!r} is not a mapping")
                 return self._task_output(task.dag, spec[key].get("producerTask", ""), spec[key].get(output_key, ""))
         return Unsupported(f"input kind {sorted(spec)} is not supported")
+
+    def reference(self, task: IrTask, spec: dict) -> Source:
+        """Where a reference in the task's platform config (a Kubernetes secret name from a
+        parameter, a PVC name from an upstream output) really comes from."""
+        return self._source(task, spec, task.scope)
 
     @staticmethod
     def _select(source: Source, selector: str) -> Source:
@@ -214,10 +222,22 @@ class IrWalk:
         spec = (outputs.get("parameters") or {}).get(key) or (outputs.get("artifacts") or {}).get(key)
         if not spec:
             return Unsupported(f"{producer!r} has no output {key!r}")
+        return self._dag_output(task.component, spec, collect=task.kind == "loop")
+
+    def pipeline_outputs(self) -> dict[str, Source]:
+        """The pipeline's own outputs (what its function returns), traced to their producers."""
+        outputs = self.ir.spec["root"]["dag"].get("outputs") or {}
+        return {name: self._dag_output(ROOT, spec, collect=False) if isinstance(spec, dict)
+                else Unsupported(f"output spec {spec!r} is not a mapping")
+                for kind in ("parameters", "artifacts") for name, spec in (outputs.get(kind) or {}).items()}
+
+    def _dag_output(self, dag_key: str, spec: dict, *, collect: bool) -> Source:
+        """A DAG's output selected from its tasks: one task's output, a dsl.OneOf over branches,
+        or (`collect`, for a loop) the list over its iterations."""
         if "valueFromOneof" in spec or len(spec.get("artifactSelectors") or []) > 1:
             selectors = (spec.get("valueFromOneof") or {}).get("parameterSelectors") \
                 or (spec.get("valueFromOneof") or {}).get("artifactSelectors") or spec.get("artifactSelectors")
-            sources = [self._task_output(task.component, s.get("producerSubtask", ""),
+            sources = [self._task_output(dag_key, s.get("producerSubtask", ""),
                                          s.get("outputParameterKey") or s.get("outputArtifactKey", ""))
                        for s in selectors or []]
             if sources and all(isinstance(s, Binding) and s.kind == "output" for s in sources):
@@ -225,8 +245,8 @@ class IrWalk:
             names = ", ".join(f"{s.node}.{s.output}" if isinstance(s, Binding) else s.reason for s in sources)
             return Unsupported(f"dsl.OneOf({names})")
         selector = spec.get("valueFromParameter") or (spec.get("artifactSelectors") or [{}])[0]
-        inner = self._task_output(task.component, selector.get("producerSubtask", ""),
+        inner = self._task_output(dag_key, selector.get("producerSubtask", ""),
                                   selector.get("outputParameterKey") or selector.get("outputArtifactKey", ""))
-        if task.kind != "loop" or not isinstance(inner, Binding):
+        if not collect or not isinstance(inner, Binding):
             return inner
         return Binding.collected(inner.node, inner.output)

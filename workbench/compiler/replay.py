@@ -8,14 +8,16 @@ group becomes the matching `with dsl.ParallelFor / If / Elif / Else / ExitHandle
 from __future__ import annotations
 
 import inspect
-from typing import Any, List, Optional
+import json
+from typing import Any, List, NamedTuple, Optional
 
+from workbench.compiler.ir_load import INPUT_PLACEHOLDER
 from workbench.compiler.plan import Step
 from workbench.errors import CompileError
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, PipelineGraph
 from workbench.model.expressions import as_conjunction, comparisons
-from workbench.model.types import TASK_FINAL_STATUS, list_element_type
+from workbench.model.types import TASK_FINAL_STATUS, artifact_schema, is_artifact, list_element_type
 
 _ANNOTATIONS = {"String": str, "Integer": int, "Float": float, "Boolean": bool, "List": list, "Dict": dict}
 
@@ -46,6 +48,8 @@ class Replay:
         parameters = []
         for parameter in self.graph.parameters.values():
             annotation = annotations.get(parameter.type)
+            if is_artifact(parameter.type):
+                annotation = self.dsl.Input[self.artifact_class(parameter.type)]
             if annotation is None:
                 raise CompileError(f"unsupported parameter type {parameter.type!r}", element=f"parameter {parameter.name}")
             default = parameter.default
@@ -61,12 +65,15 @@ class Replay:
         parameters.sort(key=lambda p: p.default is not inspect.Parameter.empty)
         names = [p.name for p in parameters]
 
+        returns = self._return_annotation()
+
         def body(*args):
             self.parameters = dict(zip(names, args))
             self._hook_task_naming()
             self._run(self.steps)
+            return self._returned(returns)
 
-        body.__signature__ = inspect.Signature(parameters)
+        body.__signature__ = inspect.Signature(parameters, return_annotation=returns or inspect.Signature.empty)
         body.__name__ = "pipeline"
         body.__doc__ = None
         from workbench.components.spec import k8s_name
@@ -74,7 +81,52 @@ class Replay:
         name = k8s_name(self.graph.name) or "pipeline"
         display = self.graph.name if self.graph.name != name else None
         return self.dsl.pipeline(name=name, description=self.graph.description or None, display_name=display,
+                                 pipeline_root=self.graph.pipeline_root or None,
                                  pipeline_config=self._pipeline_config())(body)
+
+    def _return_annotation(self) -> Any:
+        """The pipeline function's return type: one output named `Output` is a plain return value,
+        several are a NamedTuple (as kfp reads a pipeline's outputs)."""
+        outputs = self.graph.outputs
+        if not outputs:
+            return None
+        types = {name: self._output_type(name, binding) for name, binding in outputs.items()}
+        if list(types) == ["Output"]:
+            return types["Output"]
+        return NamedTuple("Outputs", list(types.items()))
+
+    def _output_type(self, name: str, binding: Binding) -> Any:
+        part = binding.parts[0] if binding.kind == "one_of" and binding.parts else binding
+        node = self.graph.nodes.get(part.node)
+        port = self.graph.component_of(node.id).output(part.output) if node else None
+        if port is None:
+            raise CompileError(f"pipeline output {name!r} is not bound to a task output", element=self.graph.name)
+        if port.is_artifact:
+            artifact = self.artifact_class(port.type)
+            return List[artifact] if binding.kind == "collected" else artifact
+        return list if binding.kind == "collected" else _ANNOTATIONS[port.type]
+
+    def _returned(self, returns: Any) -> Any:
+        values = {name: self._value(b, f"pipeline output {name}") for name, b in self.graph.outputs.items()}
+        if not values:
+            return None
+        return values["Output"] if list(values) == ["Output"] else returns(**values)
+
+    def write_component_pipeline(self, key: str, out) -> None:
+        """Write the pipeline kfp makes of one component compiled on its own (`to_pipeline_spec`,
+        what `Compiler().compile(component)` writes for a component defined in Python)."""
+        from kfp.compiler import pipeline_spec_builder
+        from kfp.pipeline_spec import pipeline_spec_pb2
+
+        component = self._component(key)
+        pipeline_spec_builder.write_pipeline_spec_to_file(
+            pipeline_spec=component.component_spec.to_pipeline_spec(), pipeline_description=component.description,
+            platform_spec=pipeline_spec_pb2.PlatformSpec(), package_path=str(out))
+
+    def artifact_class(self, type_name: str) -> type:
+        """The dsl artifact class kfp writes as this schema title and version."""
+        title, version = artifact_schema(type_name)
+        return type("DocumentArtifact", (self.dsl.Artifact,), {"schema_title": title, "schema_version": version})
 
     def _pipeline_config(self):
         workspace = self.graph.workspace
@@ -163,22 +215,26 @@ class Replay:
             raise CompileError(str(exc), element=where) from exc
         finally:
             self._next_task_name = ""
-        self._apply_options(task, node)
+        self._apply_options(task, node, where)
+        if node.kubernetes is not None:
+            from workbench.compiler.replay_kubernetes import apply_kubernetes
+
+            apply_kubernetes(task, node.kubernetes, lambda binding: self._value(binding, f"{where} Kubernetes"), where)
         self.tasks[node.id] = task
 
     def _importer_task(self, spec, arguments: dict):
         importer = spec.implementation["importer"]
         schema = importer.get("typeSchema", {})
-        base = self.dsl.Artifact
-        artifact_class = type("ImportedArtifact", (base,), {"schema_title": schema.get("schemaTitle", "system.Artifact"),
-                                                            "schema_version": schema.get("schemaVersion", "0.0.1")})
+        artifact_class = self.artifact_class(f"{schema.get('schemaTitle', 'system.Artifact')}@"
+                                             f"{schema.get('schemaVersion', '')}")
         uri = arguments.get("uri", importer.get("artifactUri", {}).get("constant", ""))
+        metadata = importer_metadata(importer.get("metadata"), arguments)
         return self.dsl.importer(artifact_uri=uri, artifact_class=artifact_class,
-                                 reimport=bool(importer.get("reimport", False)), metadata=importer.get("metadata"))
+                                 reimport=bool(importer.get("reimport", False)), metadata=metadata)
 
-    def _apply_options(self, task, node: Node) -> None:
+    def _apply_options(self, task, node: Node, where: str) -> None:
         options = node.options
-        task.set_caching_options(options.caching)
+        task.set_caching_options(options.caching, cache_key=options.cache_key or None)
         if node.display_name:
             task.set_display_name(node.display_name)
         retry = options.retry
@@ -188,14 +244,16 @@ class Replay:
                                        ("backoff_max_duration", retry.backoff_max_duration)) if v not in ("", None)}
             task.set_retry(num_retries=retry.count, **extra)
         resources = options.resources
-        for value, setter in ((resources.cpu_request, task.set_cpu_request), (resources.cpu_limit, task.set_cpu_limit),
-                              (resources.memory_request, task.set_memory_request),
-                              (resources.memory_limit, task.set_memory_limit),
-                              (resources.accelerator_type, task.set_accelerator_type)):
-            if value:
-                setter(value)
-        if resources.accelerator_count:
-            task.set_accelerator_limit(resources.accelerator_count)
+        for name, setter in (("cpu_request", task.set_cpu_request), ("cpu_limit", task.set_cpu_limit),
+                             ("memory_request", task.set_memory_request), ("memory_limit", task.set_memory_limit),
+                             ("accelerator_type", task.set_accelerator_type),
+                             ("accelerator_count", task.set_accelerator_limit)):
+            if name in options.bound:
+                setter(self._value(options.bound[name], f"{where} resource {name}"))
+            elif getattr(resources, name):
+                setter(getattr(resources, name))
+        if "image" in options.bound:
+            task.set_container_image(self._value(options.bound["image"], f"{where} image"))
         for name, value in sorted(options.env.items()):
             task.set_env_variable(name, value)
         if node.after:
@@ -304,3 +362,34 @@ class Replay:
                 terms.append(f"({own})" if terms and " || " in own else own)
             result[self.kfp_groups[group_id].name] = " && ".join(terms)
         return result
+
+
+def importer_metadata(metadata: Any, arguments: dict) -> Any:
+    """The importer's metadata with each `{{$.inputs.parameters['metadata-N']}}` back to the channel
+    bound to that input, so kfp rebuilds the inputs (and the dependency on their producers). Dict
+    entries go in the order of the inputs they use: kfp numbers the inputs as it meets them."""
+    def rebuild(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {rebuild(k): rebuild(v) for k, v in sorted(value.items(), key=metadata_entry_order)}
+        if isinstance(value, list):
+            return [rebuild(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        whole = INPUT_PLACEHOLDER.fullmatch(value)
+        if whole and whole.group(1) in arguments:
+            return arguments[whole.group(1)]
+        return INPUT_PLACEHOLDER.sub(lambda m: str(arguments.get(m.group(1), m.group(0))), value)
+
+    return rebuild(metadata)
+
+
+def metadata_entry_order(item: tuple[Any, Any]) -> tuple:
+    """Sort key of an importer metadata entry: the number of the first input it uses (kfp names
+    them `metadata`, `metadata-2`, ... in the order it meets them)."""
+    names = INPUT_PLACEHOLDER.findall(json.dumps(item))
+    return min((_metadata_index(n) for n in names), default=(1 << 30,))
+
+
+def _metadata_index(name: str) -> tuple:
+    stem, _, number = name.rpartition("-")
+    return (int(number),) if stem and number.isdigit() else (1,)

@@ -2,7 +2,8 @@
 
 Each `resources/components/<category>/<name>.py` holds one component function; an optional first
 line `# workbench: packages=numpy,scipy` lists what it installs. The YAML beside it is what the
-palette reads (fast, no kfp import); a test checks it is current.
+palette reads (fast, no kfp import); a test checks it is current. The Kubernetes category holds
+kfp-kubernetes' own CreatePVC and DeletePVC, written as kfp compiles them (no Python source).
 """
 
 from __future__ import annotations
@@ -41,10 +42,32 @@ def sources() -> list[Path]:
     return sorted(BUILTIN_DIR.rglob("*.py"))
 
 
+KUBERNETES_COMPONENTS = {"create_pvc": "CreatePVC", "delete_pvc": "DeletePVC"}
+"""File stem in resources/components/kubernetes -> the kfp-kubernetes component it holds."""
+
+
+def kubernetes_builtins() -> dict[Path, str]:
+    """The YAML text of each kfp-kubernetes built-in, by the path it is stored at."""
+    from google.protobuf import json_format
+    from kfp import kubernetes
+
+    texts = {}
+    for stem, attribute in KUBERNETES_COMPONENTS.items():
+        component = getattr(kubernetes, attribute)
+        document = json_format.MessageToDict(component.pipeline_spec)
+        document["pipelineInfo"]["description"] = (component.description or "").strip().splitlines()[0]
+        texts[BUILTIN_DIR / "kubernetes" / f"{stem}.yaml"] = yaml.safe_dump(document, sort_keys=True)
+    return texts
+
+
 def main() -> int:
     for path in sources():
         path.with_suffix(".yaml").write_text(builtin_yaml(path), encoding="utf-8")
         print(f"compiled {path.relative_to(BUILTIN_DIR)}")
+    for path, text in kubernetes_builtins().items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(BUILTIN_DIR)} from kfp-kubernetes")
     return 0
 
 

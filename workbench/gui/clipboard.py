@@ -10,6 +10,7 @@ from dataclasses import replace
 from workbench.components.spec import ComponentSpec
 from workbench.model.bindings import Binding
 from workbench.model.document import Node, PipelineGraph, new_id
+from workbench.model.kubernetes import KubernetesConfig
 from workbench.model.serialize import options_from_dict, options_to_dict
 
 MIME_KIND = "pipeline-workbench/fragment"
@@ -20,12 +21,19 @@ def fragment_text(graph: PipelineGraph, node_ids: list[str]) -> str:
     chosen = [graph.nodes[n] for n in node_ids if n in graph.nodes]
     inside = {n.id for n in chosen}
     nodes = []
+    def kept(binding: Binding) -> bool:
+        return binding.kind != "loop_item" and set(binding.upstream_nodes) <= inside
+
     for node in chosen:
-        inputs = {name: b.to_dict() for name, b in node.inputs.items()
-                  if b.kind != "loop_item" and set(b.upstream_nodes) <= inside}
-        nodes.append({"id": node.id, "name": node.name, "display_name": node.display_name,
-                      "component": node.component, "inputs": inputs, "position": list(node.position),
-                      "after": [a for a in node.after if a in inside], "options": options_to_dict(node.options)})
+        inputs = {name: b.to_dict() for name, b in node.inputs.items() if kept(b)}
+        options = replace(node.options, bound={k: b for k, b in node.options.bound.items() if kept(b)})
+        entry = {"id": node.id, "name": node.name, "display_name": node.display_name,
+                 "component": node.component, "inputs": inputs, "position": list(node.position),
+                 "after": [a for a in node.after if a in inside], "options": options_to_dict(options)}
+        if node.kubernetes is not None:
+            entry["kubernetes"] = KubernetesConfig(node.kubernetes.config, {
+                path: b for path, b in node.kubernetes.references.items() if kept(b)}).to_dict()
+        nodes.append(entry)
     components = {n.component: graph.components[n.component].to_dict() for n in chosen}
     return json.dumps({"kind": MIME_KIND, "nodes": nodes, "components": components}, indent=1, sort_keys=True)
 
@@ -68,12 +76,23 @@ def fragment_to_graph_parts(fragment: dict, graph: PipelineGraph, offset: tuple[
                 continue
             inputs[input_name] = binding
         x, y = entry["position"]
+        options = options_from_dict(copy.deepcopy(entry.get("options", {})))
+        options.bound = _remapped(options.bound, id_map, graph)
+        kubernetes = KubernetesConfig.from_dict(entry["kubernetes"]) if "kubernetes" in entry else None
+        if kubernetes is not None:
+            kubernetes.references = _remapped(kubernetes.references, id_map, graph)
         nodes.append(Node(id=id_map[entry["id"]], name=name, component=key_map[entry["component"]],
                           display_name=entry.get("display_name", ""), inputs=inputs,
-                          after=[id_map[a] for a in entry.get("after", [])],
-                          options=options_from_dict(copy.deepcopy(entry.get("options", {}))),
-                          position=(x + offset[0], y + offset[1])))
+                          after=[id_map[a] for a in entry.get("after", [])], options=options,
+                          position=(x + offset[0], y + offset[1]), kubernetes=kubernetes))
     return components, nodes
+
+
+def _remapped(bindings: dict, id_map: dict[str, str], graph: PipelineGraph) -> dict:
+    """Settings bound to pasted nodes follow the copies; those naming a parameter the target
+    document lacks are left out."""
+    remapped = {key: _remap(binding, id_map) for key, binding in bindings.items()}
+    return {key: b for key, b in remapped.items() if _parameters_of(b) <= set(graph.parameters)}
 
 
 def _remap(binding: Binding, id_map: dict[str, str]) -> Binding:

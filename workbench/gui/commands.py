@@ -69,6 +69,10 @@ class RemoveNode(_GraphCommand):
                          for name, binding in other.inputs.items() if node_id in binding.upstream_nodes]
         self.afters = {other.id: list(other.after) for other in graph.nodes.values() if node_id in other.after}
         self.exits = [g.id for g in graph.groups.values() if g.exit_node == node_id]
+        # resources, image and Kubernetes settings bound to the node's outputs; the pipeline outputs
+        self.settings = {other.id: copy.deepcopy((other.options, other.kubernetes)) for other in graph.nodes.values()
+                         if other.id != node_id and node_id in {n for b in other.bindings() for n in b.upstream_nodes}}
+        self.outputs = (dict(graph.outputs), graph.pipeline_root)
         graph.remove_node(node_id)
 
     def undo(self) -> None:
@@ -80,6 +84,10 @@ class RemoveNode(_GraphCommand):
             graph.update_node(other_id, after=after)
         for group_id in self.exits:
             graph.update_group(group_id, exit_node=self.node_id)
+        for other_id, (options, kubernetes) in self.settings.items():
+            graph.update_node(other_id, options=options, kubernetes=kubernetes)
+        if (graph.outputs, graph.pipeline_root) != self.outputs:
+            graph.set_outputs(*self.outputs)
 
 
 class UpdateNode(_GraphCommand):

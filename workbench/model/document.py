@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 from workbench.components.spec import ComponentSpec
 from workbench.model.bindings import Binding
 from workbench.model.expressions import Expression
+from workbench.model.kubernetes import KubernetesConfig
 
 GROUP_KINDS = ("loop", "condition", "exit_handler")
 
@@ -26,6 +27,9 @@ def new_id() -> str:
 
 @dataclass
 class Parameter:
+    """A pipeline input: a value (String, Integer, ...) or, with an artifact type (`system.Dataset`),
+    an input artifact given as a file, folder or URI when the pipeline runs."""
+
     name: str
     type: str = "String"
     default: Any = None
@@ -62,6 +66,11 @@ class TaskOptions:
     resources: Resources = field(default_factory=Resources)
     env: dict[str, str] = field(default_factory=dict)
     ignore_upstream_failure: bool = False
+    cache_key: str = ""
+    # settings given at run time by a pipeline parameter or an upstream output, by name: a resource
+    # field (`set_cpu_limit(param)` -> "cpu_limit") or "image" (`set_container_image(param)`);
+    # such a resource field's own value stays empty
+    bound: dict[str, Binding] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,10 +83,16 @@ class Node:
     after: list[str] = field(default_factory=list)
     options: TaskOptions = field(default_factory=TaskOptions)
     position: tuple[float, float] = (0.0, 0.0)
+    kubernetes: KubernetesConfig | None = None
 
     @property
     def label(self) -> str:
         return self.display_name or self.name
+
+    def bindings(self) -> list[Binding]:
+        """Every binding of the node: inputs, resources set from values, Kubernetes references."""
+        found = list(self.inputs.values()) + list(self.options.bound.values())
+        return found + (list(self.kubernetes.references.values()) if self.kubernetes else [])
 
 
 @dataclass
@@ -132,6 +147,9 @@ class PipelineGraph:
         self.nodes: dict[str, Node] = {}
         self.groups: dict[str, Group] = {}
         self.notes: dict[str, Note] = {}
+        # what the pipeline returns (its outputs), by name: "Output" alone for a single return value
+        self.outputs: dict[str, Binding] = {}
+        self.pipeline_root = ""  # where a cluster keeps the run's artifacts (dsl.pipeline(pipeline_root=))
         # a shared volume the tasks see at dsl.WORKSPACE_PATH_PLACEHOLDER: {"size": "1Gi",
         # "kubernetes": {"pvcSpecPatch": {...}}} as in dsl.PipelineConfig(workspace=...)
         self.workspace: dict | None = None
@@ -169,7 +187,7 @@ class PipelineGraph:
     def upstream_of(self, node_id: str) -> set[str]:
         """Nodes this node depends on directly, through bindings or `after`."""
         node = self.nodes[node_id]
-        deps = {upstream for b in node.inputs.values() for upstream in b.upstream_nodes}
+        deps = {upstream for b in node.bindings() for upstream in b.upstream_nodes}
         return (deps | set(node.after)) - {""}
 
     def unique_node_name(self, base: str) -> str:
@@ -192,6 +210,10 @@ class PipelineGraph:
 
     def set_pipeline_info(self, name: str, description: str) -> None:
         self.name, self.description = name, description
+        self._changed("pipeline", "")
+
+    def set_outputs(self, outputs: dict[str, Binding], pipeline_root: str) -> None:
+        self.outputs, self.pipeline_root = dict(outputs), pipeline_root
         self._changed("pipeline", "")
 
     def set_workspace(self, workspace: dict | None) -> None:
@@ -234,6 +256,15 @@ class PipelineGraph:
                     self._changed("node-changed", other.id)
             if node_id in other.after:
                 other.after.remove(node_id)
+            bound = other.options.bound
+            references = other.kubernetes.references if other.kubernetes else {}
+            for mapping in (bound, references):
+                for key in [k for k, b in mapping.items() if node_id in b.upstream_nodes]:
+                    del mapping[key]
+                    self._changed("node-changed", other.id)
+        for name in [n for n, b in self.outputs.items() if node_id in b.upstream_nodes]:
+            del self.outputs[name]
+            self._changed("pipeline", "")
         for group in self.groups.values():
             if node_id in group.members:
                 group.members.remove(node_id)
@@ -243,7 +274,8 @@ class PipelineGraph:
         self._changed("node-removed", node_id)
 
     def update_node(self, node_id: str, **changes: Any) -> None:
-        """Replace fields of a node (name, display_name, position, options, after, component)."""
+        """Replace fields of a node (name, display_name, position, options, after, component,
+        kubernetes)."""
         node = self.nodes[node_id]
         for key, value in changes.items():
             if not hasattr(node, key) or key == "id":

@@ -18,12 +18,16 @@ from workbench.model.document import (GROUP_KINDS, Group, Node, Note, Parameter,
                                       TaskOptions)
 from workbench.model.expressions import COMPARISON_OPERATORS, BoolOp, Comparison, Expression, Not
 from workbench.model.fields import Fields
+from workbench.model.kubernetes import KubernetesConfig
 
 
 def read_graph(document: Fields) -> PipelineGraph:
     graph = PipelineGraph(name=document.str("name", "pipeline"), description=document.str("description", ""))
     workspace = document.optional_obj("workspace")
     graph.workspace = workspace.data if workspace is not None else None
+    outputs = document.obj("outputs")
+    graph.outputs = {name: read_binding(outputs.obj(name)) for name in outputs.data}
+    graph.pipeline_root = document.str("pipeline_root", "")
     for entry in document.obj_list("parameters"):
         parameter = read_parameter(entry)
         graph.parameters[parameter.name] = parameter
@@ -79,11 +83,26 @@ def read_node(node_id: str, entry: Fields) -> Node:
                 display_name=entry.str("display_name", ""),
                 inputs={name: read_binding(inputs.obj(name)) for name in inputs.data},
                 after=entry.str_list("after"), options=read_options(entry.obj("options")),
-                position=entry.point("position", (0.0, 0.0)))
+                position=entry.point("position", (0.0, 0.0)), kubernetes=read_kubernetes(entry))
+
+
+def read_kubernetes(node: Fields) -> KubernetesConfig | None:
+    """The task's KubernetesExecutorConfig (IR JSON) and the bindings its names come from."""
+    entry = node.optional_obj("kubernetes")
+    if entry is None:
+        return None
+    entry.obj("config")
+    for reference in entry.obj_list("references"):
+        reference.raw("path")
+        read_binding(reference.obj("binding"))
+    try:
+        return KubernetesConfig.from_dict(entry.data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise entry.fail(str(exc)) from exc
 
 
 def read_options(entry: Fields) -> TaskOptions:
-    retry, resources = entry.obj("retry"), entry.obj("resources")
+    retry, resources, bound = entry.obj("retry"), entry.obj("resources"), entry.obj("bound")
     return TaskOptions(
         caching=entry.bool("caching", True),
         retry=Retry(count=retry.int("count", 0, maximum=100), backoff_duration=retry.str("backoff_duration", ""),
@@ -92,7 +111,9 @@ def read_options(entry: Fields) -> TaskOptions:
         resources=Resources(**{key: resources.str(key, "") for key in ("cpu_request", "cpu_limit", "memory_request",
                                                                       "memory_limit", "accelerator_type")},
                             accelerator_count=resources.int("accelerator_count", 0)),
-        env=entry.str_map("env"), ignore_upstream_failure=entry.bool("ignore_upstream_failure", False))
+        env=entry.str_map("env"), ignore_upstream_failure=entry.bool("ignore_upstream_failure", False),
+        cache_key=entry.str("cache_key", ""),
+        bound={name: read_binding(bound.obj(name)) for name in bound.data})
 
 
 def read_binding(entry: Fields) -> Binding:
@@ -169,9 +190,16 @@ def check_references(graph: PipelineGraph, path: str | None) -> None:
                 if upstream not in graph.nodes:
                     raise DocumentError(f"input {input_name!r} is bound to missing node {upstream!r}",
                                         path=path, element=where)
+        for upstream in sorted({n for b in node.bindings() for n in b.upstream_nodes} - set(graph.nodes)):
+            raise DocumentError(f"a resource or Kubernetes setting is bound to missing node {upstream!r}",
+                                path=path, element=where)
         for dep in node.after:
             if dep not in graph.nodes:
                 raise DocumentError(f"`after` names missing node {dep!r}", path=path, element=where)
+    for name, binding in graph.outputs.items():
+        for upstream in sorted(set(binding.upstream_nodes) - set(graph.nodes)):
+            raise DocumentError(f"pipeline output {name!r} is bound to missing node {upstream!r}", path=path,
+                                element=f"outputs.{name}")
     parent: dict[str, str] = {}
     for group in graph.groups.values():
         where = f"groups.{group.name or group.id}"

@@ -14,11 +14,11 @@ from typing import Any, Callable
 from workbench.atomic import write_atomic
 from workbench.errors import DocumentError
 from workbench.ir_schema import ANY, check_shape
-from workbench.model.document import Parameter, PipelineGraph, TaskOptions
+from workbench.model.document import Node, Parameter, PipelineGraph, TaskOptions
 from workbench.model.document_schema import read_graph, read_options
 from workbench.model.fields import Fields
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 EXTENSION = ".wbp"
 
 
@@ -34,7 +34,15 @@ def _migrate_1_to_2(data: dict) -> dict:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2}
+def _migrate_2_to_3(data: dict) -> dict:
+    """Version 3 added per-task Kubernetes settings and artifact-typed pipeline inputs; a version 2
+    file has neither, so only the number changes (an older Workbench refuses version 3 files
+    instead of silently dropping their Kubernetes settings)."""
+    data["schema_version"] = 3
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def options_to_dict(options: TaskOptions) -> dict:
@@ -49,11 +57,27 @@ def options_to_dict(options: TaskOptions) -> dict:
         data["env"] = dict(options.env)
     if options.ignore_upstream_failure:
         data["ignore_upstream_failure"] = True
+    if options.cache_key:
+        data["cache_key"] = options.cache_key
+    if options.bound:
+        data["bound"] = {k: b.to_dict() for k, b in sorted(options.bound.items())}
     return data
 
 
 def options_from_dict(data: dict, *, where: str = "options", path: str | None = None) -> TaskOptions:
     return read_options(Fields(data, where, path))
+
+
+def _kubernetes_to_entry(node: Node, entry: dict) -> None:
+    if node.kubernetes is not None:
+        entry["kubernetes"] = node.kubernetes.to_dict()
+
+
+def _pipeline_outputs_to_dict(graph: PipelineGraph, data: dict) -> None:
+    if graph.outputs:
+        data["outputs"] = {name: binding.to_dict() for name, binding in sorted(graph.outputs.items())}
+    if graph.pipeline_root:
+        data["pipeline_root"] = graph.pipeline_root
 
 
 def _position(value: tuple[float, float]) -> list[float]:
@@ -82,6 +106,7 @@ def to_dict(graph: PipelineGraph) -> dict:
             entry["inputs"] = {k: b.to_dict() for k, b in node.inputs.items()}
         if node.after:
             entry["after"] = list(node.after)
+        _kubernetes_to_entry(node, entry)
         nodes[node.id] = entry
     groups = {}
     for group in graph.groups.values():
@@ -110,6 +135,7 @@ def to_dict(graph: PipelineGraph) -> dict:
     }
     if graph.workspace:
         data["workspace"] = graph.workspace
+    _pipeline_outputs_to_dict(graph, data)
     return data
 
 

@@ -94,3 +94,20 @@ def list_element_type(default: object) -> type | None:
     default is the best witness of it."""
     kinds = {type(item) for item in default} if isinstance(default, list) and default else set()
     return kinds.pop() if len(kinds) == 1 and next(iter(kinds)) in (int, float, str, bool) else None
+
+
+DEFAULT_SCHEMA_VERSION = "0.0.1"
+
+
+def artifact_type_name(schema_title: str, schema_version: str = "") -> str:
+    """The document's name for an IR artifact type: its schema title, `@version` only when the
+    version is not kfp's usual 0.0.1."""
+    if schema_version in ("", DEFAULT_SCHEMA_VERSION):
+        return schema_title
+    return f"{schema_title}@{schema_version}"
+
+
+def artifact_schema(type_name: str) -> tuple[str, str]:
+    """(schema title, schema version) of an artifact type name (the inverse of `artifact_type_name`)."""
+    title, _, version = type_name.partition("@")
+    return title, version or DEFAULT_SCHEMA_VERSION

@@ -9,6 +9,7 @@ import networkx as nx
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
 from workbench.model.expressions import comparisons
+from workbench.model.kubernetes import is_dns1123_label, is_dns1123_subdomain
 from workbench.model.types import TASK_FINAL_STATUS, is_artifact, is_compatible, value_matches
 
 
@@ -65,7 +66,22 @@ def validate(graph: PipelineGraph) -> list[Diagnostic]:
         problems += _check_node(graph, node.id)
     for group in graph.groups.values():
         problems += _check_group(graph, group.id)
-    return problems
+    return problems + _check_outputs(graph)
+
+
+def _check_outputs(graph: PipelineGraph) -> list[Diagnostic]:
+    return [Diagnostic("error", "", problem) for name, binding in sorted(graph.outputs.items())
+            if (problem := output_problem(graph, name, binding))]
+
+
+def output_problem(graph: PipelineGraph, name: str, binding: Binding) -> str | None:
+    """What is wrong with a pipeline output, or None. kfp 2.17 returns a task output as seen from
+    the top level: Collected out of a loop, a one_of out of an If / Elif / Else chain, never a
+    plain output from inside a branch."""
+    if binding.kind not in ("output", "collected", "one_of"):
+        return f"pipeline output {name!r} must be a task output"
+    _, problem = _binding_type(graph, "", binding)
+    return f"pipeline output {name!r} {problem}" if problem else None
 
 
 def _check_names(graph: PipelineGraph) -> list[Diagnostic]:
@@ -217,9 +233,51 @@ def _check_node(graph: PipelineGraph, node_id: str) -> list[Diagnostic]:
                 and not is_compatible(source_type, port.type):
             problems.append(Diagnostic("error", node_id, f"input {name!r} expects {port.type}, "
                                                          f"but {binding.describe(_names(graph))} gives {source_type}"))
+    for setting, binding in sorted(node.options.bound.items()):
+        _, problem = _binding_type(graph, node_id, binding)
+        if problem:
+            problems.append(Diagnostic("error", node_id, f"setting {setting!r} {problem}"))
     for port in component.inputs:
         if not port.optional and port.name not in node.inputs:
             problems.append(Diagnostic("error", node_id, f"required input {port.name!r} ({port.type}) is not set"))
+    return problems + _check_kubernetes(graph, node_id)
+
+
+def _check_kubernetes(graph: PipelineGraph, node_id: str) -> list[Diagnostic]:
+    """Mount paths absolute and distinct, object names DNS-1123, references that resolve."""
+    config = graph.nodes[node_id].kubernetes
+    if config is None:
+        return []
+    problems = []
+
+    def error(message: str) -> None:
+        problems.append(Diagnostic("error", node_id, f"Kubernetes: {message}"))
+
+    for path, binding in sorted(config.references.items(), key=lambda item: str(item[0])):
+        _, problem = _binding_type(graph, node_id, binding)
+        if problem:
+            error(f"{'/'.join(map(str, path))} {problem}")
+    seen: dict[str, str] = {}
+    for mount in config.mounts():
+        what = f"{mount.kind} mount {mount.mount_path!r}"
+        if not mount.mount_path.startswith("/"):
+            error(f"{what}: the mount path must be absolute (start with /)")
+        elif mount.mount_path.rstrip("/") in seen:
+            error(f"{what}: the path is already used by a {seen[mount.mount_path.rstrip('/')]} mount")
+        else:
+            seen[mount.mount_path.rstrip("/")] = mount.kind
+        if mount.kind in ("emptyDir volume", "ephemeral volume"):
+            name = mount.name.value if mount.name is not None else None
+            if not isinstance(name, str) or not is_dns1123_label(name):
+                error(f"{what}: volume name {name!r} must be a DNS-1123 label (lower-case letters, digits "
+                      "and '-', at most 63)")
+    for item in config.named_objects():
+        if item.name is None:
+            error(f"{item.kind} at {'/'.join(map(str, item.path))} has no name")
+        elif item.name.kind == "constant" and not (isinstance(item.name.value, str)
+                                                   and is_dns1123_subdomain(item.name.value)):
+            error(f"{item.kind} name {item.name.value!r} must be a DNS-1123 name (lower-case letters, digits, "
+                  "'-' and '.', at most 253)")
     return problems
 
 

@@ -50,7 +50,7 @@ def choose_backend(name: str | None, progress: Progress) -> TaskBackend:
 def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *, backend: TaskBackend,
                     sinks: list[EventSink], progress: Progress, max_parallel: int | None = None,
                     use_cache: bool = True, run_id: str | None = None,
-                    force_tasks: Iterable[str] = ()) -> RunHandle:
+                    force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None) -> RunHandle:
     """Record the run (exact YAML and arguments) and start it; events go to the store and `sinks`.
     `force_tasks` run again (with what is downstream of them) even when the cache has them."""
     run_id = run_id or new_run_id()
@@ -61,7 +61,8 @@ def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *,
                     workspace_root=paths.workspace_root(), progress=progress)
     store.create_run(run_id, ir.name, ir_text, arguments, backend.name)
     try:
-        return engine.start(ir_text, arguments, run_id=run_id, force_tasks=force_tasks)
+        return engine.start(ir_text, arguments, run_id=run_id, force_tasks=force_tasks,
+                            input_artifacts=input_artifacts)
     except RunError as exc:
         store.on_event(RunFinished(run_id=run_id, state="failed", time=time.time(), message=str(exc)))
         raise

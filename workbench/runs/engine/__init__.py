@@ -22,6 +22,7 @@ from workbench.runs.backend import TaskBackend
 from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.context import RunContext
 from workbench.runs.engine.forcing import downstream_closure
+from workbench.runs.engine.inputs import pipeline_input_artifacts
 from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_arguments
 from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.local_support import check_executor
@@ -94,32 +95,35 @@ class Engine:
         self.progress = progress or (lambda message: None)
 
     def start(self, ir_text: str, arguments: dict[str, Any], run_id: str | None = None,
-              force_tasks: Iterable[str] = ()) -> RunHandle:
+              force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None) -> RunHandle:
         """Validate and start; raises RunError (bad IR, bad arguments, backend unavailable).
 
         `force_tasks` (IR task names) and everything downstream of them skip the cache lookup
-        (their fresh results are still stored): "re-run from this task" with the rest cached."""
+        (their fresh results are still stored): "re-run from this task" with the rest cached.
+        `input_artifacts` gives the pipeline's input artifacts: name -> file, folder or URI."""
         ir = parse_ir(ir_text)
         resolved = resolve_pipeline_arguments(ir, arguments)
         self.backend.check()
         run_id = run_id or new_run_id()
         run_dir = self.workspace_root / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
+        artifacts = pipeline_input_artifacts(ir.root, input_artifacts or {}, run_dir, ir.name)
         ctx = RunContext(run_id=run_id, ir=ir, backend=self.backend, sinks=self.sinks, cache=self.cache,
                          use_cache=self.use_cache, run_dir=run_dir, max_parallel=self.max_parallel,
                          force_tasks=frozenset(downstream_closure(ir, force_tasks)))
         handle = RunHandle(ctx)
-        threading.Thread(target=self._run, args=(ctx, handle, resolved), name=f"run-{run_id}",
+        threading.Thread(target=self._run, args=(ctx, handle, resolved, artifacts), name=f"run-{run_id}",
                          daemon=True).start()
         return handle
 
-    def _run(self, ctx: RunContext, handle: RunHandle, arguments: dict[str, Any]) -> None:
+    def _run(self, ctx: RunContext, handle: RunHandle, arguments: dict[str, Any],
+             artifacts: dict[str, list[dict[str, Any]]]) -> None:
         ctx.emit(RunStarted(run_id=ctx.run_id, pipeline_name=ctx.ir.name, backend=self.backend.name,
                             arguments=arguments, time=time.time()))
         state, message = "failed", ""
         try:
             self.backend.prepare(runtimes_needed(ctx.ir), self.progress)
-            result = Scheduler(ctx).run(arguments)
+            result = Scheduler(ctx).run(arguments, artifacts)
             state, message = result.state, result.message
         except WorkbenchError as exc:
             message = str(exc)

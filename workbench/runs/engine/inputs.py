@@ -5,11 +5,15 @@ final statuses of upstream tasks, expression selectors and loop items.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from workbench.errors import RunError
 from workbench.runs.engine.conditions import evaluate_selector
-from workbench.runs.engine.executor_io import Values
+from workbench.runs.engine.executor_io import Values, runtime_artifact
 from workbench.runs.engine.placeholders import TaskContext, resolve_constant
 
 SUCCESS_STATES = ("succeeded", "cached")
@@ -71,6 +75,52 @@ def with_defaults(component: dict[str, Any], inputs: Values) -> Values:
         if name not in inputs.parameters and "defaultValue" in definition:
             inputs.parameters[name] = definition["defaultValue"]
     return inputs
+
+
+_URI = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def pipeline_input_artifacts(root: dict[str, Any], given: dict[str, str], run_dir: Path,
+                             pipeline: str) -> dict[str, list[dict[str, Any]]]:
+    """The root DAG's input artifacts from `--input-artifact NAME=PATH`: a file or folder is copied
+    into the run's folder (all a task can see; the user's own links are copied as what they point
+    to, so no link lands in the workspace), a URI
+    (`gs://...`, `https://...`) is passed on as it is. Refuses unknown names and missing required
+    artifacts by name."""
+    definitions = root.get("inputDefinitions", {}).get("artifacts", {})
+    unknown = sorted(set(given) - set(definitions))
+    if unknown:
+        raise RunError(f"unknown pipeline input artifact(s) {', '.join(unknown)}; "
+                       f"known: {', '.join(sorted(definitions)) or 'none'}", element=pipeline)
+    resolved = {}
+    for index, (name, definition) in enumerate(sorted(definitions.items())):
+        if name not in given:
+            if not definition.get("isOptional"):
+                raise RunError(f"pipeline input artifact {name!r} is required (--input-artifact {name}=PATH)",
+                               element=pipeline)
+            continue
+        uri = given[name]
+        if not _URI.match(uri):
+            uri = str(_copy_into_run(Path(uri), run_dir / "inputs" / f"{index}-{re.sub(r'[^A-Za-z0-9_-]', '_', name)}",
+                                     name, pipeline))
+        resolved[name] = [runtime_artifact(name, definition.get("artifactType", {}), uri)]
+    return resolved
+
+
+def _copy_into_run(source: Path, target: Path, name: str, pipeline: str) -> Path:
+    if not source.exists():
+        raise RunError(f"input artifact {name!r}: {source} does not exist (give a file, a folder or a URI)",
+                       element=pipeline)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if source.is_dir():
+            shutil.copytree(source, target, symlinks=False)
+        else:
+            shutil.copy2(source, target)
+    except OSError as exc:
+        raise RunError(f"input artifact {name!r}: cannot copy {source} ({exc.strerror or str(exc)[:200]})",
+                       element=pipeline) from None
+    return target
 
 
 def loop_items(task: dict[str, Any], inputs: Values) -> tuple[str, list[Any], bool]:

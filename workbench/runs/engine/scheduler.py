@@ -35,10 +35,12 @@ class Scheduler:
         self.active: set[DagExecution | LoopExecution] = set()
         self.in_flight = 0
 
-    def run(self, arguments: dict[str, Any]) -> TaskResult:
+    def run(self, arguments: dict[str, Any],
+            artifacts: dict[str, list[dict[str, Any]]] | None = None) -> TaskResult:
         """Walk the root DAG to the end; returns its result. Cancel is honoured between callbacks."""
         finished: list[TaskResult] = []
-        root = DagExecution(self, self.ctx.ir.root, Values(parameters=dict(arguments)),
+        scope = Values(parameters=dict(arguments), artifacts=dict(artifacts or {}))
+        root = DagExecution(self, self.ctx.ir.root, scope,
                             TaskRef("", self.ctx.ir.name), finished.append)
         self._guarded(root.start)
         cancelled_at: float | None = None
