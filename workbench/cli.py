@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "workbench.commands.remote",
     "workbench.commands.share",
     "workbench.commands.render",
+    "workbench.commands.serving",
 )
 
 
