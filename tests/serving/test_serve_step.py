@@ -1,0 +1,157 @@
+"""The Serve step in a pipeline: the built-in serve_model component asks, the engine (host side)
+starts the endpoint after the task succeeds and writes its URL into the run's outputs; a second run
+replaces its own endpoint but never a user's; a request the host must not honour fails the task."""
+
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from kfp import dsl
+from kfp.dsl import Artifact, Input, Model, Output
+from serving_cli import predict
+
+from workbench.components.library import BUILTIN_DIR
+from workbench.runs.backend import LineSink, TaskLaunch, TaskOutcome
+from workbench.runs.engine import Engine
+from workbench.runs.engine.lightweight import with_python, without_prologue
+from workbench.runs.events import ArtifactProduced, TaskStateChanged
+from workbench.runs.subprocess_backend import run_process
+from workbench.serving.manager import EndpointManager
+
+pytestmark = pytest.mark.usefixtures("serving_env")
+
+
+class HostPython:
+    """Tasks as processes on this interpreter (it has kfp and scikit-learn): no venv to build."""
+
+    name = "subprocess"
+
+    def check(self) -> None:
+        pass
+
+    def prepare(self, images_and_packages, progress) -> None:
+        pass
+
+    def run_task(self, launch: TaskLaunch, on_line: LineSink, cancel: threading.Event) -> TaskOutcome:
+        argv = with_python(without_prologue(launch.argv), sys.executable)
+        return run_process(argv, {**os.environ, **launch.env}, launch.workspace, on_line, cancel)
+
+    def cleanup_run(self, run_id: str) -> int:
+        return 0
+
+
+@dsl.component(base_image="python:3.11-slim")
+def make_model(model: Output[Model], link_to: str = ""):
+    import json
+    import os
+
+    import joblib
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    if link_to:  # a planted link: the "model" is a folder elsewhere on the host
+        os.symlink(link_to, model.path)
+        return
+    x = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [0.0, 3.0]])
+    os.makedirs(model.path)
+    joblib.dump(LogisticRegression().fit(x, [0, 1, 1, 0]), os.path.join(model.path, "model.joblib"))
+    card = {"framework": "sklearn", "input_schema": {"features": [{"name": "a"}, {"name": "b"}]},
+            "example_request": {"instances": [[2.0, 0.0]]}}
+    with open(os.path.join(model.path, "model_card.json"), "w") as handle:
+        json.dump(card, handle)
+
+
+@dsl.component(base_image="python:3.11-slim")
+def plant_request(model: Input[Model], endpoint: Output[Artifact], request: str):
+    import json
+
+    endpoint.metadata["workbench.serve"] = json.loads(request)
+
+
+def _pipeline(tmp_path: Path, name: str = "serve-demo", endpoint_name: str = "", request: str = "",
+              link_to: str = "") -> str:
+    from kfp import compiler, components
+
+    serve_model = components.load_component_from_file(str(BUILTIN_DIR / "deployment" / "serve_model.yaml"))
+
+    @dsl.pipeline(name=name)
+    def pipeline():
+        made = make_model(link_to=link_to)
+        if request:
+            plant_request(model=made.outputs["model"], request=request).set_caching_options(False)
+        else:
+            serve_model(model=made.outputs["model"], endpoint_name=endpoint_name)
+
+    path = tmp_path / "pipeline.yaml"
+    compiler.Compiler().compile(pipeline, str(path))
+    return path.read_text()
+
+
+def _run(tmp_path: Path, ir_text: str):
+    events = []
+    engine = Engine(HostPython(), sinks=[events.append], max_parallel=2, use_cache=False,
+                    cache_dir=tmp_path / "cache", workspace_root=Path(os.environ["WORKBENCH_DATA_DIR"]) / "workspaces")
+    handle = engine.start(ir_text, {})
+    handle.wait(300)
+    handle.events = events
+    return handle
+
+
+def _task_message(handle, task: str) -> str:
+    return [e.message for e in handle.events if isinstance(e, TaskStateChanged) and e.task_id == task][-1]
+
+
+def test_a_successful_run_ends_with_a_live_endpoint_whose_url_is_in_its_outputs(tmp_path):
+    handle = _run(tmp_path, _pipeline(tmp_path))
+    assert handle.wait(0) == "succeeded", handle.message
+    endpoint_dir = Path(handle.outputs("serve-model")["endpoint"])
+    (produced,) = [e for e in handle.events if isinstance(e, ArtifactProduced) and e.name == "endpoint"]
+    metadata = produced.metadata
+    assert metadata["endpoint"] == "serve-demo" and metadata["predict_url"].startswith("http://127.0.0.1:")
+    assert predict(metadata["predict_url"], [[2.0, 0.0], [0.0, 3.0]]) == (200, {"predictions": [1.0, 0.0]})
+    endpoint = EndpointManager().get("serve-demo")
+    assert (endpoint.run_id, endpoint.state) == (handle.run_id, "running")
+    assert json.loads(endpoint_dir.read_text())["example_request"] == {"instances": [[2.0, 0.0]]}
+
+    again = _run(tmp_path, _pipeline(tmp_path))  # the pipeline's next run replaces its endpoint
+    assert again.wait(0) == "succeeded", again.message
+    assert EndpointManager().get("serve-demo").run_id == again.run_id
+    EndpointManager().stop("serve-demo")
+
+
+def test_a_pipeline_never_replaces_an_endpoint_a_user_started(tmp_path, sklearn_folder):
+    from workbench.serving.model_folder import inspect_folder
+
+    manager = EndpointManager()
+    manager.start(inspect_folder(sklearn_folder), "mine", backend="subprocess")
+    try:
+        handle = _run(tmp_path, _pipeline(tmp_path, endpoint_name="mine"))
+        assert handle.wait(0) == "failed"
+        assert handle.task_states()["serve-model"] == "failed"
+        assert manager.get("mine").run_id == "" and manager.get("mine").state == "running"
+    finally:
+        manager.stop("mine")
+
+
+@pytest.mark.parametrize("request_, words", [
+    ({"input": "../../etc", "name": "x", "port": 0}, "names '../../etc', which is not one input artifact"),
+    ({"input": "model", "name": "../x"}, "endpoint name '../x' is not valid"),
+    ({"input": "model", "name": "x", "port": "8080; rm -rf /"}, "is not a TCP port"),
+    ({"input": "model", "name": "x", "port": 70000}, "is not a TCP port"),
+    ("serve everything", "is not an object"),
+])
+def test_requests_the_host_must_not_honour_fail_the_task(tmp_path, request_, words):
+    handle = _run(tmp_path, _pipeline(tmp_path, name="hostile", request=json.dumps(request_)))
+    assert handle.wait(0) == "failed"
+    assert words in _task_message(handle, "plant-request")
+    assert EndpointManager().list() == []
+
+
+def test_a_model_folder_planted_as_a_link_is_not_served(tmp_path, sklearn_folder):
+    handle = _run(tmp_path, _pipeline(tmp_path, name="linked", link_to=str(sklearn_folder)))
+    assert handle.wait(0) == "failed"
+    assert "reached through a link" in _task_message(handle, "serve-model")
+    assert EndpointManager().list() == []
