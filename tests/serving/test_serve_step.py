@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from kfp import dsl
 from kfp.dsl import Artifact, Input, Model, Output
-from serving_cli import predict
+from serving_cli import predict, workbench
 
 from workbench.components.library import BUILTIN_DIR
 from workbench.runs.backend import LineSink, TaskLaunch, TaskOutcome
@@ -155,3 +155,48 @@ def test_a_model_folder_planted_as_a_link_is_not_served(tmp_path, sklearn_folder
     assert handle.wait(0) == "failed"
     assert "reached through a link" in _task_message(handle, "serve-model")
     assert EndpointManager().list() == []
+
+
+@dsl.component(base_image="python:3.11-slim")
+def say(text: str) -> str:
+    return text
+
+
+def _recorded_run(tmp_path: Path, ir_text: str) -> str:
+    from workbench.runs import paths
+    from workbench.runs.launcher import start_local_run
+    from workbench.runs.store import RunStore
+
+    store = RunStore(paths.runs_db_path())
+    try:
+        handle = start_local_run(store, ir_text, {}, backend=HostPython(), sinks=[], progress=lambda m: None)
+        handle.wait(300)
+    finally:
+        store.close()
+    return handle.run_id
+
+
+def test_serve_a_run_by_its_id_and_runs_without_a_servable_model(tmp_path, sklearn_folder):
+    from kfp import compiler
+
+    served = _recorded_run(tmp_path, _pipeline(tmp_path, name="by-id", request='"no"'))  # fails after make-model
+    result = workbench("serve", served[:18], "--name", "from-run", "--backend", "subprocess")
+    assert result.returncode == 0, result.stderr
+    assert predict(result.stdout.strip(), [[2.0, 0.0]]) == (200, {"predictions": [1.0]})
+    shown = json.loads(workbench("endpoints", "show", "from-run").stdout)
+    assert shown["run_id"] == served and "make-model" in shown["source"]
+    assert workbench("endpoints", "stop", "from-run").returncode == 0
+
+    linked = _recorded_run(tmp_path, _pipeline(tmp_path, name="linked-run", link_to=str(sklearn_folder)))
+    refused = workbench("serve", linked, "--name", "linked")
+    assert refused.returncode == 1 and "produced no servable model" in refused.stderr
+    assert "reached through a link" in refused.stderr
+
+    @dsl.pipeline(name="no-model")
+    def no_model():
+        say(text="hi")
+
+    compiler.Compiler().compile(no_model, str(tmp_path / "no_model.yaml"))
+    plain = _recorded_run(tmp_path, (tmp_path / "no_model.yaml").read_text())
+    missing = workbench("serve", plain, "--name", "nothing")
+    assert missing.returncode == 1 and f"run {plain} produced no model" in missing.stderr

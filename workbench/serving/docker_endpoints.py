@@ -8,6 +8,7 @@ the serving packages installed offline from host-downloaded wheels.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -35,7 +36,9 @@ LOG_TAIL = 20
 
 
 def container_name(name: str) -> str:
-    return f"workbench-endpoint-{name}"
+    """Unique per endpoint name and data dir (endpoints of other data dirs are not listed here)."""
+    home = hashlib.sha256(str(paths.data_dir()).encode()).hexdigest()[:8]
+    return f"workbench-endpoint-{name}-{home}"
 
 
 def serving_image(client: Any, base_image: str, progress: Callable[[str], None]) -> str:
@@ -157,7 +160,3 @@ def _endpoint(container: Any) -> Endpoint:
                     url=f"http://127.0.0.1:{host_port}" if host_port else "",
                     framework=labels.get(FRAMEWORK_LABEL, ""), source=labels.get(SOURCE_LABEL, ""),
                     run_id=labels.get(RUN_LABEL, ""), started=float(labels.get(STARTED_LABEL) or 0))
-
-
-def model_copy_of(name: str) -> Path:
-    return endpoints.endpoint_dir(name) / "model"

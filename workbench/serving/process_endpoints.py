@@ -93,7 +93,7 @@ class ProcessEndpoints:
         try:
             endpoints.wait_healthy(endpoint.url, exited, f"endpoint {name}")
         except RunError:
-            self._terminate(record)
+            self.terminate(record)
             raise
         return endpoint
 
@@ -105,7 +105,7 @@ class ProcessEndpoints:
             return ""
 
     def stop(self, name: str) -> None:
-        self._terminate(self._get(name))
+        self.terminate(self._get(name))
         (endpoints.endpoint_dir(name) / RECORD).unlink(missing_ok=True)
 
     def _get(self, name: str) -> dict:
@@ -115,7 +115,7 @@ class ProcessEndpoints:
         return record
 
     @staticmethod
-    def _terminate(record: dict) -> None:
+    def terminate(record: dict) -> None:
         """SIGTERM to the server's session, SIGKILL if it lingers; only when the pid is still ours."""
         if not _alive(record):
             return
