@@ -59,9 +59,8 @@ class FakeVertexPrediction(FakeVertex):
 
     def _operation(self, resource: str, response_type: str, response: dict[str, Any]) -> dict[str, Any]:
         name = f"{resource}/operations/{len(self.operations) + 1}"
-        self.operations[name] = {"name": name, "done": True,
-                                 "response": {"@type": f"type.googleapis.com/google.cloud.aiplatform.v1.{response_type}",
-                                              **response}}
+        kind = f"type.googleapis.com/google.cloud.aiplatform.v1.{response_type}"
+        self.operations[name] = {"name": name, "done": True, "response": {"@type": kind, **response}}
         return {"name": name, "done": False}
 
     def get_operation(self, operation: str, **_: Any) -> tuple[int, Any]:

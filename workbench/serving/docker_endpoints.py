@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from pathlib import Path
 from typing import Any, Callable
 
 from workbench.errors import RunError
@@ -106,7 +105,7 @@ class DockerEndpoints:
     def _get(self, name: str) -> Any:
         container = self.find(name)
         if container is None:
-            raise RunError(f"no endpoint named {name!r}; `workbench endpoints list` shows them")
+            raise endpoints.no_such_endpoint(name)
         return container
 
     @staticmethod

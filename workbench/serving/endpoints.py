@@ -59,6 +59,10 @@ def check_name(name: str) -> str:
     return name
 
 
+def no_such_endpoint(name: str) -> RunError:
+    return RunError(f"no endpoint named {name!r}; `workbench endpoints list` shows them")
+
+
 def default_name(text: str) -> str:
     """A valid endpoint name made from a pipeline, run or folder name."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:63].strip("-")

@@ -29,7 +29,8 @@ def inference_service(model: ModelFolder, name: str, storage_uri: str, namespace
     model_format = {"name": model.framework}
     if re.match(r"\d+", version):
         model_format["version"] = version.split(".")[0]
-    metadata = {"name": name, "annotations": {"workbench/source": model.source, "workbench/model-file": model.model_file}}
+    metadata = {"name": name,
+                "annotations": {"workbench/source": model.source, "workbench/model-file": model.model_file}}
     if namespace:
         metadata["namespace"] = namespace
     return {

@@ -56,7 +56,7 @@ class EndpointManager:
         endpoints.check_name(name)
         match = next((endpoint for endpoint in self.list() if endpoint.name == name), None)
         if match is None:
-            raise RunError(f"no endpoint named {name!r}; `workbench endpoints list` shows them")
+            raise endpoints.no_such_endpoint(name)
         return match
 
     def start(self, model: ModelFolder, name: str, *, port: int | None = None, backend: str | None = None,

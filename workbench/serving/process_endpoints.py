@@ -111,7 +111,7 @@ class ProcessEndpoints:
     def _get(self, name: str) -> dict:
         record = self.find(name)
         if record is None:
-            raise RunError(f"no endpoint named {name!r}; `workbench endpoints list` shows them")
+            raise endpoints.no_such_endpoint(name)
         return record
 
     @staticmethod

@@ -187,7 +187,8 @@ def create_app(model: LoadedModel, health_route: str = "/health", predict_route:
             return error(400, f"the model refused the instances: {str(exc).splitlines()[0]}")
         except Exception as exc:  # noqa: BLE001 - the client gets a message, the log the traceback
             traceback.print_exc()
-            return error(500, f"prediction failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            first_line = (str(exc).splitlines() or [""])[0]
+            return error(500, f"prediction failed: {type(exc).__name__}: {first_line}")
 
     return Starlette(routes=[Route(health_route, health, methods=["GET"]),
                              Route(predict_route, predict, methods=["POST"])])
