@@ -23,7 +23,8 @@ from workbench.serving.model_folder import ModelFolder, snapshot
 DEFAULT_BASE_IMAGE = "python:3.11-slim"
 # Pinned alike in the example trainer (resources/components/training/train_model.py), so a model is
 # served by the library version that trained it; versions Vertex AI has prebuilt containers for.
-SERVING_PACKAGES = ("scikit-learn==1.6.1", "xgboost-cpu==2.1.4", "uvicorn==0.55.0", "starlette==1.10.0")
+SERVING_PACKAGES = ("scikit-learn==1.6.1", "xgboost-cpu==2.1.4", "uvicorn==0.55.0", "starlette==1.10.0",
+                    "httptools==0.9.0", "uvloop==0.23.0")  # uvicorn's fast HTTP parser and event loop
 LABEL = "workbench.endpoint"
 HOME_LABEL = "workbench.endpoint.home"
 SOURCE_LABEL = "workbench.endpoint.source"
