@@ -200,3 +200,40 @@ def test_serve_a_run_by_its_id_and_runs_without_a_servable_model(tmp_path, sklea
     plain = _recorded_run(tmp_path, (tmp_path / "no_model.yaml").read_text())
     missing = workbench("serve", plain, "--name", "nothing")
     assert missing.returncode == 1 and f"run {plain} produced no model" in missing.stderr
+
+
+def _exit_handler_pipeline(tmp_path: Path, stop_name: str) -> str:
+    from kfp import compiler, components
+
+    serve_model = components.load_component_from_file(str(BUILTIN_DIR / "deployment" / "serve_model.yaml"))
+    stop_endpoint = components.load_component_from_file(str(BUILTIN_DIR / "deployment" / "stop_endpoint.yaml"))
+
+    @dsl.pipeline(name="serve-while-running")
+    def pipeline():
+        with dsl.ExitHandler(stop_endpoint(endpoint_name=stop_name)):
+            serve_model(model=make_model().outputs["model"])
+
+    compiler.Compiler().compile(pipeline, str(tmp_path / "exit.yaml"))
+    return (tmp_path / "exit.yaml").read_text()
+
+
+def test_an_exit_handler_stops_the_endpoint_of_its_run_but_never_a_users(tmp_path, sklearn_folder):
+    handle = _run(tmp_path, _exit_handler_pipeline(tmp_path, ""))
+    assert handle.wait(0) == "succeeded", handle.message
+    served = [e for e in handle.events if isinstance(e, ArtifactProduced) and e.name == "endpoint"]
+    assert served and served[0].metadata["endpoint"] == "serve-while-running"
+    assert "serve-while-running" not in {e.name for e in EndpointManager().list()}
+
+    from workbench.serving.model_folder import inspect_folder
+
+    manager = EndpointManager()
+    manager.start(inspect_folder(sklearn_folder), "users-own", backend="subprocess")
+    try:
+        handle = _run(tmp_path, _exit_handler_pipeline(tmp_path, "users-own"))
+        assert handle.wait(0) == "succeeded", handle.message
+        assert manager.get("users-own").state == "running"
+        lines = [e.line for e in handle.events if type(e).__name__ == "LogLine"]
+        assert "workbench: no endpoint users-own of this run to stop" in lines
+    finally:
+        manager.stop("users-own")
+        manager.stop("serve-while-running")

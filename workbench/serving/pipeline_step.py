@@ -1,4 +1,5 @@
-"""The host side of a pipeline's Serve step: start the endpoint a succeeded task asked for.
+"""The host side of a pipeline's Serve step: start the endpoint a succeeded task asked for (or stop
+the one this run started, from a Stop Endpoint step, e.g. an exit handler).
 
 A task container cannot start a long-lived endpoint itself, so the Serve component only leaves a
 request in an output artifact's metadata (`workbench.serve`: which of its input artifacts to
@@ -18,12 +19,13 @@ from workbench.errors import RunError
 from workbench.serving.endpoints import check_name, default_name
 
 SERVE_KEY = "workbench.serve"
+STOP_KEY = "workbench.stop_endpoint"
 
 
 def serve_requests(artifacts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The output artifacts (as executor output items) that carry a serve request."""
+    """The output artifacts (as executor output items) that carry a serve or stop request."""
     return [item for items in artifacts.values() for item in items
-            if isinstance(item.get("metadata"), dict) and SERVE_KEY in item["metadata"]]
+            if isinstance(item.get("metadata"), dict) and {SERVE_KEY, STOP_KEY} & set(item["metadata"])]
 
 
 def fulfil(request_items: list[dict[str, Any]], inputs: dict[str, list[dict[str, Any]]], *, run_id: str,
@@ -34,6 +36,11 @@ def fulfil(request_items: list[dict[str, Any]], inputs: dict[str, list[dict[str,
 
     manager = EndpointManager(progress=log)
     for item in request_items:
+        if STOP_KEY in item["metadata"]:
+            problem = _stop(manager, item["metadata"][STOP_KEY], run_id, pipeline_name, log)
+            if problem:
+                return problem
+            continue
         try:
             input_name, name, port = _request(item["metadata"][SERVE_KEY], inputs, pipeline_name)
             uri = str(inputs[input_name][0].get("uri", "")).removeprefix("file://")
@@ -47,6 +54,24 @@ def fulfil(request_items: list[dict[str, Any]], inputs: dict[str, list[dict[str,
                             "predict_url": endpoint.predict_url}
         log(f"workbench: endpoint {endpoint.name} serves {model.framework} model {model.model_file} at "
             f"{endpoint.predict_url} (stop it with `workbench endpoints stop {endpoint.name}`)")
+    return None
+
+
+def _stop(manager: Any, request: Any, run_id: str, pipeline_name: str, log: Callable[[str], None]) -> str | None:
+    """Stop the endpoint this same run started under that name; never one of another run or a user's."""
+    name = request.get("name") if isinstance(request, dict) else None
+    try:
+        name = check_name(name or default_name(pipeline_name)) if isinstance(name, (str, type(None))) else None
+        if name is None:
+            raise RunError(f"the {STOP_KEY} request's name is not a string")
+        endpoint = next((e for e in manager.list() if e.name == name), None)
+        if endpoint is None or endpoint.run_id != run_id:
+            log(f"workbench: no endpoint {name} of this run to stop")
+            return None
+        manager.stop(name)
+    except RunError as exc:
+        return f"could not stop the endpoint: {exc}"
+    log(f"workbench: stopped endpoint {name}")
     return None
 
 
