@@ -88,7 +88,7 @@ def test_changed_bundle_is_a_new_untrusted_bundle(bundle_path, bundle_files, tmp
 
 def test_review_shows_images_commands_and_sources(bundle_path):
     items = read_bundle(bundle_path).review()
-    assert len(items) == 7  # the document's components and the compiled executors are the same 7
+    assert len(items) == 8  # the document's components and the compiled executors are the same 8
     text = format_review(items)
     assert "image:   python:3.11-slim" in text and "kfp.dsl.executor_main" in text
     assert "def train_model(" in text and "--function_to_execute" in text
