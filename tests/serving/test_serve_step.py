@@ -237,3 +237,14 @@ def test_an_exit_handler_stops_the_endpoint_of_its_run_but_never_a_users(tmp_pat
     finally:
         manager.stop("users-own")
         manager.stop("serve-while-running")
+
+
+def test_two_runs_serving_at_once_take_turns_and_the_last_one_serves(tmp_path):
+    ir_text = _pipeline(tmp_path, name="concurrent")
+    engine = Engine(HostPython(), sinks=[], max_parallel=2, use_cache=False, cache_dir=tmp_path / "cache",
+                    workspace_root=Path(os.environ["WORKBENCH_DATA_DIR"]) / "workspaces")
+    first, second = engine.start(ir_text, {}), engine.start(ir_text, {})
+    assert (first.wait(300), second.wait(300)) == ("succeeded", "succeeded"), (first.message, second.message)
+    (served,) = [e for e in EndpointManager().list() if e.name == "concurrent"]
+    assert served.state == "running" and served.run_id in (first.run_id, second.run_id)
+    EndpointManager().stop("concurrent")

@@ -8,6 +8,8 @@ fresh process finds it again from the labels alone; a process endpoint is found 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import http.client
 import json
 import re
@@ -16,7 +18,7 @@ import socket
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from workbench.errors import RunError
 from workbench.runs import paths
@@ -75,6 +77,27 @@ def endpoints_dir() -> Path:
 
 def endpoint_dir(name: str) -> Path:
     return endpoints_dir() / check_name(name)
+
+
+@contextlib.contextmanager
+def name_lock(name: str, timeout: float = 2 * HEALTHY_TIMEOUT_S) -> Iterator[None]:
+    """Held while an endpoint of that name starts, across threads and processes: two runs of one
+    pipeline serving at once take turns (the second replaces the first) instead of colliding."""
+    endpoints_dir().mkdir(parents=True, exist_ok=True)
+    with open(endpoints_dir() / f".{check_name(name)}.lock", "w") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RunError(f"endpoint {name} is being started by another process; try again") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def fresh_endpoint_dir(name: str) -> Path:

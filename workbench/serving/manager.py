@@ -66,18 +66,19 @@ class EndpointManager:
         endpoints.check_name(name)
         if backend not in (None, *BACKENDS):
             raise RunError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-        existing = next((endpoint for endpoint in self.list() if endpoint.name == name), None)
-        if existing is not None:
-            if not (replace_pipeline_endpoint and existing.run_id):
-                raise RunError(f"endpoint name {name!r} is taken ({existing.state}, {existing.url or 'no URL'}, "
-                               f"serving {existing.source}); stop it with `workbench endpoints stop {name}` "
-                               "or choose another --name")
-            self.progress(f"replacing endpoint {name} (from run {existing.run_id})")
-            self.stop(name)
-        docker = self._docker(required=backend == "docker") if backend != "subprocess" else None
-        if docker is not None:
-            return docker.start(model, name, port, base_image, self.progress)
-        return self.processes.start(model, name, port, self._python(), self.progress)
+        with endpoints.name_lock(name):
+            existing = next((endpoint for endpoint in self.list() if endpoint.name == name), None)
+            if existing is not None:
+                if not (replace_pipeline_endpoint and existing.run_id):
+                    raise RunError(f"endpoint name {name!r} is taken ({existing.state}, {existing.url or 'no URL'}, "
+                                   f"serving {existing.source}); stop it with `workbench endpoints stop {name}` "
+                                   "or choose another --name")
+                self.progress(f"replacing endpoint {name} (from run {existing.run_id})")
+                self.stop(name)
+            docker = self._docker(required=backend == "docker") if backend != "subprocess" else None
+            if docker is not None:
+                return docker.start(model, name, port, base_image, self.progress)
+            return self.processes.start(model, name, port, self._python(), self.progress)
 
     def _python(self) -> Path:
         configured = os.environ.get(SERVING_PYTHON_VARIABLE)
