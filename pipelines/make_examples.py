@@ -55,8 +55,9 @@ def out(node: Node, name: str = "Output") -> Binding:
 
 
 def train_compare_deploy() -> None:
-    b = Builder("train-compare-deploy", "Load tabular data, train three models in parallel, keep the best and "
-                                        "deploy it when it reaches the threshold; otherwise explain why not.")
+    b = Builder("train-compare-deploy", "Load tabular data, train three models in parallel (scikit-learn and "
+                                        "XGBoost), keep the best, and package and serve it on a local endpoint "
+                                        "when it reaches the threshold; otherwise explain why not.")
     n_samples = b.parameter("n_samples", "Integer", 2000, "rows to generate")
     threshold = b.parameter("threshold", "Float", 0.85, "minimum held-out ROC AUC to deploy")
     epochs = b.parameter("epochs", "Integer", 60, "training epochs for every model")
@@ -66,7 +67,7 @@ def train_compare_deploy() -> None:
                    test=out(prep, "test"))
     trainers = []
     for name, algorithm, rate in (("train-model", "logistic_regression", 0.3),
-                                  ("train-model-2", "gradient_boosting", 0.3),
+                                  ("train-model-2", "xgboost", 0.3),
                                   ("train-model-3", "neural_net", 0.05)):
         trainers.append(b.node("training/train_model", name, algorithm.replace("_", " "),
                                train=out(feats, "train_features"),
@@ -77,9 +78,10 @@ def train_compare_deploy() -> None:
                     **{f"score_{s}": out(t) for s, t in zip("abc", trainers)})
     deploy = b.node("deployment/deploy_model", "deploy-model", model=out(select, "best_model"),
                     model_name=out(select, "best_name"), score=out(select, "best_score"), threshold=threshold)
+    serve = b.node("deployment/serve_model", "serve-model", model=out(deploy, "package"))
     report = b.node("reporting/write_report", "write-report", model_name=out(select, "best_name"),
                     score=out(select, "best_score"), threshold=threshold)
-    good_enough = b.group("condition", [deploy], name="score reaches threshold",
+    good_enough = b.group("condition", [deploy, serve], name="score reaches threshold",
                           condition=Comparison(out(select, "best_score"), ">=", threshold))
     b.group("condition", [report], name="below threshold", condition=None, follows=good_enough.id)
     b.layout_and_save("train_compare_deploy.wbp")

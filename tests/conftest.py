@@ -8,6 +8,7 @@ where a missing corpus or engine is a failure.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,17 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_endpoints(tmp_path_factory):
+    """Endpoints that tests start (an example's Serve step, the serving tests) serve from this
+    interpreter (it has the serving packages) rather than a fresh virtual environment, and are
+    removed at the end: every one belongs to a data dir under the session's temporary folder."""
+    previous = os.environ.setdefault("WORKBENCH_SERVING_PYTHON", sys.executable)
+    yield
+    if previous == sys.executable:
+        os.environ.pop("WORKBENCH_SERVING_PYTHON", None)
+    from stop_test_endpoints import stop_endpoints_under
+
+    stop_endpoints_under(tmp_path_factory.getbasetemp())

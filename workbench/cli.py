@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "workbench.commands.share",
     "workbench.commands.trust",
     "workbench.commands.render",
+    "workbench.commands.serving",
 )
 
 

@@ -14,7 +14,7 @@ from workbench.model.serialize import load
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_train_compare_deploy_matches_kfp_local(subprocess_backend, tmp_path):
+def test_train_compare_deploy_matches_kfp_local(subprocess_backend, tmp_path, data_dir):  # its endpoint lands there
     ir_text = compile_graph(load(REPO / "pipelines" / "train_compare_deploy.wbp"))
     deterministic = {"load-tabular-data.dataset", "validate-and-preprocess.train", "validate-and-preprocess.test",
                      "engineer-features.train_features", "train-model.model", "train-model-2.model"}

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 
@@ -40,12 +41,27 @@ def test_train_compare_deploy_in_docker(base_image, tmp_path):
     deployed = states["condition-branches-1/condition-2/deploy-model"]
     reported = states["condition-branches-1/condition-3/write-report"]
     assert {deployed, reported} == {"succeeded", "skipped"}
+    assert states["condition-branches-1/condition-2/serve-model"] == deployed
+    if deployed == "succeeded":  # the run ends with a live endpoint, its URL in the run's outputs
+        check_served_endpoint(events, tmp_path / "data")
     # every trainer's loss curve arrived live, one point an epoch
     losses = [e for e in events if type(e).__name__ == "MetricLogged" and e.name == "loss"]
     assert {e.task_id for e in losses} == set(trainers)
     assert all(sum(e.task_id == t for e in losses) == 20 for t in trainers)
     finals = [e for e in events if type(e).__name__ == "ArtifactProduced" and e.type == "system.ClassificationMetrics"]
     assert {e.task_id for e in finals} == set(trainers)
+
+
+def check_served_endpoint(events, data_dir: Path) -> None:
+    (served,) = [e for e in events if type(e).__name__ == "ArtifactProduced" and e.name == "endpoint"]
+    example = json.loads(Path(served.uri).read_text())["example_request"]  # from the model card
+    request = urllib.request.Request(served.metadata["predict_url"], method="POST", data=json.dumps(example).encode())
+    with urllib.request.urlopen(request, timeout=30) as response:
+        predictions = json.loads(response.read())["predictions"]
+    assert len(predictions) == len(example["instances"]) and all(0.0 <= p <= 1.0 for p in predictions)
+    stop = subprocess.run([sys.executable, "-m", "workbench", "endpoints", "stop", served.metadata["endpoint"]],
+                          capture_output=True, text=True, env={**os.environ, "WORKBENCH_DATA_DIR": str(data_dir)})
+    assert stop.returncode == 0, stop.stderr
 
 
 def test_sweep_in_docker_collects_every_configuration(base_image, tmp_path):

@@ -95,13 +95,14 @@ def test_review_shows_every_task_with_image_command_and_source(bundle_path):
     review = read_bundle(bundle_path).review()
     assert review.warnings == ()  # pipeline.yaml is what the document compiles to
     assert [t.key for t in review.tasks] == [
-        "condition-branches-1/condition-2/deploy-model", "condition-branches-1/condition-3/write-report",
+        "condition-branches-1/condition-2/deploy-model", "condition-branches-1/condition-2/serve-model",
+        "condition-branches-1/condition-3/write-report",
         "engineer-features", "load-tabular-data", "select-best-model", "train-model", "train-model-2",
         "train-model-3", "validate-and-preprocess"]  # the component files add nothing not shown
     text = format_review(review)
     assert "image:   python:3.11-slim" in text and "kfp.dsl.executor_main" in text
     assert "def train_model(" in text and "--function_to_execute" in text
-    assert 'train-model-2 \u201cgradient boosting\u201d' in text and 'algorithm="gradient_boosting"' in text
+    assert 'train-model-2 \u201cxgboost\u201d' in text and 'algorithm="xgboost"' in text
     assert "!!! WARNING" not in text
 
 

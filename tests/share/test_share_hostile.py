@@ -64,7 +64,7 @@ CASES = {
     "zip bomb": (lambda f, t: raw_zip(t, with_extra(f, ("components/bomb.md", b"\0" * (10 * 1024 * 1024)))),
                  "compression ratio", "components/bomb.md"),
     "10,000 entries": (lambda f, t: raw_zip(t, with_extra(f, *((f"x/{i}.md", b"") for i in range(10_000)))),
-                       "10018 entries", None),
+                       "10020 entries", None),
     "nested zip": (lambda f, t: raw_zip(t, with_extra(f, ("components/inner.zip", inner_zip()))),
                    "nested archive", "components/inner.zip"),
     "nested zip in disguise": (lambda f, t: rebundle(with_extra(f, ("notes.md", inner_zip())), t),

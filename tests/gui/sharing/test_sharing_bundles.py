@@ -47,7 +47,7 @@ def test_review_shows_images_and_python_then_trust_and_open(window, example_bund
     fingerprint = read_bundle(example_bundle).fingerprint
     dialog = open_and_review(qtbot, window, example_bundle)
     assert dialog.fingerprint.text() == fingerprint
-    assert dialog.list.count() == 9  # every task (three train tasks share one executor)
+    assert dialog.list.count() == 10  # every task (three train tasks share one executor)
     click_row(dialog.list, dialog.list.count() - 1)
     assert dialog.detail.image.text() == "python:3.11-slim"
     sources = []

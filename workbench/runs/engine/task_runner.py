@@ -20,6 +20,7 @@ from workbench.runs.engine.local_support import check_executor
 from workbench.runs.engine.metrics import artifact_events, parse_metric_line
 from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
                                                 resolve_command, resolve_constant)
+from workbench.runs.engine.post_task import after_success
 
 _MEMORY_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
                  "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
@@ -172,6 +173,9 @@ def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv
 
 def _succeeded(ctx: RunContext, call: ExecutorCall, outputs: Values, state: str,
                details: dict[str, Any] | None = None) -> TaskResult:
+    problem = after_success(ctx, call.ref, call.executor, call.inputs, outputs)
+    if problem is not None:
+        return TaskResult("failed", message=f"task {call.ref.name!r}: {problem}", details=dict(details or {}))
     for event in artifact_events(ctx.run_id, call.ref.task_id, outputs):
         ctx.emit(event)
     shown = dict(details or {})
