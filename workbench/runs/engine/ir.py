@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import RunError
+from workbench.runs.engine.names import RULE, unusable_names
 
 @dataclass(frozen=True)
 class PipelineIR:
@@ -54,6 +55,10 @@ def parse_ir(text: str, source: str = "pipeline.yaml") -> PipelineIR:
     if not documents or not isinstance(documents[0], dict) or "root" not in documents[0]:
         raise RunError("not a compiled KFP pipeline (no 'root' DAG)", path=source)
     spec = documents[0]
+    unusable = unusable_names(spec)
+    if unusable:
+        raise RunError(f"names that cannot be used as file names: {'; '.join(unusable)} ({RULE})",
+                       path=source)
     platform = documents[1] if len(documents) > 1 and isinstance(documents[1], dict) else {}
     return PipelineIR(
         name=spec.get("pipelineInfo", {}).get("name", "pipeline"),
