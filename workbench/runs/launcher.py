@@ -54,7 +54,7 @@ def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *,
                     force_tasks: Iterable[str] = (), limits: RunLimits | None = None) -> RunHandle:
     """Record the run (exact YAML and arguments) and start it; events go to the store and `sinks`.
     `force_tasks` run again (with what is downstream of them) even when the cache has them."""
-    run_id = paths.check_run_id(run_id or new_run_id())
+    run_id = paths.check_run_id(new_run_id() if run_id is None else run_id)
     ir = parse_ir(ir_text)
     resolve_pipeline_arguments(ir, arguments)  # refuse bad arguments before anything is recorded
     engine = Engine(backend, sinks=[store.on_event, *sinks], max_parallel=max_parallel,

@@ -109,7 +109,7 @@ class Engine:
         ir = parse_ir(ir_text)
         resolved = resolve_pipeline_arguments(ir, arguments)
         self.backend.check()
-        run_id = check_run_id(run_id or new_run_id())
+        run_id = check_run_id(new_run_id() if run_id is None else run_id)
         try:
             for folder in ("tasks", "workspace"):
                 with safe_fs.opened_dir(self.workspace_root, (run_id, folder), create=True):
