@@ -27,20 +27,12 @@ def pipeline_ir(tasks: dict[str, dict[str, Any]], parameters: tuple[str, ...] = 
     components, executors, dag = {}, {}, {}
     for index, (key, spec) in enumerate(tasks.items()):
         component: dict[str, Any] = {"executorLabel": f"exec-{index}"}
-        outputs = {}
-        if spec["parameters"]:
-            outputs["parameters"] = {p: {"parameterType": "STRING"} for p in spec["parameters"]}
-        if spec["artifacts"]:
-            outputs["artifacts"] = {a: {"artifactType": DATASET} for a in spec["artifacts"]}
-        if outputs:
-            component["outputDefinitions"] = outputs
-        definitions: dict[str, Any] = {}
-        if spec["inputs"]:
-            definitions["parameters"] = {p: {"parameterType": "STRING"} for p in spec["inputs"]}
-        if spec["artifact_inputs"]:
-            definitions["artifacts"] = {a: {"artifactType": DATASET} for a in spec["artifact_inputs"]}
-        if definitions:
-            component["inputDefinitions"] = definitions
+        for section, parameters_, artifacts in (("outputDefinitions", spec["parameters"], spec["artifacts"]),
+                                                ("inputDefinitions", spec["inputs"], spec["artifact_inputs"])):
+            definitions = {"parameters": {p: {"parameterType": "STRING"} for p in parameters_},
+                           "artifacts": {a: {"artifactType": DATASET} for a in artifacts}}
+            if parameters_ or artifacts:
+                component[section] = {kind: names for kind, names in definitions.items() if names}
         components[f"comp-{index}"] = component
         container = {"image": spec["image"], "command": spec["command"]}
         if spec["env"]:
