@@ -112,10 +112,12 @@ class DockerBackend:
         return [docker.types.DeviceRequest(count=launch.accelerator_count, capabilities=[["gpu"]])]
 
     def _create(self, launch: TaskLaunch, image: str, on_line: LineSink) -> Any:
-        mounts = launch.mounts or (Mount(launch.workspace, writable=True),)
-        volumes = {os.path.abspath(mount.path): {"bind": os.path.abspath(mount.path),
-                                                 "mode": "rw" if mount.writable else "ro"}
-                   for mount in mounts}
+        import docker
+
+        # Bind mounts of existing paths only: a missing source is an error, never created as root.
+        mounts = [docker.types.Mount(target=os.path.abspath(mount.path), source=os.path.abspath(mount.path),
+                                     type="bind", read_only=not mount.writable)
+                  for mount in launch.mounts or (Mount(launch.workspace, writable=True),)]
         env = dict(launch.env)
         if self._user:
             env.setdefault("HOME", "/tmp")  # the host uid has no home inside the image
@@ -123,7 +125,7 @@ class DockerBackend:
             image,
             entrypoint=without_prologue(launch.argv) if launch.packages else list(launch.argv),
             environment=env,
-            volumes=volumes,
+            mounts=mounts,
             labels={**launch.labels, RUN_LABEL: launch.run_id, TASK_LABEL: launch.task_id},
             user=self._user,
             nano_cpus=int(launch.cpu_limit * 1e9) if launch.cpu_limit else None,
