@@ -22,7 +22,7 @@ def check_run_id(run_id: str) -> str:
     """`run_id` itself, or RunError when it cannot name a workspace folder."""
     if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):
         raise RunError(f"run id {run_id!r} is not allowed: use letters, digits, '_', '.' and '-' "
-                       "(starting with a letter or digit), at most 100 characters", element="--run-id")
+                       "(starting with a letter or digit), at most 100 characters")
     return run_id
 
 
@@ -40,7 +40,7 @@ def runs_db_path() -> Path:
 
 
 def workspace_root() -> Path:
-    """Each run gets `workspace_root()/RUN_ID`, mounted into its containers at the same path."""
+    """Each run gets `workspace_root()/RUN_ID` (see the engine for what is inside and mounted)."""
     return data_dir() / "workspaces"
 
 
