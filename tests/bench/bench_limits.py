@@ -92,14 +92,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-limits-") as work:
         work_dir = Path(work)
         baseline = None
-        print(f"{'scenario':<40} {'peak RSS':>10} {'vs baseline':>12} {'time':>8}")
+        print(f"{'scenario':<46} {'peak RSS':>10} {'vs baseline':>12} {'time':>8}")
         for label, text in scenarios(image, args.artifact_mb, limit).items():
             path = work_dir / f"{label.split()[0]}.yaml"
             path.write_text(text)
             for attempt in ("run", "cache hit"):
                 rss, seconds, _ = peak_rss(path, work_dir / "data", args.backend)
                 baseline = baseline or rss
-                print(f"{label + ' (' + attempt + ')':<40} {rss / 2**20:>7.0f} MiB {rss / baseline:>11.2f}x "
+                print(f"{label + ' (' + attempt + ')':<46} {rss / 2**20:>7.0f} MiB {rss / baseline:>11.2f}x "
                       f"{seconds:>7.1f}s", flush=True)
     return 0
 

@@ -47,7 +47,7 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
         if "importer" in call.executor:
             return _run_importer(ctx, call)
         return _run_container(ctx, call, support.env)
-    except (safe_fs.UnsafePathError, ExecutorOutputError) as exc:
+    except (OSError, ExecutorOutputError) as exc:  # incl. UnsafePathError: what the task left behind
         return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the engine must survive any single task
         for line in traceback.format_exc().splitlines():
@@ -73,7 +73,8 @@ def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
 
 
 def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str]) -> TaskResult:
-    """Raises UnsafePathError / ExecutorOutputError (the task fails with their message)."""
+    """Raises OSError (UnsafePathError above all) or ExecutorOutputError when the task left its
+    folder in a state the engine refuses; the task then fails with that message."""
     container = call.executor["container"]
     task_parts = ctx.task_parts(call.ref)
     executor_input = build_executor_input(call.component, call.inputs.parameters,
