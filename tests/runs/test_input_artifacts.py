@@ -107,3 +107,17 @@ def test_cli_flag_is_parsed_and_checked(tmp_path, ir_text):
     code, err = run("--help")
     assert "--input-artifact" in subprocess.run([sys.executable, "-m", "workbench", "run", "--help"], cwd=REPO,
                                                 env=env, text=True, capture_output=True).stdout
+
+
+@pytest.mark.docker
+def test_docker_tasks_see_the_input_artifacts_read_only(make_engine, docker_client, base_image, ir_text, inputs,
+                                                        monkeypatch):
+    from workbench.runs.docker_backend import DockerBackend
+    from workbench.runs.image_aliases import with_aliases_from_environment
+
+    monkeypatch.setenv("WORKBENCH_IMAGE_MAP", f"alpine={base_image}")
+    backend = with_aliases_from_environment(DockerBackend(docker_client))
+    handle = make_engine(backend, use_cache=False).start(ir_text, {}, input_artifacts=inputs)
+    assert handle.wait(180) == "succeeded", handle.message
+    assert handle.outputs("read-file")["copy"] == "x,y\n1,2\n"
+    assert handle.outputs("list-folder")["listing"] == "ABlinked content"

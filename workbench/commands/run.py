@@ -1,13 +1,16 @@
 """`workbench run DOC.wbp|pipeline.yaml`: run a pipeline on this machine, printing progress.
 
-Ctrl-C cancels the run (running tasks stop, the rest are marked cancelled) and exits 130.
-Exit 0 when the run succeeded, 1 otherwise, with the failing task and its last log lines.
+Ctrl-C cancels the run (running tasks stop, the rest are marked cancelled) and exits 130; SIGTERM
+and SIGHUP (a closed terminal, a service manager stopping the job) cancel the same way and exit
+128 + the signal number. Exit 0 when the run succeeded, 1 otherwise, with the failing task and its
+last log lines.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import signal
 import sys
 import threading
 import time
@@ -35,8 +38,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--no-cache", action="store_true", help="run every task, ignoring cached results")
     run.add_argument("--events", choices=("jsonl",),
                      help="print every run event as one JSON object a line on stdout")
-    run.add_argument("--run-id", metavar="ID", help="use this run id instead of a generated one")
+    run.add_argument("--run-id", metavar="ID", type=_run_id,
+                     help="use this run id instead of a generated one (letters, digits, '_', '.', '-')")
+    run.add_argument("--max-parameter-size", metavar="SIZE", type=_size,
+                     help="fail a task whose output parameter is larger (default 1MiB, or "
+                          "WORKBENCH_MAX_PARAMETER_SIZE; e.g. 4MiB)")
     run.set_defaults(handler=_run)
+
+
+def _run_id(text: str) -> str:
+    from workbench.errors import RunError
+    from workbench.runs.paths import check_run_id
+
+    try:
+        return check_run_id(text)
+    except RunError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _size(text: str) -> int:
+    from workbench.errors import RunError
+    from workbench.runs.engine.limits import parse_size
+
+    try:
+        return parse_size(text, "--max-parameter-size")
+    except RunError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _positive_int(text: str) -> int:
@@ -47,11 +74,14 @@ def _positive_int(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from workbench.commands.history import recover_interrupted
     from workbench.commands.params import typed_params
     from workbench.compiler import ir_text_for
     from workbench.runs import paths
     from workbench.runs.engine.ir import parse_ir
+    from workbench.runs.engine.limits import RunLimits
     from workbench.runs.launcher import choose_backend, start_local_run
     from workbench.runs.store import RunStore
     from workbench.share.trust import check_trusted
@@ -62,20 +92,24 @@ def _run(args: argparse.Namespace) -> int:
     input_artifacts = _input_artifacts(args.input_artifact)
     printer = _Printer(jsonl=args.events == "jsonl")
     backend = choose_backend(args.backend, printer.progress)
+    limits = RunLimits.from_environment()
+    if args.max_parameter_size:
+        limits = dataclasses.replace(limits, parameter_bytes=args.max_parameter_size)
     store = RunStore(paths.runs_db_path())
     try:
-        recover_interrupted(store)
-        handle = start_local_run(store, ir_text, arguments, backend=backend, sinks=[printer.on_event],
-                                 progress=printer.progress, max_parallel=args.max_parallel,
-                                 use_cache=not args.no_cache, run_id=args.run_id,
-                                 input_artifacts=input_artifacts)
-        interrupted = _wait(handle)
+        with _CancelSignals() as signals:
+            recover_interrupted(store)
+            handle = start_local_run(store, ir_text, arguments, backend=backend, sinks=[printer.on_event],
+                                     progress=printer.progress, max_parallel=args.max_parallel,
+                                     use_cache=not args.no_cache, run_id=args.run_id, limits=limits,
+                                     input_artifacts=input_artifacts)
+            interrupted = _wait(handle)
     finally:
         store.close()
     state = handle.wait(0)
     printer.summary(handle.run_id, state, handle.message)
     if interrupted:
-        return 130
+        return 128 + signals.received
     return 0 if state == "succeeded" else 1
 
 
@@ -92,6 +126,33 @@ def _input_artifacts(pairs: list[str]) -> dict[str, str]:
             raise RunError(f"--input-artifact {name!r} is given twice")
         given[name] = value
     return given
+
+
+class _CancelSignals:
+    """While a run is on, SIGTERM and SIGHUP raise KeyboardInterrupt in the main thread, as Ctrl-C
+    does, so they cancel the run (containers stopped and removed) instead of killing the CLI."""
+
+    NAMES = ("SIGTERM", "SIGHUP")
+
+    def __init__(self) -> None:
+        self.received: int = signal.SIGINT
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> "_CancelSignals":
+        if threading.current_thread() is threading.main_thread():
+            for name in self.NAMES:
+                if hasattr(signal, name):
+                    number = getattr(signal, name)
+                    self._previous[number] = signal.signal(number, self._interrupt)
+        return self
+
+    def _interrupt(self, number: int, frame: Any) -> None:
+        self.received = number
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc_info: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
 
 
 def _wait(handle: Any) -> bool:

@@ -1,9 +1,10 @@
 """The contract between the engine (which walks the IR) and a task backend (which runs one process).
 
 The engine resolves everything KFP-specific (placeholders, executor input, output paths) and hands
-a backend a `TaskLaunch`: an image, a final argv, environment and limits. A backend only starts,
-streams, waits and stops. The run's workspace (pipeline root) is visible to the task at the same
-absolute path as on the host, so artifact paths in the executor input need no rewriting.
+a backend a `TaskLaunch`: an image, a final argv, environment, mounts and limits. A backend only
+starts, streams, waits and stops. What a task may see of the run's workspace is listed in `mounts`,
+each at the same absolute path as on the host, so artifact paths in the executor input need no
+rewriting.
 """
 
 from __future__ import annotations
@@ -14,6 +15,18 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 
+MAX_LINE_BYTES = 64 * 1024
+"""A longer line is cut there (with a note): a task printing without newlines cannot fill memory."""
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A host path shown to a container task at the same path; read-only unless `writable`."""
+
+    path: Path
+    writable: bool = False
+
+
 @dataclass(frozen=True)
 class TaskLaunch:
     run_id: str
@@ -22,6 +35,8 @@ class TaskLaunch:
     argv: tuple[str, ...]
     env: dict[str, str]
     workspace: Path
+    mounts: tuple[Mount, ...] = ()
+    """Empty: the whole `workspace` read-write (for tools and tests that run one task alone)."""
     packages: tuple[str, ...] = ()
     cpu_limit: float | None = None
     memory_limit: int | None = None
@@ -39,6 +54,37 @@ class TaskOutcome:
 
 
 LineSink = Callable[[str, str], None]  # (line without newline, stream name)
+
+
+class LineSplitter:
+    """Turns one stream's chunks into lines for a LineSink, holding at most MAX_LINE_BYTES: the
+    rest of a longer line is dropped, with a note where it was cut."""
+
+    def __init__(self, stream: str, on_line: LineSink, max_line: int = MAX_LINE_BYTES):
+        self.stream, self.on_line, self.max_line = stream, on_line, max_line
+        self._pending = b""
+        self._cutting = False
+
+    def feed(self, chunk: bytes) -> None:
+        *lines, rest = (self._pending + chunk).split(b"\n")
+        for line in lines:
+            if not self._cutting:
+                self._emit(line[:self.max_line], cut=len(line) > self.max_line)
+            self._cutting = False
+        if len(rest) > self.max_line:
+            if not self._cutting:
+                self._emit(rest[:self.max_line], cut=True)
+            self._cutting, rest = True, b""
+        self._pending = rest
+
+    def close(self) -> None:
+        if self._pending and not self._cutting:
+            self._emit(self._pending)
+        self._pending = b""
+
+    def _emit(self, raw: bytes, cut: bool = False) -> None:
+        text = raw.rstrip(b"\r").decode("utf-8", errors="replace")
+        self.on_line(f"{text} [line cut at {self.max_line:,} bytes]" if cut else text, self.stream)
 
 
 class TaskBackend(Protocol):

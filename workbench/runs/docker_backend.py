@@ -1,4 +1,8 @@
-"""Runs each task in its own Docker container, with the run's workspace as the only mount.
+"""Runs each task in its own Docker container, seeing only what the engine mounts for it.
+
+Mounts (all at their host paths): the task's own folder and the pipeline's shared workspace
+read-write, each input artifact of the run read-only; nothing else of the host, so a task cannot
+write into another task's folder or leave a link the engine would meet outside its own folder.
 
 Containers run unprivileged on the default bridge network, with the task's CPU and memory limits,
 as the host user (so outputs are not root-owned), labelled with run and task ids so that a run
@@ -15,7 +19,7 @@ from typing import Any, Callable, Iterator
 
 from workbench.errors import RunError
 from workbench.runs import images
-from workbench.runs.backend import LineSink, TaskLaunch, TaskOutcome
+from workbench.runs.backend import LineSink, LineSplitter, Mount, TaskLaunch, TaskOutcome
 from workbench.runs.engine.lightweight import without_prologue
 
 RUN_LABEL = "workbench.run-id"
@@ -108,7 +112,12 @@ class DockerBackend:
         return [docker.types.DeviceRequest(count=launch.accelerator_count, capabilities=[["gpu"]])]
 
     def _create(self, launch: TaskLaunch, image: str, on_line: LineSink) -> Any:
-        workspace = str(launch.workspace.resolve())
+        import docker
+
+        # Bind mounts of existing paths only: a missing source is an error, never created as root.
+        mounts = [docker.types.Mount(target=os.path.abspath(mount.path), source=os.path.abspath(mount.path),
+                                     type="bind", read_only=not mount.writable)
+                  for mount in launch.mounts or (Mount(launch.workspace, writable=True),)]
         env = dict(launch.env)
         if self._user:
             env.setdefault("HOME", "/tmp")  # the host uid has no home inside the image
@@ -116,7 +125,7 @@ class DockerBackend:
             image,
             entrypoint=without_prologue(launch.argv) if launch.packages else list(launch.argv),
             environment=env,
-            volumes={workspace: {"bind": workspace, "mode": "rw"}},
+            mounts=mounts,
             labels={**launch.labels, RUN_LABEL: launch.run_id, TASK_LABEL: launch.task_id},
             user=self._user,
             nano_cpus=int(launch.cpu_limit * 1e9) if launch.cpu_limit else None,
@@ -136,8 +145,12 @@ class DockerBackend:
         except (RunError, docker.errors.APIError) as exc:
             return TaskOutcome(exit_code=125, message=str(exc))
         try:
+            # Attached before the start, to the live streams only. The daemon subscribes to the
+            # streams before it answers, so every line arrives once; `logs=True` would also replay
+            # the log file, and lines written while that replay runs came twice (seen with two
+            # runs at once).
             stream = self.client.api.attach(container.id, stdout=True, stderr=True, stream=True,
-                                            logs=True, demux=True)
+                                            logs=False, demux=True)
             container.start()
             reader = threading.Thread(target=_pump, args=(stream, on_line), daemon=True,
                                       name=f"logs-{launch.task_id}")
@@ -157,17 +170,13 @@ class DockerBackend:
 
 def _pump(stream: Iterator[tuple[bytes | None, bytes | None]], on_line: LineSink) -> None:
     """Split the demultiplexed output into lines per stream and pass each on as it arrives."""
-    pending = {"stdout": b"", "stderr": b""}
+    splitters = (LineSplitter("stdout", on_line), LineSplitter("stderr", on_line))
     for chunks in stream:
-        for name, chunk in zip(("stdout", "stderr"), chunks):
-            if not chunk:
-                continue
-            *lines, pending[name] = (pending[name] + chunk).split(b"\n")
-            for line in lines:
-                on_line(line.rstrip(b"\r").decode(errors="replace"), name)
-    for name, rest in pending.items():
-        if rest:
-            on_line(rest.decode(errors="replace"), name)
+        for splitter, chunk in zip(splitters, chunks):
+            if chunk:
+                splitter.feed(chunk)
+    for splitter in splitters:
+        splitter.close()
 
 
 def _outcome(container: Any, launch: TaskLaunch) -> TaskOutcome:

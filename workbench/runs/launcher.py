@@ -14,6 +14,7 @@ from workbench.runs import paths
 from workbench.runs.backend import TaskBackend
 from workbench.runs.engine import Engine, RunHandle, new_run_id
 from workbench.runs.engine.ir import parse_ir, resolve_pipeline_arguments
+from workbench.runs.engine.limits import RunLimits
 from workbench.runs.events import EventSink, RunFinished
 
 if TYPE_CHECKING:
@@ -50,15 +51,16 @@ def choose_backend(name: str | None, progress: Progress) -> TaskBackend:
 def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *, backend: TaskBackend,
                     sinks: list[EventSink], progress: Progress, max_parallel: int | None = None,
                     use_cache: bool = True, run_id: str | None = None,
-                    force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None) -> RunHandle:
+                    force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None,
+                    limits: RunLimits | None = None) -> RunHandle:
     """Record the run (exact YAML and arguments) and start it; events go to the store and `sinks`.
     `force_tasks` run again (with what is downstream of them) even when the cache has them."""
-    run_id = run_id or new_run_id()
+    run_id = paths.check_run_id(new_run_id() if run_id is None else run_id)
     ir = parse_ir(ir_text)
     resolve_pipeline_arguments(ir, arguments)  # refuse bad arguments before anything is recorded
     engine = Engine(backend, sinks=[store.on_event, *sinks], max_parallel=max_parallel,
                     use_cache=use_cache, cache_dir=paths.cache_dir(),
-                    workspace_root=paths.workspace_root(), progress=progress)
+                    workspace_root=paths.workspace_root(), progress=progress, limits=limits)
     store.create_run(run_id, ir.name, ir_text, arguments, backend.name)
     try:
         return engine.start(ir_text, arguments, run_id=run_id, force_tasks=force_tasks,

@@ -1,5 +1,7 @@
 """Tasks as local processes, for machines without Docker. Isolation is lower: a task sees the
-whole file system and network of the user running it.
+whole file system and network of the user running it. It does not see the host's environment
+variables (tokens, keys): only PATH, HOME, TMPDIR, TZ, locale and proxy settings pass, plus what
+the task spec sets.
 
 KFP lightweight components normally `pip install kfp==X ...` when they start. Here each package
 set gets one cached virtual environment (created with `python -m venv`, filled by the host's
@@ -20,10 +22,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from workbench.errors import RunError
-from workbench.runs.backend import LineSink, TaskLaunch, TaskOutcome
+from workbench.runs.backend import LineSink, LineSplitter, TaskLaunch, TaskOutcome
 from workbench.runs.engine.lightweight import with_python, without_prologue
 
 ISOLATION_NOTICE = ("subprocess backend: tasks run as local processes with your user's files and "
@@ -32,6 +34,9 @@ _TERMINATE_GRACE_SECONDS = 1.5
 _READER_JOIN_SECONDS = 5.0
 _VENV_LOCK_TIMEOUT_SECONDS = 1800.0
 _READY_MARKER = "workbench-ready.json"
+_PASSED_VARIABLES = {"PATH", "HOME", "LANG", "LANGUAGE", "TMPDIR", "TZ"}
+_PROXY_VARIABLES = {"http_proxy", "https_proxy", "no_proxy", "all_proxy"}
+_READ_CHUNK = 64 * 1024
 
 
 class SubprocessBackend:
@@ -63,7 +68,7 @@ class SubprocessBackend:
             except RunError as exc:
                 return TaskOutcome(exit_code=1, message=str(exc))
             argv = with_python(without_prologue(argv), str(python))
-        env = {**os.environ, **launch.env, "PYTHONUNBUFFERED": "1"}
+        env = {**task_environment(os.environ), **launch.env, "PYTHONUNBUFFERED": "1"}
         return run_process(argv, env, launch.workspace, on_line, cancel)
 
     def cleanup_run(self, run_id: str) -> int:
@@ -91,6 +96,13 @@ class SubprocessBackend:
                           *shlex.split(arguments)], f"pip install {arguments}")
             (venv_dir / _READY_MARKER).write_text(json.dumps(list(package_set)), encoding="utf-8")
         return python
+
+
+def task_environment(host: Mapping[str, str]) -> dict[str, str]:
+    """The few host variables a task process needs to find programs, files, its locale and the
+    network; everything else (credentials above all) stays with the host."""
+    return {name: value for name, value in host.items()
+            if name in _PASSED_VARIABLES or name.startswith("LC_") or name.lower() in _PROXY_VARIABLES}
 
 
 def run_process(argv: list[str], env: dict[str, str], cwd: Path, on_line: LineSink,
@@ -124,9 +136,11 @@ def run_process(argv: list[str], env: dict[str, str], cwd: Path, on_line: LineSi
 
 
 def _pump(pipe, stream: str, on_line: LineSink) -> None:
+    splitter = LineSplitter(stream, on_line)
     with pipe:
-        for raw in iter(pipe.readline, b""):
-            on_line(raw.decode("utf-8", errors="replace").rstrip("\r\n"), stream)
+        while chunk := pipe.read1(_READ_CHUNK):
+            splitter.feed(chunk)
+    splitter.close()
 
 
 def _stop_group(process: subprocess.Popen) -> None:

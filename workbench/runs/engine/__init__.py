@@ -4,20 +4,24 @@
     handle = engine.start(ir_text, {"message": "hi"})
     handle.wait(timeout=600)        # -> "succeeded" | "failed" | "cancelled" | "running"
 
-Each run gets `workspace_root/RUN_ID` (the pipeline root, visible to tasks at the same path) and
-one coordinator thread; tasks run on a pool of `max_parallel` worker threads.
+Each run gets `workspace_root/RUN_ID` (the pipeline root) with `tasks/<task>` (one folder per task,
+its outputs) and `workspace` (the pipeline's shared workspace), and one coordinator thread; tasks
+run on a pool of `max_parallel` worker threads. The engine reads and writes under the run folder
+only through `safe_fs`, never following a link a task left there.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from workbench.errors import WorkbenchError
+from workbench.errors import RunError, WorkbenchError
+from workbench.runs import safe_fs
 from workbench.runs.backend import TaskBackend
 from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.context import RunContext
@@ -25,9 +29,11 @@ from workbench.runs.engine.forcing import downstream_closure
 from workbench.runs.engine.inputs import pipeline_input_artifacts
 from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_arguments
 from workbench.runs.engine.lightweight import pip_package_set
+from workbench.runs.engine.limits import RunLimits
 from workbench.runs.engine.local_support import check_executor
 from workbench.runs.engine.scheduler import Scheduler
 from workbench.runs.events import EventSink, RunFinished, RunStarted
+from workbench.runs.paths import check_run_id
 
 __all__ = ["Engine", "RunHandle", "new_run_id"]
 
@@ -85,14 +91,15 @@ class RunHandle:
 class Engine:
     def __init__(self, backend: TaskBackend, *, sinks: list[EventSink], max_parallel: int | None = None,
                  use_cache: bool = True, cache_dir: Path, workspace_root: Path,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, limits: RunLimits | None = None):
         self.backend = backend
         self.sinks = list(sinks)
         self.max_parallel = max(1, max_parallel or os.cpu_count() or 1)
         self.use_cache = use_cache
         self.cache = TaskCache(Path(cache_dir))
-        self.workspace_root = Path(workspace_root)
+        self.workspace_root = Path(os.path.abspath(workspace_root))
         self.progress = progress or (lambda message: None)
+        self.limits = limits or RunLimits.from_environment()
 
     def start(self, ir_text: str, arguments: dict[str, Any], run_id: str | None = None,
               force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None) -> RunHandle:
@@ -104,12 +111,18 @@ class Engine:
         ir = parse_ir(ir_text)
         resolved = resolve_pipeline_arguments(ir, arguments)
         self.backend.check()
-        run_id = run_id or new_run_id()
+        run_id = check_run_id(new_run_id() if run_id is None else run_id)
+        try:
+            for folder in ("tasks", "workspace"):
+                with safe_fs.opened_dir(self.workspace_root, (run_id, folder), create=True):
+                    pass
+        except OSError as exc:
+            raise RunError(f"cannot prepare the run folder: {exc}", path=str(self.workspace_root / run_id)) from exc
         run_dir = self.workspace_root / run_id
-        run_dir.mkdir(parents=True, exist_ok=True)
         artifacts = pipeline_input_artifacts(ir.root, input_artifacts or {}, run_dir, ir.name)
         ctx = RunContext(run_id=run_id, ir=ir, backend=self.backend, sinks=self.sinks, cache=self.cache,
-                         use_cache=self.use_cache, run_dir=run_dir, max_parallel=self.max_parallel,
+                         use_cache=self.use_cache, run_dir=run_dir,
+                         max_parallel=self.max_parallel, limits=self.limits,
                          force_tasks=frozenset(downstream_closure(ir, force_tasks)))
         handle = RunHandle(ctx)
         threading.Thread(target=self._run, args=(ctx, handle, resolved, artifacts), name=f"run-{run_id}",
@@ -131,8 +144,18 @@ class Engine:
             message = f"internal error: {exc!r}"
         finally:
             ctx.pool.shutdown(wait=False, cancel_futures=True)
+            if state == "cancelled":
+                _remove_leftovers(self.backend, ctx.run_id)
             ctx.emit(RunFinished(run_id=ctx.run_id, state=state, time=time.time(), message=message))
             handle._finish(state, message)
+
+
+def _remove_leftovers(backend: TaskBackend, run_id: str) -> None:
+    """After a cancel, remove whatever a task that was still starting may have left (containers)."""
+    try:
+        backend.cleanup_run(run_id)
+    except Exception as exc:  # noqa: BLE001 - a cleanup failure must not hide the run's end
+        print(f"workbench: could not clean up run {run_id}: {exc}", file=sys.stderr)
 
 
 def runtimes_needed(ir: PipelineIR) -> set[tuple[str, tuple[str, ...]]]:

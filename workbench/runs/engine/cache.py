@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from workbench.runs import safe_fs
 from workbench.runs.engine.executor_io import Values, runtime_artifact
 
 _ENTRY_FILE = "outputs.json"
@@ -38,19 +39,29 @@ def cache_key(component: dict[str, Any], container: dict[str, Any], parameters: 
 
 
 class TaskCache:
-    """A directory of entries `<key>/outputs.json` plus `<key>/artifacts/<name>/<index>`."""
+    """A directory of entries `<key>/outputs.json` plus `<key>/artifacts/<name>/<index>`.
+
+    Artifacts move between a run's workspace and the cache only through `safe_fs`: a task that
+    left a link where its artifact should be fails by name instead of having the engine copy
+    (or, on a later hit, write) through that link."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
 
-    def lookup(self, key: str, executor_input: dict[str, Any]) -> Values | None:
-        entry_dir = self.root / key
+    def lookup(self, key: str, executor_input: dict[str, Any], run_dir: Path,
+               task_parts: tuple[str, ...]) -> Values | None:
+        """The cached outputs, artifacts restored into the (empty) task folder `run_dir/task_parts`;
+        None on a miss or an unreadable entry."""
         try:
-            entry = json.loads((entry_dir / _ENTRY_FILE).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+            entry = json.loads((self.root / key / _ENTRY_FILE).read_text(encoding="utf-8"))
+            return self._restore(key, entry, executor_input, run_dir, task_parts)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    def _restore(self, key: str, entry: dict[str, Any], executor_input: dict[str, Any], run_dir: Path,
+                 task_parts: tuple[str, ...]) -> Values | None:
         declared = executor_input["outputs"]["artifacts"]
-        outputs = Values(parameters=entry.get("parameters", {}))
+        outputs = Values(parameters=dict(entry.get("parameters", {})))
         for name, items in entry.get("artifacts", {}).items():
             if name not in declared:
                 return None
@@ -59,60 +70,39 @@ class TaskCache:
             for index, item in enumerate(items):
                 uri = item["uri"]
                 if item.get("stored"):
-                    uri = base_uri if index == 0 else f"{base_uri}-{index}"
-                    _link_tree(entry_dir / item["stored"], Path(uri))
+                    file_name = name if index == 0 else f"{name}[{index}]"  # '[' is never in a name
+                    uri = base_uri if index == 0 else f"{base_uri}[{index}]"
+                    safe_fs.copy_tree(self.root, (key, *item["stored"].split("/")),
+                                      run_dir, (*task_parts, file_name))
                 restored.append(runtime_artifact(name, item["type"], uri, item.get("metadata")))
             outputs.artifacts[name] = restored
         return outputs
 
-    def store(self, key: str, outputs: Values, task_root: Path) -> None:
-        """Write atomically (temp dir then rename) so concurrent runs never see half an entry."""
+    def store(self, key: str, outputs: Values, run_dir: Path, task_parts: tuple[str, ...]) -> None:
+        """Write atomically (temp dir then rename) so concurrent runs never see half an entry.
+        Artifacts inside the task folder are copied (hard links); others are kept as URIs."""
         self.root.mkdir(parents=True, exist_ok=True)
-        staging = self.root / f".tmp-{key}-{uuid.uuid4().hex[:8]}"
+        staging = f".tmp-{key}-{uuid.uuid4().hex[:8]}"
+        task_root = run_dir.joinpath(*task_parts)
         entry: dict[str, Any] = {"parameters": outputs.parameters, "artifacts": {}}
         try:
             for name, items in outputs.artifacts.items():
                 stored_items = []
                 for index, item in enumerate(items):
-                    source = Path(item["uri"])
+                    below = safe_fs.inside(item["uri"], task_root)
                     stored = None
-                    if source.exists() and _is_inside(source, task_root):
+                    if below and safe_fs.kind_of(run_dir, (*task_parts, *below)) != "missing":
                         stored = f"artifacts/{name}/{index}"
-                        _link_tree(source, staging / stored)
+                        safe_fs.copy_tree(run_dir, (*task_parts, *below), self.root,
+                                          (staging, "artifacts", name, str(index)))
                     stored_items.append({"type": item["type"], "metadata": item.get("metadata", {}),
                                          "uri": item["uri"], "stored": stored})
                 entry["artifacts"][name] = stored_items
-            staging.mkdir(parents=True, exist_ok=True)
-            (staging / _ENTRY_FILE).write_text(json.dumps(entry, default=str), encoding="utf-8")
+            (self.root / staging).mkdir(parents=True, exist_ok=True)
+            (self.root / staging / _ENTRY_FILE).write_text(json.dumps(entry, default=str), encoding="utf-8")
             try:
-                os.replace(staging, self.root / key)
+                os.replace(self.root / staging, self.root / key)
             except OSError:
                 pass  # another run stored the same key first; its entry is equivalent
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def _is_inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
-def _link_tree(source: Path, destination: Path) -> None:
-    """Hard-link files (copy across file systems); artifacts are never modified after a task."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_dir():
-        shutil.copytree(source, destination, copy_function=_link_or_copy, dirs_exist_ok=True)
-    else:
-        _link_or_copy(str(source), str(destination))
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        if os.path.lexists(destination):
-            os.unlink(destination)
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
+            shutil.rmtree(self.root / staging, ignore_errors=True)

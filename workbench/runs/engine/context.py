@@ -21,6 +21,7 @@ from workbench.runs.backend import TaskBackend
 from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.executor_io import Values
 from workbench.runs.engine.ir import PipelineIR
+from workbench.runs.engine.limits import TASK_STREAMS, LogBudget, RunLimits
 from workbench.runs.engine.placeholders import TaskContext
 from workbench.runs.events import EventSink, LogLine, RunEvent, TaskStateChanged
 
@@ -41,7 +42,7 @@ class TaskRef:
 class RunContext:
     def __init__(self, *, run_id: str, ir: PipelineIR, backend: TaskBackend, sinks: list[EventSink],
                  cache: TaskCache, use_cache: bool, run_dir: Path, max_parallel: int,
-                 force_tasks: frozenset[str] = frozenset()):
+                 force_tasks: frozenset[str] = frozenset(), limits: RunLimits = RunLimits()):
         self.run_id = run_id
         self.ir = ir
         self.backend = backend
@@ -49,6 +50,8 @@ class RunContext:
         self.use_cache = use_cache
         self.force_tasks = force_tasks  # IR task names that must run even on a cache hit
         self.run_dir = run_dir
+        self.limits = limits
+        self._log_budget = LogBudget(limits)
         self.run_name = f"{ir.name}-{run_id}"
         self.created_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.cancel_event = threading.Event()
@@ -65,8 +68,14 @@ class RunContext:
         """The pipeline-level shared workspace (`dsl.WORKSPACE_PATH_PLACEHOLDER`)."""
         return self.run_dir / "workspace"
 
+    def task_parts(self, ref: TaskRef) -> tuple[str, ...]:
+        """The task's folder below the run dir: `tasks/<key>`, nested DAGs and `[i]` loop
+        iterations adding levels. Keys are checked file names (see names.py), so folders of
+        different tasks never coincide or nest in one another."""
+        return ("tasks", *ref.task_id.split("/"))
+
     def task_root(self, ref: TaskRef) -> Path:
-        return self.run_dir / "tasks" / ref.task_id
+        return self.run_dir.joinpath(*self.task_parts(ref))
 
     def placeholder_context(self, ref: TaskRef) -> TaskContext:
         return TaskContext(pipeline_job_name=self.run_name, pipeline_job_id=self.run_id,
@@ -90,6 +99,12 @@ class RunContext:
                                    message=message, details=details))
 
     def log(self, ref: TaskRef, line: str, stream: str = "stdout") -> None:
+        """Log a line; a task's own output (stdout, stderr) counts against its log limit."""
+        if stream in TASK_STREAMS:
+            verdict = self._log_budget.admit(ref.task_id, line)
+            if verdict is None:
+                return
+            line, stream = (line, stream) if verdict is True else (verdict, "engine")
         self.emit(LogLine(run_id=self.run_id, task_id=ref.task_id, line=line, time=time.time(),
                           stream=stream))
 

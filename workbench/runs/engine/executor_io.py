@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.runs import safe_fs
+
 EXECUTOR_OUTPUT_FILE = "executor_output.json"
 
 
@@ -34,9 +36,8 @@ def runtime_artifact(name: str, artifact_type: dict[str, Any], uri: str,
 
 def build_executor_input(component: dict[str, Any], parameters: dict[str, Any],
                          artifacts: dict[str, list[dict[str, Any]]], task_root: Path) -> dict[str, Any]:
-    """Inputs as resolved by the engine; outputs point into `task_root` (created here)."""
+    """Inputs as resolved by the engine; outputs point into `task_root` (made by the caller)."""
     outputs = component.get("outputDefinitions", {})
-    task_root.mkdir(parents=True, exist_ok=True)
     return {
         "inputs": {
             "parameterValues": _typed_parameters(component, parameters),
@@ -66,10 +67,15 @@ def _typed_parameters(component: dict[str, Any], parameters: dict[str, Any]) -> 
     return typed
 
 
-def read_outputs(component: dict[str, Any], executor_input: dict[str, Any]) -> Values:
-    """Collect output parameters and artifacts; raise ExecutorOutputError on malformed output."""
+def read_outputs(component: dict[str, Any], executor_input: dict[str, Any], task_dir: int,
+                 relative: str, limit: int) -> Values:
+    """Collect output parameters and artifacts from the task folder open as `task_dir` (named
+    `relative` in messages), reading no output parameter above `limit` bytes; raise
+    ExecutorOutputError on malformed output and UnsafePathError on a link left where outputs go."""
     definitions = component.get("outputDefinitions", {})
-    written = _load_executor_output(Path(executor_input["outputs"]["outputFile"]))
+    declared_outputs = len(definitions.get("parameters", {})) + len(definitions.get("artifacts", {}))
+    written = _load_executor_output(task_dir, f"{relative}/{EXECUTOR_OUTPUT_FILE}",
+                                    limit * (declared_outputs + 1))
     outputs = Values()
     parameter_types = {k: v.get("parameterType", "STRING")
                        for k, v in definitions.get("parameters", {}).items()}
@@ -77,10 +83,18 @@ def read_outputs(component: dict[str, Any], executor_input: dict[str, Any]) -> V
     if not isinstance(values, dict):
         raise ExecutorOutputError("executor output 'parameterValues' is not an object")
     outputs.parameters.update({k: v for k, v in values.items() if k in parameter_types})
-    for name, spec in executor_input["outputs"]["parameters"].items():
-        path = Path(spec["outputFile"])
-        if path.is_file():
-            outputs.parameters[name] = _read_parameter_file(name, path, parameter_types[name])
+    for name in executor_input["outputs"]["parameters"]:
+        if safe_fs.kind_of_entry(task_dir, name, f"{relative}/{name}") != "file":
+            continue
+        try:
+            data = safe_fs.read_file(task_dir, name, limit, f"{relative}/{name}") or b""
+        except safe_fs.TooLargeError:
+            raise ExecutorOutputError(_too_large(name, limit)) from None
+        outputs.parameters[name] = _parse_parameter(name, data.decode("utf-8", errors="replace"),
+                                                    parameter_types[name])
+    for name, value in outputs.parameters.items():
+        if _size_of(value) > limit:
+            raise ExecutorOutputError(_too_large(name, limit))
     for name, value in list(outputs.parameters.items()):
         if parameter_types[name] == "NUMBER_INTEGER" and isinstance(value, float):
             outputs.parameters[name] = int(value)
@@ -88,16 +102,31 @@ def read_outputs(component: dict[str, Any], executor_input: dict[str, Any]) -> V
     if not isinstance(written_artifacts, dict):
         raise ExecutorOutputError("executor output 'artifacts' is not an object")
     for name, declared in executor_input["outputs"]["artifacts"].items():
+        safe_fs.kind_of_entry(task_dir, name, f"{relative}/{name}")  # a link there is refused now
         outputs.artifacts[name] = _merge_artifacts(name, declared["artifacts"],
                                                    written_artifacts.get(name))
     return outputs
 
 
-def _load_executor_output(path: Path) -> dict[str, Any]:
-    if not path.is_file():
+def _too_large(name: str, limit: int) -> str:
+    return (f"output parameter {name!r} is larger than the {safe_fs.format_size(limit)} limit (raise it "
+            "with --max-parameter-size or WORKBENCH_MAX_PARAMETER_SIZE)")
+
+
+def _size_of(value: Any) -> int:
+    return len(value.encode("utf-8", errors="replace") if isinstance(value, str) else json.dumps(value))
+
+
+def _load_executor_output(task_dir: int, relative: str, limit: int) -> dict[str, Any]:
+    try:
+        data = safe_fs.read_file(task_dir, EXECUTOR_OUTPUT_FILE, limit, relative)
+    except safe_fs.TooLargeError:
+        raise ExecutorOutputError(f"{EXECUTOR_OUTPUT_FILE} is larger than {safe_fs.format_size(limit)} "
+                                  "(the output parameter limit for each output, plus one)") from None
+    if data is None:
         return {}
     try:
-        written = json.loads(path.read_text(encoding="utf-8"))
+        written = json.loads(data.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ExecutorOutputError(f"malformed {EXECUTOR_OUTPUT_FILE}: {exc}") from None
     if not isinstance(written, dict):
@@ -105,9 +134,8 @@ def _load_executor_output(path: Path) -> dict[str, Any]:
     return written
 
 
-def _read_parameter_file(name: str, path: Path, parameter_type: str) -> Any:
+def _parse_parameter(name: str, text: str, parameter_type: str) -> Any:
     """Strings are taken as written; everything else is JSON (booleans case-insensitively)."""
-    text = path.read_text(encoding="utf-8", errors="replace")
     if parameter_type == "STRING":
         return text
     try:

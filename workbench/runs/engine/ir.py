@@ -11,6 +11,7 @@ from typing import Any
 
 from workbench.errors import RunError
 from workbench.ir_schema import read_pipeline_spec
+from workbench.runs.engine.names import RULE, unusable_names
 
 @dataclass(frozen=True)
 class PipelineIR:
@@ -47,6 +48,10 @@ def task_name(task: dict[str, Any]) -> str:
 def parse_ir(text: str, source: str = "pipeline.yaml") -> PipelineIR:
     """Parse the IR text; raise RunError naming `source` when it is not a KFP pipeline spec."""
     spec, platforms = read_pipeline_spec(text, path=source, error=RunError)
+    unusable = unusable_names(spec)
+    if unusable:
+        raise RunError(f"names that cannot be used as file names: {'; '.join(unusable)} ({RULE})",
+                       path=source)
     return PipelineIR(
         name=spec.get("pipelineInfo", {}).get("name", "pipeline"),
         root=spec["root"],

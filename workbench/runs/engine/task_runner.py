@@ -4,12 +4,12 @@ with the cache, retries and back-off, live logs and metrics, and outputs read ba
 
 from __future__ import annotations
 
-import shutil
 import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.runs.backend import TaskLaunch, TaskOutcome
+from workbench.runs import safe_fs
+from workbench.runs.backend import Mount, TaskLaunch, TaskOutcome
 from workbench.runs.engine.cache import cache_key
 from workbench.runs.engine.context import RunContext, TaskRef
 from workbench.runs.engine.executor_io import (ExecutorOutputError, Values, build_executor_input,
@@ -48,6 +48,8 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
         if "importer" in call.executor:
             return _run_importer(ctx, call)
         return _run_container(ctx, call, support.env)
+    except (OSError, ExecutorOutputError) as exc:  # incl. UnsafePathError: what the task left behind
+        return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the engine must survive any single task
         for line in traceback.format_exc().splitlines():
             ctx.log(call.ref, line, "engine")
@@ -72,10 +74,12 @@ def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
 
 
 def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str]) -> TaskResult:
+    """Raises OSError (UnsafePathError above all) or ExecutorOutputError when the task left its
+    folder in a state the engine refuses; the task then fails with that message."""
     container = call.executor["container"]
-    task_root = ctx.task_root(call.ref)
+    task_parts = ctx.task_parts(call.ref)
     executor_input = build_executor_input(call.component, call.inputs.parameters,
-                                          call.inputs.artifacts, task_root)
+                                          call.inputs.artifacts, ctx.task_root(call.ref))
     try:
         argv = resolve_command(list(container.get("command", [])) + list(container.get("args", [])),
                                executor_input, ctx.placeholder_context(call.ref))
@@ -87,12 +91,13 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
     caching = ctx.use_cache and bool(call.task.get("cachingOptions", {}).get("enableCache"))
     details = _details(container, argv, key, call.inputs)
     if caching and call.ref.name not in ctx.force_tasks:
-        hit = ctx.cache.lookup(key, executor_input)
+        safe_fs.reset_dir(ctx.run_dir, task_parts)
+        hit = ctx.cache.lookup(key, executor_input, ctx.run_dir, task_parts)
         if hit is not None:
             ctx.remember_fingerprints(hit, key)
             return _succeeded(ctx, call, hit, "cached", details)
     launch = _launch(ctx, call, container, argv, extra_env)
-    outcome, attempts = _run_with_retries(ctx, call, launch, task_root)
+    outcome, attempts = _run_with_retries(ctx, call, launch)
     details.update(exit_code=outcome.exit_code, attempts=attempts)
     if outcome.cancelled:
         return TaskResult("cancelled", message="cancelled", details=details)
@@ -100,13 +105,12 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
         reason = "killed: out of memory" if outcome.oom_killed else f"exited with code {outcome.exit_code}"
         detail = f" ({outcome.message})" if outcome.message else ""
         return TaskResult("failed", message=f"task {call.ref.name!r} {reason}{detail}", details=details)
-    try:
-        outputs = read_outputs(call.component, executor_input)
-    except (ExecutorOutputError, OSError) as exc:
-        return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}", details=details)
+    with safe_fs.opened_dir(ctx.run_dir, task_parts) as task_dir:
+        outputs = read_outputs(call.component, executor_input, task_dir, "/".join(task_parts),
+                               ctx.limits.parameter_bytes)
     ctx.remember_fingerprints(outputs, key)
     if caching:
-        ctx.cache.store(key, outputs, task_root)
+        ctx.cache.store(key, outputs, ctx.run_dir, task_parts)
     return _succeeded(ctx, call, outputs, "succeeded", details)
 
 
@@ -118,8 +122,7 @@ def _details(container: dict[str, Any], argv: list[str], key: str, inputs: Value
                        **{name: [item["uri"] for item in items] for name, items in inputs.artifacts.items()}}}
 
 
-def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch,
-                      task_root: Any) -> tuple[TaskOutcome, int]:
+def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -> tuple[TaskOutcome, int]:
     """The last attempt's outcome and how many attempts were made."""
     policy = call.task.get("retryPolicy", {})
     attempts = 1 + int(policy.get("maxRetryCount", 0))
@@ -134,7 +137,7 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch,
             ctx.emit(metric)
 
     for attempt in range(1, attempts + 1):
-        _reset_outputs(task_root)
+        safe_fs.reset_dir(ctx.run_dir, ctx.task_parts(call.ref))  # each attempt starts empty, like a pod
         outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
         if outcome.cancelled or outcome.exit_code == 0 or attempt == attempts:
             return outcome, attempt
@@ -147,15 +150,6 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch,
     raise AssertionError("unreachable: the last attempt returns")
 
 
-def _reset_outputs(task_root: Any) -> None:
-    """A retry starts from an empty task directory, like a fresh pod."""
-    for child in task_root.iterdir():
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            child.unlink(missing_ok=True)
-
-
 def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv: list[str],
             extra_env: dict[str, str]) -> TaskLaunch:
     env = {item["name"]: str(item.get("value", "")) for item in container.get("env", [])}
@@ -164,11 +158,28 @@ def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv
     accelerator = resources.get("accelerator", {})
     return TaskLaunch(
         run_id=ctx.run_id, task_id=call.ref.task_id, image=container.get("image", ""),
-        argv=tuple(argv), env=env, workspace=ctx.run_dir, packages=pip_package_set(argv),
+        argv=tuple(argv), env=env, workspace=ctx.run_dir, mounts=_mounts(ctx, call), packages=pip_package_set(argv),
         cpu_limit=_cpu(resources), memory_limit=_memory(resources),
         accelerator_type=str(accelerator.get("resourceType") or accelerator.get("type") or ""),
         accelerator_count=int(accelerator.get("resourceCount") or accelerator.get("count") or 0),
         labels={"workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id})
+
+
+def _mounts(ctx: RunContext, call: ExecutorCall) -> tuple[Mount, ...]:
+    """What a container may see: its own folder and the shared workspace read-write, each input
+    artifact of this run (a task's output, or a pipeline input artifact copied into `inputs/`)
+    read-only, checked free of links: Docker would follow one on the host. Artifacts elsewhere on
+    the host (an importer's local path) are not mounted."""
+    mounts = {ctx.task_root(call.ref): Mount(ctx.task_root(call.ref), writable=True),
+              ctx.workspace_path: Mount(ctx.workspace_path, writable=True)}
+    for folder in ("tasks", "inputs"):
+        for items in call.inputs.artifacts.values():
+            for item in items:
+                below = safe_fs.inside(item["uri"], ctx.run_dir / folder)
+                if below and safe_fs.kind_of(ctx.run_dir, (folder, *below)) != "missing":
+                    path = ctx.run_dir.joinpath(folder, *below)
+                    mounts.setdefault(path, Mount(path, writable=False))
+    return tuple(mounts.values())
 
 
 def _succeeded(ctx: RunContext, call: ExecutorCall, outputs: Values, state: str,
