@@ -18,10 +18,10 @@ def _env(tmp_path) -> dict:
     return env
 
 
-def test_start_up_imports_no_backend_and_is_fast(tmp_path):
+def test_start_up_imports_no_backend(tmp_path):
+    """How fast it starts is measured in tests/bench/bench_canvas.py, not asserted here."""
     report = start_app(EXAMPLE, _env(tmp_path))
     assert report["loaded"] == [], f"imported at start-up: {report['loaded']}"
-    assert report["seconds"] < 3.0, report
 
 
 def _render(tmp_path, out: Path) -> subprocess.CompletedProcess:

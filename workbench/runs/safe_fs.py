@@ -234,3 +234,36 @@ def _copy_file(source_fd: int, name: str, target_fd: int, target_name: str, rela
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
         with os.fdopen(os.open(target_name, flags, 0o644, dir_fd=target_fd), "wb") as writer:
             shutil.copyfileobj(reader, writer, _COPY_CHUNK)
+
+
+def read_artifact(root: Path, path: str | Path, limit: int) -> tuple[str, bytes] | None:
+    """For showing an artifact: the path below `root` and first `limit` bytes of the file at `path`
+    (for a folder, its first regular file in sorted order, depth first), reached without
+    following links. None when `path` is outside `root`, missing, or only reached through a link."""
+    parts = inside(path, root)
+    if parts is None:
+        return None
+    try:
+        with opened_dir(root, parts[:-1]) as fd:
+            return _first_file(fd, parts[-1], limit, _join(parts))
+    except OSError:  # missing, a link on the way (UnsafePathError), swapped for a link meanwhile
+        return None
+
+
+def _first_file(dir_fd: int, name: str, limit: int, relative: str) -> tuple[str, bytes] | None:
+    kind = kind_of_entry(dir_fd, name, relative)
+    if kind == "file":
+        fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
+        with os.fdopen(fd, "rb") as handle:
+            return relative, handle.read(limit)
+    if kind != "dir":
+        return None
+    child_fd = _open_child_dir(dir_fd, name, relative, create=False)
+    try:
+        for child in sorted(os.listdir(child_fd)):
+            found = _first_file(child_fd, child, limit, f"{relative}/{child}")
+            if found is not None:
+                return found
+    finally:
+        os.close(child_fd)
+    return None

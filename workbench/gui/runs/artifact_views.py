@@ -10,6 +10,7 @@ home or read files elsewhere on the machine.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +22,25 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
 
 from workbench.gui.runs.session import RunSession
 from workbench.runs.compare import roc_points
+from workbench.runs import safe_fs
 from workbench.runs.events import ArtifactProduced
+from workbench.runs.paths import workspace_root
 
 CSV_PREVIEW_ROWS = 1000
+PREVIEW_BYTES = 8 * 2**20
 TEXT_TYPES = {"system.Markdown": "markdown", "system.HTML": "html"}
 
 
-def artifact_file(uri: str) -> Path | None:
-    """The file behind an artifact URI (a directory's first file), if it is on this machine."""
-    path = Path(uri.removeprefix("file://"))
-    if path.is_file():
-        return path
-    if path.is_dir():
-        return next((p for p in sorted(path.rglob("*")) if p.is_file()), None)
-    return None
+def artifact_file(artifact: ArtifactProduced) -> tuple[Path, str] | None:
+    """The file behind a local run's artifact (a folder's first file) and its text, at most
+    PREVIEW_BYTES of it. Only what lies in the run's own workspace, reached without following a
+    link: a task cannot make the app read a host file by naming it, or linking to it, as an artifact."""
+    run_dir = workspace_root() / artifact.run_id
+    found = safe_fs.read_artifact(run_dir, artifact.uri, PREVIEW_BYTES)
+    if found is None:
+        return None
+    relative, content = found
+    return run_dir / relative, content.decode("utf-8", "replace")
 
 
 def open_folder(uri: str) -> bool:
@@ -67,24 +73,22 @@ class SafeTextBrowser(QTextBrowser):
             return None
         return super().loadResource(kind, QUrl.fromLocalFile(str(target)))
 
-    def show_document(self, path: Path, kind: str) -> None:
+    def show_document(self, path: Path, text: str, kind: str) -> None:
         self.base = path.parent
-        text = path.read_text(encoding="utf-8", errors="replace")
         if kind == "markdown":
             self.setMarkdown(text)
         else:
             self.setHtml(text)
 
 
-def csv_preview(path: Path, limit: int = CSV_PREVIEW_ROWS) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        rows = []
-        for row in reader:
-            if len(rows) >= limit:
-                break
-            rows.append(row)
+def csv_preview(text: str, limit: int = CSV_PREVIEW_ROWS) -> tuple[list[str], list[list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    rows = []
+    for row in reader:
+        if len(rows) >= limit:
+            break
+        rows.append(row)
     return header, rows
 
 
@@ -145,15 +149,16 @@ def artifact_viewer(artifact: ArtifactProduced) -> QWidget:
             tabs.addTab(matrix, "Confusion matrix")
         if tabs.count():
             return tabs
-    path = artifact_file(artifact.uri)
+    found = artifact_file(artifact)
+    path, text = found if found is not None else (None, "")
     if artifact.type in TEXT_TYPES and path is not None:
         browser = SafeTextBrowser()
-        browser.show_document(path, TEXT_TYPES[artifact.type])
+        browser.show_document(path, text, TEXT_TYPES[artifact.type])
         return browser
     if path is not None and (artifact.type == "system.Dataset" or path.suffix.lower() == ".csv"):
         try:
-            header, rows = csv_preview(path)
-        except (OSError, csv.Error):
+            header, rows = csv_preview(text)
+        except csv.Error:
             header, rows = [], []
         if header:
             box = QWidget()
