@@ -20,7 +20,8 @@ VARYING = {  # file: tasks whose outputs differ between any two runs
     "pipeline_with_metrics_outputs.yaml": {"output-metrics", "output-metrics-2"},
     "pipeline_with_loops_and_conditions.yaml": {"flip-coin-op"},
     "if_elif_else_complex.yaml": {"int-0-to-9999", "int-0-to-9999-2", "is-even-or-odd", "is-even-or-odd-2"},
-    "if_elif_else_with_oneof_parameters.yaml": {"flip-three-sided-die"},
+    # the pipeline prints the branch's OneOf output, so its print task varies with the die too
+    "if_elif_else_with_oneof_parameters.yaml": {"flip-three-sided-die", "print-and-return"},
     "if_else_with_oneof_artifacts.yaml": {"flip-coin"},
     "parameter_oneof.yaml": {"flip-coin"},
     "pipeline_with_importer_workspace.yaml": {"get-uri", "get-uri-2"},  # return their run's own artifact paths
