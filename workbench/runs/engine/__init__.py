@@ -5,7 +5,8 @@
     handle.wait(timeout=600)        # -> "succeeded" | "failed" | "cancelled" | "running"
 
 Each run gets `workspace_root/RUN_ID` (the pipeline root, visible to tasks at the same path) and
-one coordinator thread; tasks run on a pool of `max_parallel` worker threads.
+one coordinator thread; tasks are admitted by their resource requests (see admission.py) and run
+on a pool of at most `max_parallel` worker threads (default 4x the CPUs).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from typing import Any, Callable, Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.runs.backend import TaskBackend
+from workbench.runs.engine.admission import DEFAULT_FLOOR_FRACTION, Admission, default_cap
 from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.context import RunContext
 from workbench.runs.engine.forcing import downstream_closure
 from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_arguments
 from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.local_support import check_executor
+from workbench.runs.engine.machine import Machine, available_memory, this_machine
 from workbench.runs.engine.scheduler import Scheduler
 from workbench.runs.events import EventSink, RunFinished, RunStarted
 
@@ -82,12 +85,20 @@ class RunHandle:
 
 
 class Engine:
+    """`machine` and `read_available` default to this machine as the OS and the backend report it;
+    tests pass their own to make admission decisions reproducible."""
+
     def __init__(self, backend: TaskBackend, *, sinks: list[EventSink], max_parallel: int | None = None,
                  use_cache: bool = True, cache_dir: Path, workspace_root: Path,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, machine: Machine | None = None,
+                 read_available: Callable[[], int | None] = available_memory,
+                 memory_floor: float = DEFAULT_FLOOR_FRACTION):
         self.backend = backend
         self.sinks = list(sinks)
-        self.max_parallel = max(1, max_parallel or os.cpu_count() or 1)
+        self.max_parallel = max(1, max_parallel or default_cap(os.cpu_count() or 1))
+        self.machine = machine
+        self.read_available = read_available
+        self.memory_floor = memory_floor
         self.use_cache = use_cache
         self.cache = TaskCache(Path(cache_dir))
         self.workspace_root = Path(workspace_root)
@@ -119,7 +130,9 @@ class Engine:
         state, message = "failed", ""
         try:
             self.backend.prepare(runtimes_needed(ctx.ir), self.progress)
-            result = Scheduler(ctx).run(arguments)
+            machine = self.machine or this_machine(self.backend)
+            admission = Admission(machine, self.max_parallel, self.read_available, self.memory_floor)
+            result = Scheduler(ctx, admission).run(arguments)
             state, message = result.state, result.message
         except WorkbenchError as exc:
             message = str(exc)
