@@ -21,6 +21,17 @@ def nap(seconds: float):
     return dsl.ContainerSpec(image="alpine", command=["sh", "-c", 'sleep "$0"'], args=[seconds])
 
 
+@dsl.container_component
+def cpu_text(out: dsl.OutputPath(str)):
+    return dsl.ContainerSpec(image="alpine", command=["sh", "-c", 'mkdir -p "$(dirname "$0")"; printf 250m > "$0"'],
+                             args=[out])
+
+
+@dsl.pipeline(name="cpu-from-upstream")
+def cpu_from_upstream():
+    nap(seconds=0.1).set_cpu_request(cpu_text().output).set_caching_options(False)
+
+
 @dsl.pipeline(name="one-cpu-each")
 def one_cpu_each():
     with dsl.ParallelFor(list(range(8))):
@@ -71,6 +82,8 @@ def test_tasks_requesting_one_cpu_each_run_two_at_a_time(make_engine, subprocess
     assert most_at_once(events) == 2
     cpu_waits = waits(events, "cpu")
     assert cpu_waits and cpu_waits[0].message == "waiting for CPU: needs 1, 0 of 2 free"
+    per_task = [sum(e.task_id == task_id for e in cpu_waits) for task_id in {e.task_id for e in cpu_waits}]
+    assert len(per_task) == 6 and max(per_task) <= 2  # the six that waited, announced once per change
     # a waiting reason survives the --events jsonl round trip the CLI and the store rely on
     assert event_from_json(event_to_json(cpu_waits[0])) == cpu_waits[0]
 
@@ -89,7 +102,6 @@ def test_max_parallel_still_caps_everything(make_engine, fake_backend, tmp_path,
                          read_available=lambda: 60 * GiB).start(compile_pipeline(no_requests, tmp_path), {})
     assert handle.wait(TIMEOUT) == "succeeded", handle.message
     assert fake_backend.max_running == 3
-    assert waits(events, "slot")[0].message == "waiting for a slot: 3 tasks running (at most 3 at once)"
 
 
 def test_memory_stays_above_the_floor_when_every_task_takes_2_gib(make_engine, fake_backend, tmp_path, events):
@@ -147,3 +159,14 @@ def test_cancel_while_tasks_wait_for_cpu(make_engine, fake_backend, tmp_path):
     handle.cancel()
     assert handle.wait(10) == "cancelled"
     assert "pending" not in handle.task_states().values()
+
+
+def test_a_quantity_from_an_upstream_output_reaches_admission(make_engine, fake_backend, tmp_path):
+    ir = compile_pipeline(cpu_from_upstream, tmp_path)
+    assert "resourceCpuRequest: '{{$.inputs.parameters[''pipelinechannel--cpu-text-out'']}}'" in ir  # kfp 2.17's form
+    small = make_engine(fake_backend, machine=Machine(cpus=0.2, memory=0), read_available=lambda: None)
+    handle = small.start(ir, {})
+    assert handle.wait(TIMEOUT) == "failed"
+    assert handle.message == "task 'nap' asks for 0.25 CPUs; this machine has 0.2"
+    enough = make_engine(fake_backend, machine=Machine(cpus=1, memory=0), read_available=lambda: None)
+    assert enough.start(ir, {}).wait(TIMEOUT) == "succeeded"

@@ -33,13 +33,12 @@ def default_cap(cpus: float) -> int:
     return max(1, int(cpus * CAP_PER_CPU))
 
 
-_TITLES = {"cpu": "waiting for CPU", "memory": "waiting for memory", "gpu": "waiting for GPU",
-           "slot": "waiting for a slot"}
+_TITLES = {"cpu": "waiting for CPU", "memory": "waiting for memory", "gpu": "waiting for GPU"}
 
 
 @dataclass(frozen=True)
 class Wait:
-    """Why a task is not started yet: `kind` is cpu, memory, gpu or slot."""
+    """Why a task is not started yet: `kind` is cpu, memory or gpu."""
 
     kind: str
     detail: str
@@ -113,10 +112,13 @@ class Admission:
             self._per_task = max(self._per_task, (self._baseline - available) // self.running)
         return available
 
+    def full(self) -> bool:
+        """The cap is reached: nothing starts, whatever it asks for."""
+        return self.running >= self.cap
+
     def wait(self, needs: TaskResources, available: int | None) -> Wait | None:
-        """None when the task may start now, else why it waits."""
-        if self.running >= self.cap:
-            return Wait("slot", f"{self.running} tasks running (at most {self.cap} at once)")
+        """None when the task may start now (below the cap), else why it waits. The messages
+        change only when reservations do, so a waiting task is not re-announced at every look."""
         if needs.cpu_request and self.cpu + needs.cpu_request > self.machine.cpus + 1e-9:
             free = max(0.0, self.machine.cpus - self.cpu)
             return Wait("cpu", f"needs {needs.cpu_request:g}, {free:g} of "
@@ -132,8 +134,8 @@ class Admission:
             settling = sum(self._expected(r.needs) for r in self._reservations
                            if now - r.started < SETTLE_SECONDS)
             if available - settling - self._expected(needs) < self.floor:
-                return Wait("memory", f"{size_text(available)} available, keeping {size_text(self.floor)} "
-                                      "free" + (" (tasks just started may take more)" if settling else ""))
+                return Wait("memory", f"keeping {size_text(self.floor)} free"
+                                      + (", and tasks just started may take more" if settling else ""))
         return None
 
     def _expected(self, needs: TaskResources) -> int:
@@ -156,11 +158,6 @@ class Admission:
         self.memory -= needs.memory_request
         self.gpus -= needs.accelerators
 
-    def kinds(self, needs: TaskResources) -> set[str]:
-        """The kinds of resource a task asks for (memory always: every task takes some)."""
-        kinds = {"slot", "memory"}
-        if needs.cpu_request:
-            kinds.add("cpu")
-        if needs.accelerators:
-            kinds.add("gpu")
-        return kinds
+    def kinds(self, needs: TaskResources) -> tuple[str, ...]:
+        """The kinds of resource a task asks for; memory always (every task takes some)."""
+        return ("memory",) + (("cpu",) if needs.cpu_request else ()) + (("gpu",) if needs.accelerators else ())
