@@ -54,11 +54,13 @@ def wait_title(kind: str) -> str:
 
 
 def size_text(size: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if abs(size) < 1024 or unit == "PiB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+    """Bytes for people: `819.2 MiB`, `7.2 GiB`."""
+    units = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+    index = 0
+    while abs(size) >= 1024 and index < len(units) - 1:
         size /= 1024
-    raise AssertionError("unreachable")
+        index += 1
+    return f"{size:.0f} B" if index == 0 else f"{size:.1f} {units[index]}"
 
 
 @dataclass(eq=False)
