@@ -186,3 +186,10 @@ def test_docker_gpus_from_engine_info():
 def test_memory_reading_from_the_os():
     reading = read_memory()
     assert reading is not None and 0 < reading.available <= reading.total
+
+
+def test_resource_specs_of_the_wrong_shape_fail_by_value_not_by_traceback():
+    for hostile in (["cpu"], "2", {"accelerator": ["gpu"]}, {"resourceCpuLimit": {"nested": 1}},
+                    {"cpuLimit": "NaN"}, {"memoryLimit": float("inf")}, {"accelerator": {"resourceCount": "1.5"}}):
+        with pytest.raises(QuantityError):
+            task_resources(hostile, {}, CONTEXT)

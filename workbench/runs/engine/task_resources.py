@@ -56,11 +56,13 @@ def task_resources(resources: dict[str, Any], parameters: dict[str, Any], contex
             raise QuantityError(f"{label}: {exc}") from None
         return None
 
+    accelerator = (resources.get("accelerator") or {}) if isinstance(resources, dict) else None
+    if not isinstance(resources, dict) or not isinstance(accelerator, dict):
+        raise QuantityError(f"resources {str(resources)[:80]!r} are not a mapping of quantities")
     cpu_limit = quantity("CPU limit", resources)
     cpu_request = quantity("CPU request", resources)
     memory_limit = quantity("memory limit", resources)
     memory_request = quantity("memory request", resources)
-    accelerator = resources.get("accelerator") or {}
     return TaskResources(
         cpu_limit=cpu_limit or None, memory_limit=memory_limit or None,
         cpu_request=(cpu_limit or 0.0) if cpu_request is None else cpu_request,
