@@ -129,7 +129,7 @@ class RunDialog(QDialog):
         self.max_parallel = QSpinBox(minimum=1, maximum=1024, value=default_cap(cpus))
         self.max_parallel.setToolTip("The most tasks that run at the same time on local targets, whatever "
                                      f"they request (default: 4 per CPU, {default_cap(cpus)} here)")
-        where.addRow("At most at once", self.max_parallel)
+        where.addRow("Tasks at once, at most", self.max_parallel)
         self.use_cache = QCheckBox("Reuse cached results of unchanged tasks", checked=True)
         where.addRow("Caching", self.use_cache)
         layout.addLayout(where)
