@@ -34,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--input-artifact", action="append", default=[], metavar="NAME=PATH",
                      help="a pipeline input artifact: a file or folder (copied into the run) or a URI (repeatable)")
     run.add_argument("--max-parallel", type=_positive_int, metavar="N",
-                     help="tasks running at once (default: the number of CPUs)")
+                     help="tasks running at once at most (default: 4 per CPU); tasks are also admitted "
+                          "by their CPU, memory and GPU requests and kept above a memory floor")
     run.add_argument("--no-cache", action="store_true", help="run every task, ignoring cached results")
     run.add_argument("--events", choices=("jsonl",),
                      help="print every run event as one JSON object a line on stdout")

@@ -98,6 +98,17 @@ class DockerBackend:
                 self._runtimes[key] = images.prepare_runtime(self.client, image, key[1], progress)
             return self._runtimes[key]
 
+    def gpu_count(self) -> int:
+        """GPUs the engine reports, for admission (0 when it cannot be asked)."""
+        import docker
+
+        from workbench.runs.engine.machine import docker_gpus
+
+        try:
+            return docker_gpus(self.client.info())
+        except (docker.errors.DockerException, RunError):
+            return 0
+
     def _device_requests(self, launch: TaskLaunch, on_line: LineSink) -> list[Any]:
         import docker
 

@@ -27,7 +27,10 @@ class RunStarted:
 @dataclass(frozen=True)
 class TaskStateChanged:
     """`task_id` is unique within a run: the task's DAG path plus loop iteration, e.g.
-    `for-loop-2[3]/train`. `task_name` is the IR task name, `iteration` the loop indexes."""
+    `for-loop-2[3]/train`. `task_name` is the IR task name, `iteration` the loop indexes.
+    A `pending` event with a message is the local scheduler saying why a ready task waits: the
+    message reads "waiting for CPU: needs 1, 0 of 2 free" and `details["waiting_for"]` is
+    cpu, memory or gpu."""
 
     run_id: str
     task_id: str

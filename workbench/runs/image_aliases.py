@@ -53,6 +53,10 @@ class AliasedImages:
     def cleanup_run(self, run_id: str) -> int:
         return self._backend.cleanup_run(run_id)
 
+    def gpu_count(self) -> int:
+        report = getattr(self._backend, "gpu_count", None)
+        return report() if callable(report) else 0
+
 
 def with_aliases_from_environment(backend: TaskBackend) -> TaskBackend:
     aliases = parse_aliases(os.environ.get(ENVIRONMENT_VARIABLE, ""))

@@ -1,5 +1,6 @@
 """The Run dialog: where to run, the pipeline's parameters (pre-filled with their defaults and
-checked against their types as you type), how many tasks at once, and whether to use the cache."""
+checked against their types as you type), how tasks are admitted and how many at most run at once,
+and whether to use the cache."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
 from workbench.gui.runs.controller import LOCAL_TARGETS
+from workbench.runs.engine.admission import DEFAULT_FLOOR_FRACTION, default_cap, size_text
+from workbench.runs.engine.machine import read_memory
 from workbench.model.document import Parameter
 from workbench.model.types import parse_value
 
@@ -24,6 +27,15 @@ def value_text(parameter: Parameter, value: Any) -> str:
     if parameter.type in ("String", "Integer", "Float"):
         return str(value)
     return json.dumps(value)
+
+
+def admission_policy_text(cpus: int, memory: int) -> str:
+    """The local scheduling policy in a sentence, with this machine's numbers."""
+    ram = f", {size_text(memory)} RAM" if memory else ""
+    floor = (f" while available memory stays above {DEFAULT_FLOOR_FRACTION:.0%} of RAM "
+             f"({size_text(memory * DEFAULT_FLOOR_FRACTION)})") if memory else ""
+    return (f"Tasks start when they are ready and their CPU, memory and GPU requests fit this machine "
+            f"({cpus} CPUs{ram}); tasks without requests start at once{floor}.")
 
 
 def remote_target_names() -> list[str]:
@@ -109,9 +121,15 @@ class RunDialog(QDialog):
         for name in remote_target_names():
             self.target.addItem(f"Remote: {name}", name)
         where.addRow("Run on", self.target)
-        self.max_parallel = QSpinBox(minimum=1, maximum=256, value=os.cpu_count() or 4)
-        self.max_parallel.setToolTip("How many tasks may run at the same time (local targets)")
-        where.addRow("Tasks at once", self.max_parallel)
+        cpus = os.cpu_count() or 1
+        memory = read_memory()
+        self.policy = QLabel(admission_policy_text(cpus, memory.total if memory else 0))
+        self.policy.setWordWrap(True)
+        where.addRow("Scheduling", self.policy)
+        self.max_parallel = QSpinBox(minimum=1, maximum=1024, value=default_cap(cpus))
+        self.max_parallel.setToolTip("The most tasks that run at the same time on local targets, whatever "
+                                     f"they request (default: 4 per CPU, {default_cap(cpus)} here)")
+        where.addRow("Tasks at once, at most", self.max_parallel)
         self.use_cache = QCheckBox("Reuse cached results of unchanged tasks", checked=True)
         where.addRow("Caching", self.use_cache)
         layout.addLayout(where)
@@ -134,6 +152,7 @@ class RunDialog(QDialog):
         valid = self.form.validate()
         local = self.target.currentData() in LOCAL_TARGETS
         self.max_parallel.setEnabled(local)
+        self.policy.setEnabled(local)
         self.use_cache.setEnabled(local)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(valid)
 

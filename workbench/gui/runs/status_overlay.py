@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QMenu
 from workbench.gui.canvas.style import GROUP_HEADER, STATE_COLORS
 from workbench.gui.runs import task_paths
 from workbench.gui.runs.session import TERMINAL, RunSession, TaskView
+from workbench.runs.engine.admission import wait_title
 
 _PRIORITY = ("running", "failed", "cancelled", "pending", "succeeded", "cached", "skipped")
 
@@ -29,6 +30,12 @@ def combined_state(states: list[str]) -> str:
     if "running" in states or ("pending" in states and any(s in TERMINAL for s in states)):
         return "running"
     return next(state for state in _PRIORITY if state in states)
+
+
+def waiting_text(tasks: list[TaskView]) -> str:
+    """Why pending occurrences wait (the scheduler's reason, e.g. "waiting for CPU"), or ""."""
+    kinds = [t.details.get("waiting_for") for t in tasks if t.state == "pending" and t.message]
+    return next((wait_title(kind) for kind in kinds if kind), "")
 
 
 def duration_text(seconds: float) -> str:
@@ -149,6 +156,8 @@ class StatusOverlay(QObject):
                 text = f"{state} in {duration_text(tasks[0].end - tasks[0].start)}"
             elif state == "skipped" and len(tasks) == 1 and tasks[0].message:
                 text = f"skipped: {tasks[0].message}"
+            elif state == "pending":
+                text = waiting_text(tasks) or text
             if len(tasks) > 1:
                 done = sum(t.state in TERMINAL for t in tasks)
                 text += f" \u00b7 {done}/{len(tasks)}"

@@ -6,8 +6,9 @@
 
 Each run gets `workspace_root/RUN_ID` (the pipeline root) with `tasks/<task>` (one folder per task,
 its outputs) and `workspace` (the pipeline's shared workspace), and one coordinator thread; tasks
-run on a pool of `max_parallel` worker threads. The engine reads and writes under the run folder
-only through `safe_fs`, never following a link a task left there.
+are admitted by their resource requests (see admission.py) and run on a pool of at most
+`max_parallel` worker threads (default 4x the CPUs). The engine reads and writes under the run
+folder only through `safe_fs`, never following a link a task left there.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, Callable, Iterable
 from workbench.errors import RunError, WorkbenchError
 from workbench.runs import safe_fs
 from workbench.runs.backend import TaskBackend
+from workbench.runs.engine.admission import DEFAULT_FLOOR_FRACTION, Admission, default_cap
 from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.context import RunContext
 from workbench.runs.engine.forcing import downstream_closure
@@ -31,6 +33,7 @@ from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_argu
 from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.limits import RunLimits
 from workbench.runs.engine.local_support import check_executor
+from workbench.runs.engine.machine import Machine, available_memory, this_machine
 from workbench.runs.engine.scheduler import Scheduler
 from workbench.runs.events import EventSink, RunFinished, RunStarted
 from workbench.runs.paths import check_run_id
@@ -89,12 +92,20 @@ class RunHandle:
 
 
 class Engine:
+    """`machine` and `read_available` default to this machine as the OS and the backend report it;
+    tests pass their own to make admission decisions reproducible."""
+
     def __init__(self, backend: TaskBackend, *, sinks: list[EventSink], max_parallel: int | None = None,
                  use_cache: bool = True, cache_dir: Path, workspace_root: Path,
-                 progress: Callable[[str], None] | None = None, limits: RunLimits | None = None):
+                 progress: Callable[[str], None] | None = None, limits: RunLimits | None = None,
+                 machine: Machine | None = None, read_available: Callable[[], int | None] = available_memory,
+                 memory_floor: float = DEFAULT_FLOOR_FRACTION):
         self.backend = backend
         self.sinks = list(sinks)
-        self.max_parallel = max(1, max_parallel or os.cpu_count() or 1)
+        self.max_parallel = max(1, max_parallel or default_cap(os.cpu_count() or 1))
+        self.machine = machine
+        self.read_available = read_available
+        self.memory_floor = memory_floor
         self.use_cache = use_cache
         self.cache = TaskCache(Path(cache_dir))
         self.workspace_root = Path(os.path.abspath(workspace_root))
@@ -136,7 +147,9 @@ class Engine:
         state, message = "failed", ""
         try:
             self.backend.prepare(runtimes_needed(ctx.ir), self.progress)
-            result = Scheduler(ctx).run(arguments, artifacts)
+            machine = self.machine or this_machine(self.backend)
+            admission = Admission(machine, self.max_parallel, self.read_available, self.memory_floor)
+            result = Scheduler(ctx, admission).run(arguments, artifacts)
             state, message = result.state, result.message
         except WorkbenchError as exc:
             message = str(exc)

@@ -6,6 +6,12 @@ succeed (unless its trigger strategy is ALL_UPSTREAM_TASKS_COMPLETED, as for exi
 `ignore_upstream_failure`) or its CEL condition is false; a skipped DAG marks its sub-graph
 skipped too. DAG tasks (sub-pipelines, conditions, exit-handler bodies) recurse; ParallelFor
 tasks run their iterations within `parallelismLimit` and collect their outputs as lists.
+
+Executor tasks go through admission (admission.py) before they take a worker: a task whose
+resources are malformed or larger than the machine fails by name at once; one that does not fit
+yet waits, its reason shown as a `pending` state change with the reason as its message. Each look
+at the queue stops at the cap and considers a bounded window of waiting tasks, so a loop of
+10,000 items costs no more per event than one of a hundred.
 """
 
 from __future__ import annotations
@@ -13,27 +19,42 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable
 
+from workbench.runs.engine.admission import Admission, Wait
 from workbench.runs.engine.conditions import ConditionError, evaluate_condition
 from workbench.runs.engine.context import RunContext, TaskRef
 from workbench.runs.engine.executor_io import Values
 from workbench.runs.engine.inputs import (SUCCESS_STATES, InputError, TaskResult, collect_iterations,
                                           dag_outputs, loop_items, resolve_task_inputs, upstream_tasks,
                                           with_defaults)
+from workbench.runs.engine.quantities import QuantityError
+from workbench.runs.engine.task_resources import TaskResources, task_resources
 from workbench.runs.engine.task_runner import ExecutorCall, run_executor_task
 from workbench.errors import WorkbenchError
 
 Done = Callable[[TaskResult], None]
 _STALL_GRACE_SECONDS = 5.0
+_WINDOW = 64  # waiting tasks considered per look (at least twice the cap)
+
+
+@dataclass(eq=False)
+class _Waiting:
+    call: ExecutorCall
+    done: Done
+    needs: TaskResources
+    wait: Wait | None = None
 
 
 class Scheduler:
-    def __init__(self, ctx: RunContext):
+    def __init__(self, ctx: RunContext, admission: Admission):
         self.ctx = ctx
+        self.admission = admission
         self.active: set[DagExecution | LoopExecution] = set()
         self.in_flight = 0
+        self.waiting: list[_Waiting] = []
 
     def run(self, arguments: dict[str, Any],
             artifacts: dict[str, list[dict[str, Any]]] | None = None) -> TaskResult:
@@ -48,8 +69,11 @@ class Scheduler:
             callback = self.ctx.next_callback(timeout=0.1)
             if callback is not None:
                 self._guarded(callback)
+            elif self.waiting:
+                self._guarded(self._admit)  # available memory changes without events
             if self.ctx.cancel_event.is_set() and cancelled_at is None:
                 cancelled_at = time.monotonic()
+                self._guarded(self._cancel_waiting)
                 for execution in list(self.active):
                     self._guarded(execution.cancel_pending)
             if (cancelled_at is not None and callback is None and self.in_flight == 0
@@ -58,7 +82,46 @@ class Scheduler:
         return finished[0]
 
     def submit(self, call: ExecutorCall, done: Done) -> None:
+        """Admit the task (now or once it fits), or fail it at once when it never can."""
+        container = (call.executor or {}).get("container") or {}
+        try:
+            needs = task_resources(container.get("resources") or {}, call.inputs.parameters,
+                                   self.ctx.placeholder_context(call.ref))
+        except QuantityError as exc:
+            return done(TaskResult("failed", message=f"task {call.ref.name!r}: {exc}"))
+        refusal = self.admission.refusal(needs)
+        if refusal:
+            return done(TaskResult("failed", message=f"task {call.ref.name!r} {refusal}"))
+        self.waiting.append(_Waiting(call, done, needs))
+        self._admit()
+
+    def _admit(self) -> None:
+        """Start waiting tasks that fit, in order. A task waiting on a kind of resource holds later
+        tasks that need that kind behind it, so a large request is not starved by small ones;
+        every task needs memory, so a memory wait holds all."""
+        available = self.admission.available()
+        held: set[str] = set()
+        for item in self.waiting[:max(_WINDOW, 2 * self.admission.cap)]:
+            if self.admission.full() or "memory" in held:
+                break
+            kind = next((kind for kind in self.admission.kinds(item.needs) if kind in held), None)
+            if kind is not None:
+                wait: Wait | None = Wait(kind, "queued behind an earlier task waiting for the same")
+            else:
+                wait = self.admission.wait(item.needs, available)
+            if wait is None:
+                self.waiting.remove(item)
+                self._start(item)
+                continue
+            held.add(wait.kind)
+            if wait != item.wait:
+                item.wait = wait
+                self.ctx.set_state(item.call.ref, "pending", wait.message, waiting_for=wait.kind)
+
+    def _start(self, item: _Waiting) -> None:
+        reservation = self.admission.reserve(item.needs)
         self.in_flight += 1
+        call = item.call
 
         def work() -> TaskResult:
             if not self.ctx.cancel_event.is_set():
@@ -67,9 +130,16 @@ class Scheduler:
 
         def finished(result: TaskResult) -> None:
             self.in_flight -= 1
-            done(result)
+            self.admission.release(reservation)
+            item.done(result)
+            self._admit()
 
         self.ctx.submit(work, finished)
+
+    def _cancel_waiting(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for item in waiting:
+            item.done(TaskResult("cancelled", message="run cancelled"))
 
     def _guarded(self, callback: Callable[[], None]) -> None:
         """A bug in the walker cancels the run instead of hanging it."""

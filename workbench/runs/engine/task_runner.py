@@ -21,9 +21,7 @@ from workbench.runs.engine.metrics import artifact_events, parse_metric_line
 from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
                                                 resolve_command, resolve_constant)
 from workbench.runs.engine.post_task import after_success
-
-_MEMORY_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
-                 "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
+from workbench.runs.engine.task_resources import task_resources
 
 
 @dataclass(frozen=True)
@@ -154,14 +152,15 @@ def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv
             extra_env: dict[str, str]) -> TaskLaunch:
     env = {item["name"]: str(item.get("value", "")) for item in container.get("env", [])}
     env.update(extra_env)
-    resources = container.get("resources", {})
-    accelerator = resources.get("accelerator", {})
+    # admission parsed these already: a malformed quantity never gets here
+    resources = task_resources(container.get("resources") or {}, call.inputs.parameters,
+                               ctx.placeholder_context(call.ref))
     return TaskLaunch(
         run_id=ctx.run_id, task_id=call.ref.task_id, image=container.get("image", ""),
-        argv=tuple(argv), env=env, workspace=ctx.run_dir, mounts=_mounts(ctx, call), packages=pip_package_set(argv),
-        cpu_limit=_cpu(resources), memory_limit=_memory(resources),
-        accelerator_type=str(accelerator.get("resourceType") or accelerator.get("type") or ""),
-        accelerator_count=int(accelerator.get("resourceCount") or accelerator.get("count") or 0),
+        argv=tuple(argv), env=env, workspace=ctx.run_dir, mounts=_mounts(ctx, call),
+        packages=pip_package_set(argv),
+        cpu_limit=resources.cpu_limit, memory_limit=resources.memory_limit,
+        accelerator_type=resources.accelerator_type, accelerator_count=resources.accelerators,
         labels={"workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id})
 
 
@@ -210,22 +209,3 @@ def _seconds(duration: Any) -> float:
         return max(0.0, float(str(duration).rstrip("s") or 0))
     except ValueError:
         return 0.0
-
-
-def _cpu(resources: dict[str, Any]) -> float | None:
-    value = resources.get("resourceCpuLimit") or resources.get("cpuLimit")
-    if value in (None, ""):
-        return None
-    text = str(value)
-    return float(text[:-1]) / 1000 if text.endswith("m") else float(text)
-
-
-def _memory(resources: dict[str, Any]) -> int | None:
-    """Bytes; the IR's numeric `memoryLimit` is in gigabytes, the string form has K8s units."""
-    if resources.get("resourceMemoryLimit"):
-        text = str(resources["resourceMemoryLimit"]).strip()
-        number = text.rstrip("KMGTi")
-        return int(float(number) * _MEMORY_UNITS[text[len(number):].upper()])
-    if resources.get("memoryLimit"):
-        return int(float(resources["memoryLimit"]) * 10**9)
-    return None
