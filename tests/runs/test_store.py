@@ -13,7 +13,8 @@ import pytest
 from workbench.errors import RunError
 from workbench.runs.events import (ArtifactProduced, LogLine, MetricLogged, RunFinished, RunStarted,
                                    TaskStateChanged)
-from workbench.runs.store import RunStore, process_token
+from workbench.processes import process_token
+from workbench.runs.store import RunStore
 
 PIPELINE_YAML = "# exact text, kept as it is\npipelineInfo: {name: demo}\n"
 

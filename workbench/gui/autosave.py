@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.atomic import write_atomic
 from workbench.gui.catalog import data_dir
-from workbench.gui.crash.fault_log import process_alive
+from workbench.processes import process_alive
 from workbench.gui.editor_document import EditorDocument
 from workbench.model import serialize
 from workbench.model.document import PipelineGraph

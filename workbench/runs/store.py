@@ -28,6 +28,7 @@ from typing import Any, Iterator
 from urllib.parse import quote
 
 from workbench.errors import RunError
+from workbench.processes import process_token, same_process
 from workbench.runs.events import (ArtifactProduced, LogLine, MetricLogged, RunEvent, RunFinished, RunStarted,
                                    TaskStateChanged)
 
@@ -146,25 +147,6 @@ class ArtifactRecord:
 
 
 UNOWNED_HOST = "remote"  # owner of runs that go on without a local process (remote runs)
-
-
-def process_token(pid: int) -> str:
-    """The process start time where the OS tells it (Linux), so a reused pid is not taken as alive."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    return stat.rsplit(")", 1)[1].split()[19]  # field 22 (starttime), counted after the command name
-
-
-def _pid_alive(pid: int, token: str) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    return not token or process_token(pid) == token
 
 
 class RunStore:
@@ -367,7 +349,7 @@ class RunStore:
         rows = self._query("SELECT id, owner_pid, owner_token FROM runs WHERE state = 'running' AND owner_host = ?",
                            (socket.gethostname(),))
         return [row["id"] for row in rows
-                if row["owner_pid"] is None or not _pid_alive(row["owner_pid"], row["owner_token"] or "")]
+                if row["owner_pid"] is None or not same_process(row["owner_pid"], row["owner_token"] or "")]
 
     def mark_interrupted(self) -> list[str]:
         """Mark runs of this host whose owning process is gone as 'interrupted'; return their ids."""

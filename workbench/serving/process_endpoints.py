@@ -19,7 +19,7 @@ from typing import Callable
 
 from workbench.errors import RunError
 from workbench.runs import paths
-from workbench.runs.store import process_token
+from workbench.processes import process_token, same_process
 from workbench.serving import endpoints
 from workbench.serving.docker_endpoints import SERVING_PACKAGES
 from workbench.serving.endpoints import Endpoint
@@ -31,16 +31,8 @@ STOP_GRACE_S = 3.0
 
 
 def _alive(record: dict) -> bool:
-    pid = int(record.get("pid") or 0)
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return process_token(pid) == record.get("token")
+    """Running, and the same process that started (a reused pid has another start token)."""
+    return same_process(int(record.get("pid") or 0), str(record.get("token") or "?"))
 
 
 def _endpoint(record: dict) -> Endpoint:

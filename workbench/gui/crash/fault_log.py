@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from workbench.gui.catalog import data_dir
+from workbench.processes import process_alive
 
 log = logging.getLogger(__name__)
 KEEP_REPORTS = 20
@@ -22,18 +23,6 @@ HEADER = "Pipeline Workbench session"
 
 def crash_dir() -> Path:
     return data_dir() / "crashes"
-
-
-def process_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by someone else
-        return True
-    return True
 
 
 @dataclass(frozen=True)
