@@ -9,6 +9,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.runs import tensorboard_watch
 from workbench.runs.backend import TaskLaunch, TaskOutcome
 from workbench.runs.engine.cache import cache_key
 from workbench.runs.engine.context import RunContext, TaskRef
@@ -91,7 +92,7 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
         if hit is not None:
             ctx.remember_fingerprints(hit, key)
             return _succeeded(ctx, call, hit, "cached", details)
-    launch = _launch(ctx, call, container, argv, extra_env)
+    launch = _launch(ctx, call, container, argv, {**extra_env, **tensorboard_watch.task_env(task_root)})
     outcome, attempts = _run_with_retries(ctx, call, launch, task_root)
     details.update(exit_code=outcome.exit_code, attempts=attempts)
     if outcome.cancelled:
@@ -135,7 +136,9 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch,
 
     for attempt in range(1, attempts + 1):
         _reset_outputs(task_root)
-        outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
+        with tensorboard_watch.watching(task_root, ctx.run_id, call.ref.task_id, ctx.emit,
+                                        lambda note: ctx.log(call.ref, note, "engine")):
+            outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
         if outcome.cancelled or outcome.exit_code == 0 or attempt == attempts:
             return outcome, attempt
         wait = min(delay, max_delay)
