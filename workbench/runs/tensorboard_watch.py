@@ -51,6 +51,50 @@ def reader_available() -> bool:
         return False
 
 
+def open_event_files(root: Path) -> list[int]:
+    """Descriptors of the regular event files under `root` (the caller closes them), links never followed."""
+    found: list[int] = []
+    budget = [MAX_ENTRIES]
+    try:
+        folder = os.open(root, _DIR_FLAGS)
+    except OSError:
+        return found
+    try:
+        _scan(folder, 0, found, budget)
+    finally:
+        os.close(folder)
+    return found
+
+
+def has_event_files(root: Path) -> bool:
+    found = open_event_files(root)
+    for fd in found:
+        os.close(fd)
+    return bool(found)
+
+
+def _scan(folder: int, depth: int, found: list[int], budget: list[int]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if entry.is_dir(follow_symlinks=False) and depth < MAX_DEPTH:
+                with contextlib.suppress(OSError):
+                    child = os.open(entry.name, _DIR_FLAGS, dir_fd=folder)
+                    try:
+                        _scan(child, depth + 1, found, budget)
+                    finally:
+                        os.close(child)
+            elif EVENT_FILE_MARK in entry.name and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    fd = os.open(entry.name, _FILE_FLAGS, dir_fd=folder)
+                    if stat.S_ISREG(os.fstat(fd).st_mode):
+                        found.append(fd)
+                    else:
+                        os.close(fd)
+
+
 class _EventFile:
     """One event file, held open by descriptor, with tensorboard's loader over it."""
 
@@ -129,7 +173,7 @@ class TensorBoardWatcher:
 
     def poll(self) -> int:
         """Read the new bytes of every event file; returns how many scalars were emitted."""
-        found = self._find_event_files()
+        found = open_event_files(self.task_root)
         if not self._reader:
             for fd in found:
                 os.close(fd)
@@ -155,41 +199,6 @@ class TensorBoardWatcher:
                                            step=step, time=time.time()))
                     emitted += 1
         return emitted
-
-    def _find_event_files(self) -> list[int]:
-        """Descriptors of the regular event files under the task folder, links never followed."""
-        found: list[int] = []
-        budget = [MAX_ENTRIES]
-        try:
-            root = os.open(self.task_root, _DIR_FLAGS)
-        except OSError:
-            return found
-        try:
-            self._scan(root, 0, found, budget)
-        finally:
-            os.close(root)
-        return found
-
-    def _scan(self, folder: int, depth: int, found: list[int], budget: list[int]) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    return
-                if entry.is_dir(follow_symlinks=False) and depth < MAX_DEPTH:
-                    with contextlib.suppress(OSError):
-                        child = os.open(entry.name, _DIR_FLAGS, dir_fd=folder)
-                        try:
-                            self._scan(child, depth + 1, found, budget)
-                        finally:
-                            os.close(child)
-                elif EVENT_FILE_MARK in entry.name and entry.is_file(follow_symlinks=False):
-                    with contextlib.suppress(OSError):
-                        fd = os.open(entry.name, _FILE_FLAGS, dir_fd=folder)
-                        if stat.S_ISREG(os.fstat(fd).st_mode):
-                            found.append(fd)
-                        else:
-                            os.close(fd)
 
 
 @contextlib.contextmanager
