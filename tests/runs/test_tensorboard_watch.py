@@ -247,3 +247,29 @@ def test_the_watcher_thread_stops_cleanly_when_the_folder_disappears(tmp_path):
     time.sleep(0.05)
     watch.stop()
     assert got == [] and not watch._thread.is_alive()
+
+
+def test_the_example_trainer_writes_tensorboard_scalars(make_engine, fake_backend, events, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    for name, rows in (("train", 120), ("test", 40)):
+        x = rng.normal(size=(rows, 2))
+        table = np.column_stack([x, (x[:, 0] > 0).astype(float)])
+        np.savetxt(tmp_path / f"{name}.csv", table, delimiter=",", header="a,b,label", comments="")
+    from engine_support import compile_pipeline
+    from kfp import components, dsl
+
+    train_model = components.load_component_from_file(
+        str(Path(__file__).parents[2] / "resources/components/training/train_model.yaml"))
+
+    @dsl.pipeline(name="tensorboard-trainer")
+    def pipeline():
+        train = dsl.importer(artifact_uri=str(tmp_path / "train.csv"), artifact_class=dsl.Dataset)
+        test = dsl.importer(artifact_uri=str(tmp_path / "test.csv"), artifact_class=dsl.Dataset)
+        train_model(train=train.output, test=test.output, epochs=4)
+
+    handle = make_engine(fake_backend).start(compile_pipeline(pipeline, tmp_path), {})
+    assert handle.wait(120) == "succeeded", handle.message
+    scalars = {(e.name, e.step) for e in events.of(MetricLogged) if "/" in e.name}
+    assert scalars == {("train/loss", step) for step in range(4)} | {("test/roc_auc", 4), ("test/accuracy", 4)}
