@@ -6,6 +6,7 @@ install it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -104,9 +105,8 @@ def test_serve_from_history_try_it_and_stop(panel_window, qtbot, model_folder, t
     qtbot.waitUntil(lambda: panel.latency.text().startswith("HTTP"), timeout=TIMEOUT_MS)
     assert panel.latency.text().startswith("HTTP 400")
 
-    panel.grab().save(str(tmp_path / "endpoints_panel.png"))
-    shot_dir = Path(__import__("os").environ.get("WORKBENCH_SCREENSHOT_DIR", tmp_path))
-    panel.grab().save(str(shot_dir / "endpoints_panel.png"))
+    shot = Path(os.environ.get("WORKBENCH_SCREENSHOT_DIR", tmp_path)) / "endpoints_panel.png"
+    assert panel.grab().save(str(shot)) and shot.stat().st_size > 0
 
     qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.table.rowCount() == 0, timeout=TIMEOUT_MS)
@@ -161,3 +161,31 @@ def test_open_in_tensorboard_without_tensorboard_says_how_to_install(window, qtb
     qtbot.mouseClick(window.runs.history.tensorboard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dialogs.messages), timeout=TIMEOUT_MS)
     assert "pip install 'pipeline-workbench[tensorboard]'" in str(dialogs.messages[-1])
+
+
+def test_open_in_tensorboard_serves_the_run_logs_and_opens_the_browser(window, qtbot, monkeypatch):
+    pytest.importorskip("tensorboardX")
+    import urllib.request
+
+    from PySide6.QtGui import QDesktopServices
+    from tensorboardX import SummaryWriter
+
+    from workbench.runs import paths
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString())))
+    record_run("run-tb", None)
+    writer = SummaryWriter(str(paths.workspace_root() / "run-tb" / "tasks" / "train" / "tensorboard"))
+    writer.add_scalar("loss", 0.25, 1)
+    writer.close()
+    select_history_run(window, qtbot, "run-tb")
+    qtbot.mouseClick(window.runs.history.tensorboard_button, Qt.MouseButton.LeftButton)
+    try:
+        qtbot.waitUntil(lambda: bool(opened), timeout=TIMEOUT_MS)
+        assert opened[0].startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(opened[0] + "data/plugin/scalars/tags", timeout=30) as response:
+            assert "loss" in json.loads(response.read())["train/tensorboard"]
+        window.serving.open_tensorboard("run-tb")  # again: the same server, not a second one
+        assert opened[1] == opened[0] and len(window.serving.tensorboards) == 1
+    finally:
+        window.serving.stop_tensorboards()

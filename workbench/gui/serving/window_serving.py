@@ -36,7 +36,7 @@ class WindowServing(QObject):
         window.runs.history.tensorboard_requested.connect(self.open_tensorboard)
         window.runs.artifacts.serve_requested.connect(
             lambda artifact: self.serve_run(artifact.run_id, artifact.task_id))
-        QCoreApplication.instance().aboutToQuit.connect(self.stop_tensorboards)
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
     def show_endpoints(self) -> None:
         self.dock.show()
@@ -68,6 +68,11 @@ class WindowServing(QObject):
             QDesktopServices.openUrl(QUrl(server.url))
         self.window.statusBar().showMessage(f"Starting TensorBoard on run {run_id}\u2026", 5000)
         self.controller.in_background(start, started)
+
+    def shutdown(self) -> None:
+        """On quit: stop the TensorBoard servers and let a start or stop in flight finish."""
+        self.stop_tensorboards()
+        self.panel.jobs.wait(10_000)
 
     def stop_tensorboards(self) -> None:
         for server in self.tensorboards.values():
