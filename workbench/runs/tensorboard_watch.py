@@ -18,6 +18,7 @@ import contextlib
 import math
 import os
 import stat
+import struct
 import threading
 import time
 from pathlib import Path
@@ -116,7 +117,7 @@ class _EventFile:
                     number = self._scalar(value)
                     if number is not None:
                         yield value.tag, number, int(event.step)
-        except (DecodeError, ValueError, OSError, RuntimeError, MemoryError, OverflowError):
+        except (DecodeError, ValueError, TypeError, OSError, RuntimeError, MemoryError, OverflowError, struct.error):
             self.broken = True  # not an event file (or a record claiming absurd size): skip it, keep the others
 
     def _scalar(self, value: Any) -> float | None:
