@@ -206,7 +206,8 @@ def test_subprocess_tasks_do_not_see_the_host_environment(make_engine, subproces
     assert seen["FROM_SPEC"] == "yes" and seen["https_proxy"] == "http://proxy.local:3128"
     assert seen["NO_PROXY"] == "localhost" and seen["LC_TIME"] == "C" and seen["PATH"] == os.environ["PATH"]
     assert set(seen) <= {"FROM_SPEC", "https_proxy", "NO_PROXY", "LC_TIME", "PATH", "HOME", "LANG", "LANGUAGE",
-                         "TMPDIR", "TZ", "PYTHONUNBUFFERED", "PWD", "SHLVL", "_", "OLDPWD"} | {
+                         "TMPDIR", "TZ", "PYTHONUNBUFFERED", "PWD", "SHLVL", "_", "OLDPWD",
+                         "TENSORBOARD_LOG_DIR"} | {  # set by the engine: the task's own log folder
         name for name in seen if name.startswith("LC_")}
 
 

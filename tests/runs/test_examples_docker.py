@@ -48,6 +48,9 @@ def test_train_compare_deploy_in_docker(base_image, tmp_path):
     losses = [e for e in events if type(e).__name__ == "MetricLogged" and e.name == "loss"]
     assert {e.task_id for e in losses} == set(trainers)
     assert all(sum(e.task_id == t for e in losses) == 20 for t in trainers)
+    # and as TensorBoard scalars, written to $TENSORBOARD_LOG_DIR inside the container and read on the host
+    scalars = [e for e in events if type(e).__name__ == "MetricLogged" and e.name == "train/loss"]
+    assert all(sorted(e.step for e in scalars if e.task_id == t) == list(range(20)) for t in trainers)
     finals = [e for e in events if type(e).__name__ == "ArtifactProduced" and e.type == "system.ClassificationMetrics"]
     assert {e.task_id for e in finals} == set(trainers)
 

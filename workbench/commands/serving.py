@@ -82,11 +82,9 @@ def _model(source: str, task: str | None):
 
 
 def _default_name(model) -> str:
-    from workbench.serving.endpoints import default_name
+    from workbench.serving.manager import default_endpoint_name
 
-    if model.run_id:
-        return default_name(f"{model.card.get('name') or 'model'}-{model.run_id[-6:]}")
-    return default_name(model.path.resolve().name)
+    return default_endpoint_name(model)
 
 
 def _progress(message: str) -> None:
@@ -153,13 +151,9 @@ def _stop(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from workbench.serving.endpoints import endpoint_dir
     from workbench.serving.manager import EndpointManager
-    from workbench.serving.model_folder import example_request, inspect_folder
 
-    EndpointManager().get(args.name)
-    model = inspect_folder(endpoint_dir(args.name) / "model")
-    print(json.dumps(example_request(model.card)))
+    print(json.dumps(EndpointManager().sample(args.name)))
     return 0
 
 

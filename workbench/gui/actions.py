@@ -84,6 +84,9 @@ SPECS = (
     Spec("sweep", "&Sweep\u2026", "run_sweep", (), "", "Launch runs over a grid or random samples of parameters"),
     Spec("show_runs", "Run &History", "show_runs", ("Ctrl+H",), "", "Every run, local and remote"),
     Spec("compare_runs", "C&ompare Runs", "compare_runs", (), "", "Compare the runs selected in the history"),
+    Spec("open_tensorboard", "Open in &TensorBoard", "open_tensorboard", (), "",
+         "TensorBoard on the selected run's logs (the tensorboard extra)"),
+    Spec("show_endpoints", "&Endpoints", "show_endpoints", (), "", "Local model endpoints: health, try a request, stop"),
 )
 
 MENUS = (
@@ -94,7 +97,8 @@ MENUS = (
                "reset_layout")),
     ("&Pipeline", ("validate", "compile", None, "auto_layout", "align_left", "align_top", None, "wrap_loop",
                    "wrap_condition", "wrap_exit_handler", "unwrap")),
-    ("&Run", ("run", "cancel_run", "rerun", "rerun_from_task", None, "sweep", None, "show_runs", "compare_runs")),
+    ("&Run", ("run", "cancel_run", "rerun", "rerun_from_task", None, "sweep", None, "show_runs", "compare_runs", "open_tensorboard", None,
+              "show_endpoints")),
     ("&Settings", ("remote_targets", "library_folders")),
 )
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "wrap_loop", "wrap_condition", "wrap_exit_handler",

@@ -24,6 +24,7 @@ from workbench.gui.palette import ComponentPalette
 from workbench.gui.parameters import ParametersEditor
 from workbench.gui.problems import ProblemsPanel
 from workbench.gui.runs.workspace import RunsWorkspace
+from workbench.gui.serving.window_serving import WindowServing
 from workbench.gui.sharing.window_sharing import WindowSharing
 from workbench.gui.yaml_preview import YamlPreview
 from workbench.model.document import PipelineGraph
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self.library = LibraryActions(self, self.catalog, self.palette_panel)
         self.outputs = Outputs(self)
         self.runs = RunsWorkspace(self)
+        self.serving = WindowServing(self)
+        self.docks["endpoints"] = self.serving.dock
         self._add_undo_actions()
         self.find_box = QLineEdit(placeholderText="Find task (Ctrl+F)", clearButtonEnabled=True)
         self.find_box.setMaximumWidth(220)
@@ -436,6 +439,18 @@ class MainWindow(QMainWindow):
 
     def compare_runs(self) -> None:
         self.runs.compare_runs()
+
+    def show_endpoints(self) -> None:
+        self.serving.show_endpoints()
+
+    def open_tensorboard(self) -> None:
+        """TensorBoard on the run selected in the history, else the run shown in the Run dock."""
+        ids = self.runs.history.selected_run_ids() if self.runs.docks["history"].isVisible() else []
+        run_id = ids[0] if len(ids) == 1 else (self.runs.current.run_id if self.runs.current else None)
+        if run_id is None:
+            self.statusBar().showMessage("Select a run in the history (Run > Run History) first", 6000)
+            return
+        self.serving.open_tensorboard(run_id)
 
     # ----- sharing and remote targets ----------------------------------------------------------
 

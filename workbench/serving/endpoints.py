@@ -137,6 +137,22 @@ def is_healthy(url: str, timeout: float = 2.0) -> bool:
         connection.close()
 
 
+def send_request(endpoint: Endpoint, body: bytes, timeout: float = 30.0) -> tuple[int, str, float]:
+    """POST `body` as it is to the predict route: (HTTP status, response text, seconds taken)."""
+    host, _, port = endpoint.url.removeprefix("http://").partition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        started = time.perf_counter()
+        connection.request("POST", PREDICT_ROUTE, body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", errors="replace")
+        return response.status, text, time.perf_counter() - started
+    except (OSError, http.client.HTTPException) as exc:
+        raise RunError(f"endpoint {endpoint.name} did not answer {endpoint.predict_url}: {exc}") from None
+    finally:
+        connection.close()
+
+
 def wait_healthy(url: str, still_starting: Callable[[], str | None], what: str,
                  timeout: float = HEALTHY_TIMEOUT_S) -> None:
     """Poll the health route until it answers 200. `still_starting` returns why the server cannot

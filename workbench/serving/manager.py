@@ -22,6 +22,13 @@ BACKENDS = ("docker", "subprocess")
 SERVING_PYTHON_VARIABLE = "WORKBENCH_SERVING_PYTHON"  # an interpreter with the serving packages
 
 
+def default_endpoint_name(model: ModelFolder) -> str:
+    """The pipeline's name and the end of the run id for a run's model, else the folder's name."""
+    if model.run_id:
+        return endpoints.default_name(f"{model.card.get('name') or 'model'}-{model.run_id[-6:]}")
+    return endpoints.default_name(model.path.resolve().name)
+
+
 class EndpointManager:
     def __init__(self, docker_client: Any = None, progress: Callable[[str], None] = lambda message: None):
         self._client = docker_client
@@ -85,6 +92,13 @@ class EndpointManager:
         if configured:
             return Path(configured)
         return serving_python(self.progress)
+
+    def sample(self, name: str) -> dict:
+        """A valid request body for the endpoint, from its model card (what "Try it" starts from)."""
+        from workbench.serving.model_folder import example_request, inspect_folder
+
+        self.get(name)
+        return example_request(inspect_folder(endpoints.endpoint_dir(name) / "model").card)
 
     def logs(self, name: str) -> str:
         endpoint = self.get(name)

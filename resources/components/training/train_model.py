@@ -1,4 +1,4 @@
-# workbench: packages=scikit-learn==1.6.1,xgboost-cpu==2.1.4
+# workbench: packages=scikit-learn==1.6.1,xgboost-cpu==2.1.4,tensorboardX==2.6.5
 from kfp.dsl import ClassificationMetrics, Dataset, Input, Metrics, Model, Output
 
 
@@ -8,7 +8,8 @@ def train_model(train: Input[Dataset], test: Input[Dataset], model: Output[Model
     """Train logistic_regression, gradient_boosting, neural_net (scikit-learn) or xgboost; score ROC AUC
     on the held-out test set.
 
-    Prints its training loss live, one WORKBENCH_METRIC line an epoch (a boosting round). Saves the
+    Prints its training loss live, one WORKBENCH_METRIC line an epoch (a boosting round), and writes it
+    as TensorBoard scalars (train/loss, then test/roc_auc and test/accuracy) to $TENSORBOARD_LOG_DIR. Saves the
     model as Vertex AI's prebuilt prediction containers load it (model.joblib or model.bst) with a
     model_card.json: framework, input schema and an example request.
     """
@@ -32,9 +33,22 @@ def train_model(train: Input[Dataset], test: Input[Dataset], model: Output[Model
         p = np.clip(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), 1e-7, 1 - 1e-7)
         return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
+    def tensorboard_writer():
+        """TensorBoard scalars too, where the platform names a log folder (the workbench engine, Vertex AI)."""
+        log_dir = os.environ.get("TENSORBOARD_LOG_DIR") or os.environ.get("AIP_TENSORBOARD_LOG_DIR")
+        if not log_dir:
+            return None
+        from tensorboardX import SummaryWriter
+
+        return SummaryWriter(log_dir, flush_secs=1)
+
+    tensorboard = tensorboard_writer()
+
     def report(step, loss):
         print("WORKBENCH_METRIC " + json.dumps({"name": "loss", "value": round(float(loss), 6), "step": step}),
               flush=True)
+        if tensorboard is not None:
+            tensorboard.add_scalar("train/loss", float(loss), step)
 
     def fit_logistic(x, y):
         from sklearn.linear_model import SGDClassifier
@@ -117,6 +131,10 @@ def train_model(train: Input[Dataset], test: Input[Dataset], model: Output[Model
     roc.log_confusion_matrix(["negative", "positive"], matrix)
     metrics.log_metric("accuracy", round(accuracy, 4))
     metrics.log_metric("roc_auc", round(auc, 4))
+    if tensorboard is not None:
+        tensorboard.add_scalar("test/roc_auc", auc, epochs)
+        tensorboard.add_scalar("test/accuracy", accuracy, epochs)
+        tensorboard.close()
 
     card = {"name": algorithm, "framework": framework, "framework_version": version, "model_file": model_file,
             "task": "binary classification", "output": output,

@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import QUrl, Qt, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser,
@@ -178,6 +178,8 @@ def artifact_viewer(artifact: ArtifactProduced) -> QWidget:
 class ArtifactPanel(QWidget):
     """The run's artifacts (of the selected task, or all) in a list; the chosen one shown beside it."""
 
+    serve_requested = Signal(object)  # the ArtifactProduced of a model: "Serve this model"
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.session: RunSession | None = None
@@ -192,8 +194,13 @@ class ArtifactPanel(QWidget):
         side = QVBoxLayout(left)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.list)
+        self.serve_button = QPushButton("Serve this model")
+        self.serve_button.setToolTip("Start a local endpoint for this model (see the Endpoints panel)")
+        self.serve_button.setEnabled(False)
+        self.serve_button.clicked.connect(lambda: self.current() and self.serve_requested.emit(self.current()))
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.serve_button)
         side.addLayout(buttons)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -238,5 +245,6 @@ class ArtifactPanel(QWidget):
             widget.deleteLater()
         artifact = self.current()
         self.open_button.setEnabled(artifact is not None)
+        self.serve_button.setEnabled(artifact is not None and artifact.type == "system.Model")
         if artifact is not None:
             self.viewer.addWidget(artifact_viewer(artifact))

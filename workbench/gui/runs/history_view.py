@@ -40,6 +40,8 @@ def key_metrics_text(metrics: dict[str, float]) -> str:
 class HistoryView(QWidget):
     open_requested = Signal(str)           # run id
     compare_requested = Signal(list)       # run ids
+    serve_requested = Signal(str)          # run id: serve its model
+    tensorboard_requested = Signal(str)    # run id: open its logs in TensorBoard
 
     def __init__(self, controller: RunController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -65,11 +67,18 @@ class HistoryView(QWidget):
         self.console_button = QPushButton("Console Page")
         self.console_button.setToolTip("Open a remote run's page in the Vertex AI console or the Kubeflow Pipelines UI")
         self.console_button.clicked.connect(self.open_console_of_selected)
+        self.serve_button = QPushButton("Serve Model")
+        self.serve_button.setToolTip("Start a local endpoint for the run's model (see the Endpoints panel)")
+        self.serve_button.clicked.connect(lambda: self._emit_one(self.serve_requested))
+        self.tensorboard_button = QPushButton("TensorBoard")
+        self.tensorboard_button.setToolTip("Open the run's TensorBoard logs in TensorBoard")
+        self.tensorboard_button.clicked.connect(lambda: self._emit_one(self.tensorboard_requested))
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.reload)
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
-        for button in (self.open_button, self.compare_button, self.delete_button, self.console_button, refresh):
+        for button in (self.open_button, self.compare_button, self.delete_button, self.console_button,
+                       self.serve_button, self.tensorboard_button, refresh):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -137,6 +146,10 @@ class HistoryView(QWidget):
         self.open_button.setEnabled(len(ids) == 1)
         self.compare_button.setEnabled(len(ids) >= 2)
         self.delete_button.setEnabled(len(ids) >= 1)
+        local = len(ids) == 1 and self._record(ids[0]) is not None and not (self._record(ids[0]).target or {}).get(
+            "remote_id")
+        self.serve_button.setEnabled(local)
+        self.tensorboard_button.setEnabled(local)
         self.console_button.setEnabled(len(ids) == 1 and self._record(ids[0]) is not None
                                        and bool((self._record(ids[0]).target or {}).get("remote_id")))
 
@@ -149,6 +162,11 @@ class HistoryView(QWidget):
 
         ids = self.selected_run_ids()
         return open_console_page(self._record(ids[0]), self) if len(ids) == 1 else None
+
+    def _emit_one(self, signal) -> None:
+        ids = self.selected_run_ids()
+        if len(ids) == 1:
+            signal.emit(ids[0])
 
     def open_selected(self) -> None:
         ids = self.selected_run_ids()

@@ -8,7 +8,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.runs import safe_fs
+from workbench.runs import safe_fs, tensorboard_watch
 from workbench.runs.backend import Mount, TaskLaunch, TaskOutcome
 from workbench.runs.engine.cache import cache_key
 from workbench.runs.engine.context import RunContext, TaskRef
@@ -94,6 +94,7 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
         if hit is not None:
             ctx.remember_fingerprints(hit, key)
             return _succeeded(ctx, call, hit, "cached", details)
+    extra_env = {**extra_env, **tensorboard_watch.task_env(ctx.task_root(call.ref))}
     launch = _launch(ctx, call, container, argv, extra_env)
     outcome, attempts = _run_with_retries(ctx, call, launch)
     details.update(exit_code=outcome.exit_code, attempts=attempts)
@@ -136,7 +137,9 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -
 
     for attempt in range(1, attempts + 1):
         safe_fs.reset_dir(ctx.run_dir, ctx.task_parts(call.ref))  # each attempt starts empty, like a pod
-        outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
+        with tensorboard_watch.watching(ctx.task_root(call.ref), ctx.run_id, call.ref.task_id, ctx.emit,
+                                        lambda note: ctx.log(call.ref, note, "engine")):
+            outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
         if outcome.cancelled or outcome.exit_code == 0 or attempt == attempts:
             return outcome, attempt
         wait = min(delay, max_delay)
