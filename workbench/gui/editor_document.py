@@ -17,6 +17,7 @@ from workbench.gui.references import renamed_binding, renamed_expression
 from workbench.model import serialize
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, Parameter, PipelineGraph, new_id
+from workbench.model.kubernetes import KubernetesConfig
 
 PASTE_OFFSET = (40.0, 40.0)
 
@@ -97,6 +98,15 @@ class EditorDocument(QObject):
         if self.graph.nodes[node_id].inputs.get(input_name) == binding:
             return
         self.undo_stack.push(cmd.SetBinding(self.graph, node_id, input_name, binding, merge))
+
+    def set_kubernetes(self, node_id: str, config: KubernetesConfig | None, merge_key: str = "") -> None:
+        """New Kubernetes settings for a task (None or an empty config clears them); edits of the
+        same field (`merge_key`, e.g. its JSON path) merge into one undo step."""
+        if config is not None and not config.config and not config.references:
+            config = None
+        if self.graph.nodes[node_id].kubernetes == config:
+            return
+        self.undo_stack.push(cmd.SetKubernetes(self.graph, node_id, config, merge_key))
 
     def connect_ports(self, source: str, output: str, target: str, input_name: str) -> str | None:
         """Connect, or return why the connection is refused."""
