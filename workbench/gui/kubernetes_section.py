@@ -116,7 +116,7 @@ class PairsEditor(QWidget):
     row stays in the panel only until it has a key (an empty key means nothing to Kubernetes).
     `add` is placed by the owner when it has a header line for it, else below the rows."""
 
-    pairs_edited = Signal(list, bool)  # [(key, value)], merge
+    pairs_edited = Signal(list, str)  # [(key, value)], the typed field ("row/column"; '' = no merge)
 
     def __init__(self, pairs: list[tuple[str, str]], hints: tuple[str, str], add_below: bool = True,
                  parent: QWidget | None = None):
@@ -141,11 +141,12 @@ class PairsEditor(QWidget):
         left.setPlaceholderText(self.hints[0])
         right.setPlaceholderText(self.hints[1])
         remove = QToolButton(text="\u2715", toolTip="Remove this row")
-        for widget in (left, right):
-            widget.textEdited.connect(lambda _t: self.pairs_edited.emit(self.pairs(), True))
+        entry = (row, left, right)
+        for column, widget in enumerate((left, right)):
+            widget.textEdited.connect(lambda _t, c=column: self.pairs_edited.emit(
+                self.pairs(), f"{self.rows.index(entry)}/{c}"))
             line.addWidget(widget, 1)
         line.addWidget(remove)
-        entry = (row, left, right)
         remove.clicked.connect(lambda: self._remove_row(entry))
         self.rows.append(entry)
         self.layout_.insertWidget(len(self.rows) - 1, row)
@@ -153,7 +154,7 @@ class PairsEditor(QWidget):
     def _remove_row(self, entry: tuple[QWidget, QLineEdit, QLineEdit]) -> None:
         self.rows.remove(entry)
         retire(entry[0])  # its button is handling this click: deleted once the click returns
-        self.pairs_edited.emit(self.pairs(), False)
+        self.pairs_edited.emit(self.pairs(), "")
 
     def pairs(self) -> list[tuple[str, str]]:
         return [(left.text().strip(), right.text().strip()) for _row, left, right in self.rows if left.text().strip()]
@@ -263,8 +264,9 @@ class KubernetesSection(QWidget):
             pairs = [(str(row.get(keys[0], "")), str(row.get(keys[1], ""))) for row in value or []
                      if isinstance(row, dict)]
             editor = PairsEditor(pairs, tuple(field.hint.split("|")))
-            editor.pairs_edited.connect(lambda rows, merge: self._emit(
-                set_field(self.config, path, [{keys[0]: a, keys[1]: b} for a, b in rows]), key if merge else ""))
+            editor.pairs_edited.connect(lambda rows, typed: self._emit(
+                set_field(self.config, path, [{keys[0]: a, keys[1]: b} for a, b in rows]),
+                f"{key}/{typed}" if typed else ""))
             return editor
         line = QLineEdit("" if value is None else str(value))
         line.setPlaceholderText(field.hint)
@@ -296,8 +298,8 @@ class KubernetesSection(QWidget):
         header.addStretch(1)
         header.addWidget(editor.add)
         layout.addLayout(header)
-        editor.pairs_edited.connect(lambda rows, merge: self._emit(set_map(self.config, where, rows),
-                                                                   "/".join(where) if merge else ""))
+        editor.pairs_edited.connect(lambda rows, typed: self._emit(
+            set_map(self.config, where, rows), f"{'/'.join(where)}/{typed}" if typed else ""))
         layout.addWidget(editor)
         return block
 
