@@ -223,5 +223,6 @@ def test_every_control_of_a_configured_task_survives_the_exerciser(tmp_path, sma
     result = survived(run_child(["tests/gui/exercise_app.py", str(path)], tmp_path / "data", timeout=600))
     counts = json.loads(next(line for line in result.stdout.splitlines()
                              if line.startswith("EXERCISED ")).removeprefix("EXERCISED "))
+    print("EXERCISED", json.dumps(counts, sort_keys=True))
     assert counts["uncaught"] == 0, counts
     assert counts["picks"] >= 40 and counts["steps"] >= 9, counts

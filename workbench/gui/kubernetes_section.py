@@ -37,6 +37,13 @@ def mark(line: QLineEdit, problem: str, hint: str = "") -> None:
     line.setToolTip(problem or hint)
 
 
+def narrow(combo: QComboBox) -> QComboBox:
+    """A dropdown that may shrink below its longest entry (the inspector dock is narrow)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
+
+
 def name_sources(graph: PipelineGraph, node_id: str) -> list[tuple[str, Binding]]:
     """Pipeline parameters and upstream String outputs that may name a Kubernetes object (outputs
     of tasks that run after this one would make a cycle, so they are left out)."""
@@ -58,11 +65,11 @@ class NameEditor(QWidget):
     """A Kubernetes object's name: typed, or taken from a parameter or an upstream output."""
 
     name_edited = Signal(object, bool)  # Binding, merge (True while typing)
-    SOURCES = (("constant", "Name"), ("parameter", "Pipeline parameter"), ("output", "Upstream output"))
+    SOURCES = (("constant", "Name"), ("parameter", "Parameter"), ("output", "Output"))  # typed, or from where
 
     def __init__(self, graph: PipelineGraph, node_id: str, binding: Binding | None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.source = QComboBox()
+        self.source = narrow(QComboBox())
         self.stack = QStackedWidget()
         self.text = QLineEdit(str(binding.value or "") if binding and binding.kind == "constant" else "")
         self.text.setPlaceholderText("e.g. my-secret")
@@ -71,7 +78,7 @@ class NameEditor(QWidget):
         choices = name_sources(graph, node_id)
         self.choices: dict[str, QComboBox] = {}
         for kind in ("parameter", "output"):
-            combo = QComboBox()
+            combo = narrow(QComboBox())
             for label, choice in choices:
                 if choice.kind == kind:
                     combo.addItem(label, choice)
@@ -251,7 +258,7 @@ class KubernetesSection(QWidget):
             box.toggled.connect(lambda on: self._emit(set_field(self.config, path, on)))
             return box
         if field.kind == "choice":
-            combo = QComboBox()
+            combo = narrow(QComboBox())
             for choice in field.choices:
                 combo.addItem(choice or "(default)", choice)
             if value not in field.choices:  # a value typed elsewhere: shown, kept
