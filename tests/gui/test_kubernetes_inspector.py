@@ -102,6 +102,11 @@ def test_secret_as_env_named_by_a_parameter_compiles_and_undoes_in_steps(window,
     for _ in range(4):
         document.undo_stack.redo()
     assert to_json(graph) == saved
+    document.rename_parameter("db_secret", Parameter("db_credentials", "String", "prod-db"))
+    assert graph.nodes[train].kubernetes.references == {
+        ("secretAsEnv", 0, "secretNameParameter"): Binding.param("db_credentials")}
+    document.undo_stack.undo()  # the rename and what followed it: one step
+    assert to_json(graph) == saved
     settle()  # the page shows the restored entry, not the stale one
     editor = block(window, "secretAsEnv").findChild(NameEditor)
     assert editor.source.currentData() == "parameter" and editor.choices["parameter"].currentText() == "param: db_secret"

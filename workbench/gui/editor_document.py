@@ -3,6 +3,7 @@ pushes a command (one gesture, one undo step); views redraw from the graph's own
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -227,7 +228,8 @@ class EditorDocument(QObject):
         self.undo_stack.push(cmd.SetParameter(self.graph, parameter, old_name, merge))
 
     def rename_parameter(self, old: str, parameter: Parameter) -> None:
-        """Rename (or retype) a parameter and every binding and condition that uses it, as one step."""
+        """Rename (or retype) a parameter and every binding, condition and Kubernetes name that uses
+        it, as one step."""
         graph, new = self.graph, parameter.name
         self.undo_stack.beginMacro(f"Rename parameter {old} to {new}")
         self.undo_stack.push(cmd.SetParameter(graph, parameter, old))
@@ -236,6 +238,11 @@ class EditorDocument(QObject):
                 changed = renamed_binding(binding, old, new)
                 if changed != binding:
                     self.undo_stack.push(cmd.SetBinding(graph, node.id, input_name, changed))
+            if node.kubernetes is not None:
+                references = {path: renamed_binding(b, old, new) for path, b in node.kubernetes.references.items()}
+                if references != node.kubernetes.references:
+                    self.undo_stack.push(cmd.SetKubernetes(graph, node.id, KubernetesConfig(
+                        copy.deepcopy(node.kubernetes.config), references)))
         for group in list(graph.groups.values()):
             changes = {}
             if group.items is not None and renamed_binding(group.items, old, new) != group.items:
