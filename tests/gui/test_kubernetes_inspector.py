@@ -12,7 +12,7 @@ import yaml
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from child_process import run_child, survived
 from exercise_app import pick, settle
@@ -208,6 +208,28 @@ def test_hostile_values_are_refused_inline_and_maps_and_numbers_stay_clean():
     config = set_scalar(config, ("securityContext", "runAsUser"), 0)  # root is a value, not "unset"
     assert config.config["securityContext"] == {"runAsUser": "0"}
     assert "securityContext" not in set_scalar(config, ("securityContext", "runAsUser"), None).config
+
+
+def test_a_hand_edited_config_with_odd_values_shows_and_edits_without_error(window, tab):
+    graph = tab.document.graph
+    train = node_named(graph, "train")
+    odd = {"secretAsEnv": [{"secretName": "db", "keyToEnv": 7}, "not an entry"],
+           "emptyDirMounts": [{"volumeName": "x", "mountPath": "/x", "medium": {"odd": 1}}],
+           "activeDeadlineSeconds": ["soon"], "securityContext": "root", "podMetadata": []}
+    graph.update_node(train, kubernetes=KubernetesConfig(odd))
+    section = open_section(window, tab, train)
+    assert len(block(window, "secretAsEnv").findChildren(NameEditor)) == 1
+    assert block(window, "secretAsEnv").findChild(NameEditor).text.text() == "db"
+    spins = section.findChildren(QSpinBox)
+    assert [s.specialValueText() == s.text() for s in spins] == [True, True, True]
+    spins[1].setFocus()
+    QTest.keyClick(spins[1], Qt.Key.Key_Up)  # the user id over a security context that was a string
+    labels = window.inspector.page.kubernetes.findChild(QWidget, "k8s-map-podMetadata/labels").findChild(PairsEditor)
+    QTest.mouseClick(labels.add, Qt.MouseButton.LeftButton)
+    type_into(labels.rows[0][1], "team")
+    config = graph.nodes[train].kubernetes.config
+    assert config["securityContext"] == {"runAsUser": "0"} and config["podMetadata"] == {"labels": {"team": ""}}
+    assert config["emptyDirMounts"][0]["medium"] == {"odd": 1}  # kept as it was, not guessed
 
 
 @pytest.mark.xserver

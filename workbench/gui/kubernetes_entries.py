@@ -154,7 +154,9 @@ def set_map(config: KubernetesConfig, where: tuple[str, str], pairs: list[tuple[
     """Replace a key/value map (rows with an empty key are dropped; empty maps disappear)."""
     changed = copy.deepcopy(config)
     outer, inner = where
-    holder = changed.config.setdefault(outer, {})
+    holder = changed.config.get(outer)
+    if not isinstance(holder, dict):
+        holder = changed.config[outer] = {}
     mapping = {key: value for key, value in pairs if key}
     if mapping:
         holder[inner] = mapping
@@ -170,7 +172,9 @@ def set_scalar(config: KubernetesConfig, path: tuple[str, ...], value: int | Non
     changed = copy.deepcopy(config)
     holder = changed.config
     for key in path[:-1]:
-        holder = holder.setdefault(key, {})
+        if not isinstance(holder.get(key), dict):
+            holder[key] = {}
+        holder = holder[key]
     if value is not None:
         holder[path[-1]] = str(value)
     else:

@@ -268,8 +268,8 @@ class KubernetesSection(QWidget):
             return combo
         if field.kind == "pairs":
             keys = field.pair_keys
-            pairs = [(str(row.get(keys[0], "")), str(row.get(keys[1], ""))) for row in value or []
-                     if isinstance(row, dict)]
+            rows = value if isinstance(value, list) else []  # anything else (a hand-edited file) shows empty
+            pairs = [(str(row.get(keys[0], "")), str(row.get(keys[1], ""))) for row in rows if isinstance(row, dict)]
             editor = PairsEditor(pairs, tuple(field.hint.split("|")))
             editor.pairs_edited.connect(lambda rows, typed: self._emit(
                 set_field(self.config, path, [{keys[0]: a, keys[1]: b} for a, b in rows]),
@@ -292,7 +292,7 @@ class KubernetesSection(QWidget):
     # ----- maps and numbers ------------------------------------------------------------------------
 
     def _map_block(self, title: str, where: tuple[str, str]) -> QWidget:
-        block = QWidget()
+        block = QWidget(objectName=f"k8s-map-{'/'.join(where)}")
         layout = QVBoxLayout(block)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -320,7 +320,7 @@ class KubernetesSection(QWidget):
             spin = QSpinBox(minimum=unset, maximum=2**31 - 1, specialValueText=unset_text)
             try:
                 spin.setValue(int(current) if current is not None else unset)
-            except ValueError:
+            except (TypeError, ValueError):
                 spin.setValue(unset)
             spin.valueChanged.connect(lambda n, p=path, u=unset: self._emit(
                 set_scalar(self.config, p, None if n == u else n), "/".join(p)))
