@@ -117,27 +117,37 @@ def test_a_relative_mount_path_is_marked_inline_and_in_the_problems_panel(window
     train = node_named(graph, "train")
     open_section(window, tab, train)
     click_add(window, "secretAsVolume")
-    name = block(window, "secretAsVolume").findChild(NameEditor).text
-    type_into(name, "Bad_Name")
-    assert name.styleSheet() == BAD_FIELD and "DNS-1123" in name.toolTip()
-    path = next(line for line in block(window, "secretAsVolume").findChildren(QLineEdit)
-                if line.placeholderText() == "/etc/secret")
-    type_into(path, "etc/config")
-    assert path.styleSheet() == BAD_FIELD and "absolute" in path.toolTip()
+
+    def name() -> QLineEdit:  # looked up again: the page rebuilds once the field loses focus
+        return block(window, "secretAsVolume").findChild(NameEditor).text
+
+    def path() -> QLineEdit:
+        return next(line for line in block(window, "secretAsVolume").findChildren(QLineEdit)
+                    if line.placeholderText() == "/etc/secret")
+
+    type_into(name(), "Bad_Name")
+    assert name().styleSheet() == BAD_FIELD and "DNS-1123" in name().toolTip()
+    type_into(path(), "etc/config")
+    assert path().styleSheet() == BAD_FIELD and "absolute" in path().toolTip()
     window.actions_by_name["validate"].trigger()
     texts = [window.problems.item(i).text() for i in range(window.problems.count())]
     assert any("secret mount 'etc/config': the mount path must be absolute" in t for t in texts), texts
     assert any("secret name 'Bad_Name' must be a DNS-1123 name" in t for t in texts), texts
-    path.setCursorPosition(0)
-    QTest.keyClick(path, Qt.Key.Key_Slash)
-    name.selectAll()
-    QTest.keyClicks(name, "app-config")
-    assert path.styleSheet() == "" and name.styleSheet() == ""
+    path().setFocus()
+    path().setCursorPosition(0)
+    QTest.keyClick(path(), Qt.Key.Key_Slash)
+    assert path().styleSheet() == ""
+    name().setFocus()
+    name().selectAll()
+    QTest.keyClicks(name(), "app-config")
+    assert name().styleSheet() == ""
     window.inspector.setFocus()
     window.actions_by_name["validate"].trigger()
     texts = [window.problems.item(i).text() for i in range(window.problems.count())]
     assert not any("Kubernetes" in t for t in texts), texts
     assert graph.nodes[train].kubernetes.mounts()[0].mount_path == "/etc/config"
+    settle()
+    assert path().text() == "/etc/config" and path().styleSheet() == "" and name().text() == "app-config"
 
 
 def test_a_create_pvc_from_the_palette_feeds_a_pvc_mount(window, tab):
