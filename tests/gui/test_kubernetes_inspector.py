@@ -109,7 +109,8 @@ def test_secret_as_env_named_by_a_parameter_compiles_and_undoes_in_steps(window,
     assert to_json(graph) == saved
     settle()  # the page shows the restored entry, not the stale one
     editor = block(window, "secretAsEnv").findChild(NameEditor)
-    assert editor.source.currentData() == "parameter" and editor.choices["parameter"].currentText() == "param: db_secret"
+    assert editor.source.currentData() == "parameter"
+    assert editor.choices["parameter"].currentText() == "param: db_secret"
 
 
 def test_a_relative_mount_path_is_marked_inline_and_in_the_problems_panel(window, tab):
@@ -158,10 +159,11 @@ def test_a_create_pvc_from_the_palette_feeds_a_pvc_mount(window, tab):
     assert palette.item_for("delete_pvc") is not None
     mime = palette.tree.mimeData([item])
     target = tab.view.mapFromScene(QPointF(200, 300))
-    QApplication.sendEvent(tab.view.viewport(), QDragEnterEvent(target, Qt.DropAction.CopyAction, mime,
-                                                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
-    QApplication.sendEvent(tab.view.viewport(), QDropEvent(QPointF(target), Qt.DropAction.CopyAction, mime,
-                                                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(tab.view.viewport(),
+                           QDragEnterEvent(target, Qt.DropAction.CopyAction, mime, buttons, modifiers))
+    QApplication.sendEvent(tab.view.viewport(),
+                           QDropEvent(QPointF(target), Qt.DropAction.CopyAction, mime, buttons, modifiers))
     create = graph.node_by_name("createpvc").id
     tab.document.set_binding(create, "access_modes", Binding.constant(["ReadWriteOnce"]))
     tab.document.set_binding(create, "size", Binding.constant("1Gi"))
@@ -184,6 +186,27 @@ def test_a_create_pvc_from_the_palette_feeds_a_pvc_mount(window, tab):
     editor = block(window, "pvcMount").findChild(NameEditor)
     offered = [editor.choices["output"].itemText(i) for i in range(editor.choices["output"].count())]
     assert not any(text.startswith("train.") for text in offered)
+
+
+def test_the_section_opens_for_settings_and_otherwise_as_the_user_left_it(window, tab, monkeypatch):
+    monkeypatch.setattr(KubernetesSection, "remembered_open", False)
+    graph = tab.document.graph
+    train, make = node_named(graph, "train"), node_named(graph, "make-data")
+    graph.update_node(train, kubernetes=KubernetesConfig({"nodeSelector": {"labels": {"pool": "gpu"}}}))
+    tab.scene.select_ids([train])
+    settle()
+    assert window.inspector.page.kubernetes.body.isVisible()  # opened by its settings, not remembered
+    tab.scene.select_ids([make])
+    settle()
+    section = window.inspector.page.kubernetes
+    assert not section.body.isVisible()
+    QTest.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
+    assert section.body.isVisible()
+    tab.scene.select_ids([train])
+    settle()
+    tab.scene.select_ids([make])
+    settle()
+    assert window.inspector.page.kubernetes.body.isVisible()
 
 
 def test_removing_an_entry_moves_later_references_and_drops_its_own():

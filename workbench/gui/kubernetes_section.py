@@ -169,7 +169,8 @@ class PairsEditor(QWidget):
 
 class KubernetesSection(QWidget):
     config_edited = Signal(object, str)  # KubernetesConfig, merge key ('' = an undo step of its own)
-    remembered_open = False  # the user's last choice, for the next task shown (class-wide, per session)
+    remembered_open = False  # the user's last click, for the next task shown (class-wide, per session);
+    # a task with settings opens the section regardless
 
     def __init__(self, graph: PipelineGraph, node_id: str, config: KubernetesConfig | None,
                  parent: QWidget | None = None):
@@ -191,18 +192,22 @@ class KubernetesSection(QWidget):
         body.addLayout(self._scalar_form())
         layout.addWidget(self.toggle)
         layout.addWidget(self.body)
-        self.toggle.toggled.connect(self._opened)
         self.toggle.setChecked(bool(self.config.config) or KubernetesSection.remembered_open)
-        self._opened(self.toggle.isChecked())
+        self._show_body(self.toggle.isChecked())
+        self.toggle.toggled.connect(self._opened)
 
     def _summary(self) -> str:
         count = sum(len(v) if isinstance(v, (list, dict)) else 1 for v in self.config.config.values())
         return f"  \u00b7  {count} setting{'s' if count != 1 else ''}" if count else ""
 
     def _opened(self, on: bool) -> None:
+        """The user opened or closed the section: remembered for the tasks shown next."""
+        KubernetesSection.remembered_open = on
+        self._show_body(on)
+
+    def _show_body(self, on: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.body.setVisible(on)
-        KubernetesSection.remembered_open = on
 
     def _emit(self, config: KubernetesConfig, merge_key: str = "") -> None:
         self.config = config
