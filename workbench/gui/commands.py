@@ -14,11 +14,13 @@ from PySide6.QtGui import QUndoCommand
 from workbench.components.spec import ComponentSpec
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, Parameter, PipelineGraph
+from workbench.model.kubernetes import KubernetesConfig
 
 MERGE_NODE_FIELD = 1
 MERGE_BINDING = 2
 MERGE_GROUP_FIELD = 3
 MERGE_PARAMETER = 4
+MERGE_KUBERNETES = 5
 
 
 class _GraphCommand(QUndoCommand):
@@ -114,6 +116,30 @@ class UpdateNode(_GraphCommand):
                 and set(other.changes) == set(self.changes)):
             return False
         self.changes = other.changes
+        return True
+
+
+class SetKubernetes(_GraphCommand):
+    """Replaces a task's Kubernetes settings; typing in one field (same `merge_key`) merges."""
+
+    def __init__(self, graph: PipelineGraph, node_id: str, config: KubernetesConfig | None, merge_key: str = ""):
+        super().__init__(graph, "Edit Kubernetes settings")
+        self.node_id, self.after, self.merge_key = node_id, copy.deepcopy(config), merge_key
+        self.before = copy.deepcopy(graph.nodes[node_id].kubernetes)
+
+    def redo(self) -> None:
+        self.graph.update_node(self.node_id, kubernetes=self.after)
+
+    def undo(self) -> None:
+        self.graph.update_node(self.node_id, kubernetes=self.before)
+
+    def id(self) -> int:
+        return MERGE_KUBERNETES if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not (isinstance(other, SetKubernetes) and (other.node_id, other.merge_key) == (self.node_id, self.merge_key)):
+            return False
+        self.after = other.after
         return True
 
 

@@ -3,6 +3,7 @@ pushes a command (one gesture, one undo step); views redraw from the graph's own
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +18,7 @@ from workbench.gui.references import renamed_binding, renamed_expression
 from workbench.model import serialize
 from workbench.model.bindings import Binding
 from workbench.model.document import Group, Node, Parameter, PipelineGraph, new_id
+from workbench.model.kubernetes import KubernetesConfig
 
 PASTE_OFFSET = (40.0, 40.0)
 
@@ -97,6 +99,15 @@ class EditorDocument(QObject):
         if self.graph.nodes[node_id].inputs.get(input_name) == binding:
             return
         self.undo_stack.push(cmd.SetBinding(self.graph, node_id, input_name, binding, merge))
+
+    def set_kubernetes(self, node_id: str, config: KubernetesConfig | None, merge_key: str = "") -> None:
+        """New Kubernetes settings for a task (None or an empty config clears them); edits of the
+        same field (`merge_key`, e.g. its JSON path) merge into one undo step."""
+        if config is not None and not config.config and not config.references:
+            config = None
+        if self.graph.nodes[node_id].kubernetes == config:
+            return
+        self.undo_stack.push(cmd.SetKubernetes(self.graph, node_id, config, merge_key))
 
     def connect_ports(self, source: str, output: str, target: str, input_name: str) -> str | None:
         """Connect, or return why the connection is refused."""
@@ -217,7 +228,8 @@ class EditorDocument(QObject):
         self.undo_stack.push(cmd.SetParameter(self.graph, parameter, old_name, merge))
 
     def rename_parameter(self, old: str, parameter: Parameter) -> None:
-        """Rename (or retype) a parameter and every binding and condition that uses it, as one step."""
+        """Rename (or retype) a parameter and every binding, condition and Kubernetes name that uses
+        it, as one step."""
         graph, new = self.graph, parameter.name
         self.undo_stack.beginMacro(f"Rename parameter {old} to {new}")
         self.undo_stack.push(cmd.SetParameter(graph, parameter, old))
@@ -226,6 +238,11 @@ class EditorDocument(QObject):
                 changed = renamed_binding(binding, old, new)
                 if changed != binding:
                     self.undo_stack.push(cmd.SetBinding(graph, node.id, input_name, changed))
+            if node.kubernetes is not None:
+                references = {path: renamed_binding(b, old, new) for path, b in node.kubernetes.references.items()}
+                if references != node.kubernetes.references:
+                    self.undo_stack.push(cmd.SetKubernetes(graph, node.id, KubernetesConfig(
+                        copy.deepcopy(node.kubernetes.config), references)))
         for group in list(graph.groups.values()):
             changes = {}
             if group.items is not None and renamed_binding(group.items, old, new) != group.items:

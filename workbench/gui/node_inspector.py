@@ -1,5 +1,5 @@
 """Properties of one task: names, an editor per input generated from the component's ports
-(typed by KFP type), and task options."""
+(typed by KFP type), task options and the Kubernetes section."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from workbench.components.spec import k8s_name
 from workbench.gui.binding_editor import BindingEditor
 from workbench.gui.canvas.style import type_color
 from workbench.gui.editor_document import EditorDocument
+from workbench.gui.kubernetes_section import KubernetesSection
 from workbench.gui.task_options import TaskOptionsEditor
 
 
@@ -49,6 +50,9 @@ class NodeInspector(QWidget):
         options.options_edited.connect(lambda value, merge: document.update_node(node_id, "Edit task options",
                                                                                   merge, options=value))
         layout.addWidget(options)
+        self.kubernetes = KubernetesSection(graph, node_id, node.kubernetes)
+        self.kubernetes.config_edited.connect(lambda config, key: document.set_kubernetes(node_id, config, key))
+        layout.addWidget(self.kubernetes)
         layout.addStretch(1)
 
     def _rename(self) -> None:
