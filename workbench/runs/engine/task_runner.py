@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from workbench.errors import RunError
 from workbench.runs import safe_fs
 from workbench.runs.backend import Mount, TaskLaunch, TaskOutcome
 from workbench.runs.engine.cache import cache_key
 from workbench.runs.engine.context import RunContext, TaskRef
 from workbench.runs.engine.executor_io import (ExecutorOutputError, Values, build_executor_input,
                                                read_outputs, runtime_artifact)
-from workbench.runs.engine.inputs import TaskResult
+from workbench.runs.engine.inputs import InputError, TaskResult
 from workbench.runs.engine.lightweight import pip_package_set
-from workbench.runs.engine.local_support import check_executor
+from workbench.runs.engine.local_support import unsupported_executor, volume_operation
+from workbench.runs.local_k8s import pod, pvc
 from workbench.runs.engine.metrics import artifact_events, parse_metric_line
 from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
                                                 resolve_command, resolve_constant)
@@ -33,6 +35,8 @@ class ExecutorCall:
     component: dict[str, Any]
     executor: dict[str, Any] | None
     inputs: Values
+    resolve_parameter: Callable[[dict[str, Any]], Any]
+    """The value of an IR parameter spec in the task's scope (names in its Kubernetes config)."""
 
 
 def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
@@ -40,20 +44,59 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
     if ctx.cancel_event.is_set():
         return TaskResult("cancelled", message="run cancelled")
     try:
-        support = check_executor(call.executor, ctx.ir.kubernetes_executor_config(call.component))
-        for warning in support.warnings:
-            ctx.log(call.ref, f"workbench: warning: {warning}", "engine")
-        if support.unsupported:
-            return TaskResult("failed", message=f"task {call.ref.name!r}: {support.unsupported}")
+        problem = unsupported_executor(call.executor)
+        if problem:
+            return TaskResult("failed", message=f"task {call.ref.name!r}: {problem}")
+        config = ctx.ir.kubernetes_executor_config(call.component)
+        operation = volume_operation(call.executor)
+        docker_only = [operation] if operation else pod.needs_docker(config)
+        if docker_only and ctx.backend.name != "docker":
+            return TaskResult("failed", message=f"task {call.ref.name!r}: Kubernetes {', '.join(docker_only)} "
+                                                "needs the Docker backend (--backend docker)")
+        if operation:
+            return _run_volume_operation(ctx, call, operation)
         if "importer" in call.executor:
             return _run_importer(ctx, call)
-        return _run_container(ctx, call, support.env)
-    except (OSError, ExecutorOutputError) as exc:  # incl. UnsafePathError: what the task left behind
+        try:
+            setup = pod.prepare(config, pod.PodIdentity(_pod_name(ctx, call.ref), ctx.run_name, ctx.run_id),
+                                call.resolve_parameter, getattr(ctx.backend, "volume_exists", lambda name: False))
+        except (RunError, InputError) as exc:
+            return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
+        try:
+            ctx.mask(setup.secret_values)
+            for warning in setup.warnings:
+                ctx.log(call.ref, f"workbench: warning: {warning}", "engine")
+            return _run_container(ctx, call, setup)
+        finally:
+            setup.release()
+    except (OSError, ExecutorOutputError, RunError) as exc:  # incl. UnsafePathError: what the task left behind
         return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the engine must survive any single task
         for line in traceback.format_exc().splitlines():
             ctx.log(call.ref, line, "engine")
         return TaskResult("failed", message=f"internal error in task {call.ref.name!r}: {exc}")
+
+
+def _run_volume_operation(ctx: RunContext, call: ExecutorCall, operation: str) -> TaskResult:
+    if operation == "CreatePVC":
+        images = sorted({executor["container"].get("image", "") for executor in ctx.ir.executors.values()
+                         if "container" in executor and not unsupported_executor(executor)
+                         and not volume_operation(executor)})
+        if not images:
+            return TaskResult("failed", message=f"task {call.ref.name!r}: CreatePVC needs a container "
+                                                "task in the pipeline (its image opens the volume)")
+        name = pvc.create_pvc(ctx.backend, ctx.run_id, ctx.run_name, call.inputs.parameters, images[0])
+        ctx.log(call.ref, f"workbench: PVC {name!r} is the Docker volume {name!r}", "engine")
+        return _succeeded(ctx, call, Values(parameters={"name": name}), "succeeded")
+    name = pvc.delete_pvc(ctx.backend, call.inputs.parameters)
+    ctx.log(call.ref, f"workbench: removed the Docker volume of PVC {name!r}", "engine")
+    return _succeeded(ctx, call, Values(), "succeeded")
+
+
+def _pod_name(ctx: RunContext, ref: TaskRef) -> str:
+    """What `metadata.name` would be: the run name and the task's path, DNS-1123-shaped."""
+    text = f"{ctx.run_name}-{ref.task_id}".lower()
+    return "".join(c if c.isalnum() or c in "-." else "-" for c in text).strip("-.")[:253]
 
 
 def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
@@ -73,7 +116,7 @@ def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
     return _succeeded(ctx, call, outputs, "succeeded")
 
 
-def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str]) -> TaskResult:
+def _run_container(ctx: RunContext, call: ExecutorCall, setup: pod.PodSetup) -> TaskResult:
     """Raises OSError (UnsafePathError above all) or ExecutorOutputError when the task left its
     folder in a state the engine refuses; the task then fails with that message."""
     container = call.executor["container"]
@@ -96,7 +139,9 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
         if hit is not None:
             ctx.remember_fingerprints(hit, key)
             return _succeeded(ctx, call, hit, "cached", details)
-    launch = _launch(ctx, call, container, argv, extra_env)
+    if setup.user:  # another uid must be able to write the task's outputs, as in a pod
+        ctx.task_root(call.ref).chmod(0o777)
+    launch = _launch(ctx, call, container, argv, setup)
     outcome, attempts = _run_with_retries(ctx, call, launch)
     details.update(exit_code=outcome.exit_code, attempts=attempts)
     if outcome.cancelled:
@@ -151,9 +196,9 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -
 
 
 def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv: list[str],
-            extra_env: dict[str, str]) -> TaskLaunch:
+            setup: pod.PodSetup) -> TaskLaunch:
     env = {item["name"]: str(item.get("value", "")) for item in container.get("env", [])}
-    env.update(extra_env)
+    env.update(setup.env)
     resources = container.get("resources", {})
     accelerator = resources.get("accelerator", {})
     return TaskLaunch(
@@ -162,7 +207,8 @@ def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv
         cpu_limit=_cpu(resources), memory_limit=_memory(resources),
         accelerator_type=str(accelerator.get("resourceType") or accelerator.get("type") or ""),
         accelerator_count=int(accelerator.get("resourceCount") or accelerator.get("count") or 0),
-        labels={"workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id})
+        labels={**setup.labels, "workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id},
+        volumes=tuple(setup.volumes), user=setup.user, deadline_s=setup.deadline_s)
 
 
 def _mounts(ctx: RunContext, call: ExecutorCall) -> tuple[Mount, ...]:

@@ -1,0 +1,149 @@
+"""The Kubernetes emulation without Docker: the secret and config map store and its CLI, and what
+the engine refuses before a container starts (missing secrets, hostile keys and mount paths, the
+subprocess backend)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from engine_support import FakeBackend
+from k8s_pipelines import compile_pipeline, shell_component
+
+from workbench.cli import main
+from workbench.runs.local_k8s import store
+
+TIMEOUT = 60
+
+
+class DockerNamedFake(FakeBackend):
+    """Passes the engine's Docker-only gate; every check under test happens before a launch."""
+
+    name = "docker"
+
+    def volume_exists(self, name: str) -> bool:
+        return False
+
+
+def test_cli_sets_lists_and_deletes_secrets_without_printing_values(data_dir, memory_keyring, capsys):
+    assert main(["secrets", "set", "db", "user=admin", "password=s3cr=t"]) == 0
+    assert main(["secrets", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "db\tpassword, user" in out and "s3cr=t" not in out and "admin" not in out
+    assert store.get_secret("db") == {"user": "admin", "password": "s3cr=t"}
+    assert "s3cr=t" not in json.dumps([str(p.read_text()) for p in data_dir.rglob("*") if p.is_file()])
+    assert main(["secrets", "delete", "db"]) == 0
+    assert store.get_secret("db") is None and store.secret_names() == []
+    assert main(["secrets", "delete", "db"]) == 1
+    assert "no secret 'db'" in capsys.readouterr().err
+
+
+def test_cli_config_maps_live_in_the_data_dir(data_dir, capsys):
+    assert main(["configmaps", "set", "settings", "color=blue", "size=3"]) == 0
+    assert json.loads((data_dir / "kubernetes" / "configmaps" / "settings.json").read_text()) == \
+        {"color": "blue", "size": "3"}
+    assert main(["configmaps", "list"]) == 0
+    assert "settings\tcolor, size" in capsys.readouterr().out
+    assert main(["configmaps", "delete", "settings"]) == 0
+    assert store.config_map_names() == []
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["secrets", "set", "db", "../x=1"], "key '../x' is not allowed"),
+    (["secrets", "set", "db", ".."], "is not KEY=VALUE"),
+    (["configmaps", "set", "Bad_Name", "a=1"], "not a DNS-1123 name"),
+    (["configmaps", "set", "../../etc", "a=1"], "not a DNS-1123 name"),
+])
+def test_cli_refuses_hostile_names_and_keys(data_dir, memory_keyring, capsys, argv, problem):
+    assert main(argv) == 1
+    assert problem in capsys.readouterr().err
+    assert not (data_dir / "etc.json").exists() and store.config_map_names() == []
+
+
+def _run(make_engine, backend, ir):
+    handle = make_engine(backend).start(ir, {})
+    handle.wait(TIMEOUT)
+    return handle
+
+
+def test_subprocess_backend_fails_kubernetes_tasks_by_name_before_they_start(make_engine, fake_backend, tmp_path):
+    from kfp import dsl, kubernetes
+
+    shell = shell_component("python:3.11", "echo hi")
+
+    @dsl.pipeline(name="needs-docker")
+    def pipeline():
+        kubernetes.use_secret_as_env(shell(), secret_name="db", secret_key_to_env={"password": "P"})
+
+    handle = _run(make_engine, fake_backend, compile_pipeline(pipeline, tmp_path))
+    assert handle.task_states() == {"shell": "failed"}
+    assert "task 'shell': Kubernetes secretAsEnv needs the Docker backend" in handle.message
+    assert fake_backend.launches == []
+
+
+def test_missing_secret_fails_by_name_and_an_optional_one_is_skipped(make_engine, tmp_path, data_dir, memory_keyring):
+    from kfp import dsl, kubernetes
+
+    shell = shell_component("python:3.11", "echo hi")
+
+    @dsl.pipeline(name="missing")
+    def pipeline():
+        optional = shell().set_display_name("optional")
+        kubernetes.use_secret_as_env(optional, secret_name="absent", secret_key_to_env={"k": "K"}, optional=True)
+        kubernetes.use_config_map_as_volume(optional, config_map_name="absent", mount_path="/cfg", optional=True)
+        required = shell().set_display_name("required")
+        kubernetes.use_secret_as_volume(required, secret_name="absent", mount_path="/sec")
+
+    backend = DockerNamedFake()
+    handle = _run(make_engine, backend, compile_pipeline(pipeline, tmp_path))
+    assert handle.task_states() == {"shell": "succeeded", "shell-2": "failed"}
+    assert "secret 'absent' does not exist locally" in handle.message
+    assert "workbench secrets set absent" in handle.message
+    assert [launch.env.get("K") for launch in backend.launches] == [None]
+
+
+def test_a_key_that_is_a_path_never_leaves_the_secret_folder(make_engine, tmp_path, data_dir, memory_keyring):
+    import keyring
+    from kfp import dsl, kubernetes
+
+    keyring.set_password(store.SERVICE, "k8s-secret:planted", json.dumps({"../escape": "x", "ok": "y"}))
+    shell = shell_component("python:3.11", "echo hi")
+
+    @dsl.pipeline(name="hostile-key")
+    def pipeline():
+        kubernetes.use_secret_as_volume(shell(), secret_name="planted", mount_path="/sec")
+
+    backend = DockerNamedFake()
+    handle = _run(make_engine, backend, compile_pipeline(pipeline, tmp_path))
+    assert handle.task_states() == {"shell": "failed"}
+    assert "key '../escape' is not allowed" in handle.message
+    assert backend.launches == []
+    assert not list(tmp_path.rglob("escape"))
+
+
+@pytest.mark.parametrize("paths, problem", [
+    (["relative/path"], "must be an absolute path"),
+    (["/data", "/data/"], "is used twice"),
+    (["/"], "must be an absolute path below '/'"),
+])
+def test_engine_refuses_relative_and_duplicated_mount_paths_in_the_ir(make_engine, tmp_path, paths, problem):
+    import yaml
+    from kfp import dsl, kubernetes
+
+    shell = shell_component("python:3.11", "echo hi")
+
+    @dsl.pipeline(name="mount-paths")
+    def pipeline():
+        task = shell()
+        for index, _ in enumerate(paths):
+            kubernetes.empty_dir_mount(task, volume_name=f"v{index}", mount_path=f"/placeholder{index}")
+
+    spec, platform = yaml.safe_load_all(compile_pipeline(pipeline, tmp_path))
+    mounts = platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-shell"]["emptyDirMounts"]
+    for mount, path in zip(mounts, paths):
+        mount["mountPath"] = path  # what a hand-edited IR could hold; the document validation refuses it
+    backend = DockerNamedFake()
+    handle = _run(make_engine, backend, yaml.safe_dump_all([spec, platform]))
+    assert handle.task_states() == {"shell": "failed"}
+    assert problem in handle.message and "task 'shell'" in handle.message
+    assert backend.launches == []
