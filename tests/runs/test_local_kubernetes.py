@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from engine_support import FakeBackend
-from k8s_pipelines import compile_pipeline, shell_component
+from engine_support import FakeBackend, compile_pipeline
+from k8s_pipelines import shell_component
 
 from workbench.cli import main
 from workbench.runs.local_k8s import store

@@ -139,8 +139,6 @@ def _run_container(ctx: RunContext, call: ExecutorCall, setup: pod.PodSetup) -> 
         if hit is not None:
             ctx.remember_fingerprints(hit, key)
             return _succeeded(ctx, call, hit, "cached", details)
-    if setup.user:  # another uid must be able to write the task's outputs, as in a pod
-        ctx.task_root(call.ref).chmod(0o777)
     launch = _launch(ctx, call, container, argv, setup)
     outcome, attempts = _run_with_retries(ctx, call, launch)
     details.update(exit_code=outcome.exit_code, attempts=attempts)
@@ -183,6 +181,8 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -
 
     for attempt in range(1, attempts + 1):
         safe_fs.reset_dir(ctx.run_dir, ctx.task_parts(call.ref))  # each attempt starts empty, like a pod
+        if launch.user:  # the security context's uid must be able to write the task's outputs
+            ctx.task_root(call.ref).chmod(0o777)
         outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
         if outcome.cancelled or outcome.exit_code == 0 or attempt == attempts:
             return outcome, attempt
