@@ -151,12 +151,9 @@ def final_status(run_name: str, producer: str, result: TaskResult) -> dict[str, 
 
 
 def parameter_value(spec: dict[str, Any], scope: Values, results: dict[str, TaskResult], run_name: str) -> Any:
-    """The value an IR parameter spec names in this scope (for names in the Kubernetes config);
-    InputError when it has none."""
-    found, value = _parameter("Kubernetes name", spec, scope, results, run_name)
-    if not found:
-        raise InputError(f"Kubernetes name parameter {spec} has no value")
-    return value
+    """The value an IR parameter spec names in this scope (for names in the Kubernetes config),
+    or None when it has none (an optional pipeline input left unset)."""
+    return _parameter("Kubernetes name", spec, scope, results, run_name)[1]
 
 
 def _parameter(name: str, spec: dict[str, Any], scope: Values, results: dict[str, TaskResult],

@@ -15,7 +15,7 @@ from workbench.runs.engine.cache import cache_key
 from workbench.runs.engine.context import RunContext, TaskRef
 from workbench.runs.engine.executor_io import (ExecutorOutputError, Values, build_executor_input,
                                                read_outputs, runtime_artifact)
-from workbench.runs.engine.inputs import InputError, TaskResult
+from workbench.runs.engine.inputs import TaskResult
 from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.local_support import unsupported_executor, volume_operation
 from workbench.runs.local_k8s import pod, pvc
@@ -59,8 +59,9 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
             return _run_importer(ctx, call)
         try:
             setup = pod.prepare(config, pod.PodIdentity(_pod_name(ctx, call.ref), ctx.run_name, ctx.run_id),
-                                call.resolve_parameter, getattr(ctx.backend, "volume_exists", lambda name: False))
-        except (RunError, InputError) as exc:
+                                call.resolve_parameter, getattr(ctx.backend, "volume_exists", lambda name: False),
+                                docker=ctx.backend.name == "docker")
+        except RunError as exc:
             return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
         try:
             ctx.mask(setup.secret_values)

@@ -34,7 +34,10 @@ HINTS = {
     "enabledSharedMemory": "shared memory size",
 }
 ENV_ONLY = {"fieldPathAsEnv", "podMetadata", *HINTS}
-"""What any backend can honour; everything else needs Docker."""
+"""What any backend can honour; everything else needs Docker (optional secrets and config maps
+are skipped elsewhere)."""
+STORE_ENTRIES = {"secretAsEnv": "secret", "secretAsVolume": "secret",
+                 "configMapAsEnv": "config map", "configMapAsVolume": "config map"}
 _SIZE_UNITS = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
                "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
 
@@ -69,13 +72,21 @@ class PodSetup:
 
 def needs_docker(config: dict[str, Any]) -> list[str]:
     """The features of `config` only the Docker backend can provide, by IR name."""
-    return sorted(key for key in config if key not in ENV_ONLY)
+    return sorted(key for key, value in config.items() if key not in ENV_ONLY
+                  and not (key in STORE_ENTRIES and all(entry.get("optional") for entry in value)))
 
 
 def prepare(config: dict[str, Any], identity: PodIdentity, resolve: NameResolver,
-            volume_exists: Callable[[str], bool]) -> PodSetup:
-    """Raise RunError naming the feature and the name when a task cannot get what it asks for."""
+            volume_exists: Callable[[str], bool], docker: bool = True) -> PodSetup:
+    """Raise RunError naming the feature and the name when a task cannot get what it asks for.
+    Without `docker`, `config` holds only what needs_docker allows: optional secrets and config
+    maps are then skipped."""
     setup = PodSetup()
+    if not docker:
+        for key in STORE_ENTRIES:
+            if config.get(key):
+                setup.warnings.append(f"skipping optional {key} (it needs the Docker backend)")
+        config = {key: value for key, value in config.items() if key not in STORE_ENTRIES}
     try:
         _check_mount_paths(config)
         metadata = config.get("podMetadata", {})
@@ -128,11 +139,11 @@ def _check_mount_paths(config: dict[str, Any]) -> None:
             seen.add(normal)
 
 
-def _name(kind: str, entry: dict[str, Any], resolve: NameResolver, legacy: str, parameter: str) -> str:
-    if parameter in entry:
-        value = resolve(entry[parameter])
-    else:
-        value = entry.get(legacy)
+def _name(kind: str, entry: dict[str, Any], resolve: NameResolver, legacy: str, parameter: str) -> str | None:
+    """None for an optional entry whose name is not set (an optional pipeline input left unset)."""
+    value = resolve(entry[parameter]) if parameter in entry else entry.get(legacy)
+    if value in (None, "") and entry.get("optional"):
+        return None
     if not isinstance(value, str) or not value:
         raise RunError(f"{kind} name is not set (got {value!r})")
     return store.check_name(kind, value)
@@ -151,9 +162,9 @@ def _as_env(setup: PodSetup, kind: str, entry: dict[str, Any], resolve: NameReso
     prefix = "secret" if secret else "configMap"
     name = _name(kind, entry, resolve, f"{prefix}Name", f"{prefix}NameParameter")
     optional = bool(entry.get("optional"))
-    data = _lookup(kind, name, optional)
+    data = _lookup(kind, name, optional) if name else None
     if data is None:
-        setup.warnings.append(f"optional {kind} {name!r} does not exist locally; its variables are not set")
+        setup.warnings.append(f"optional {kind} {name or '(no name given)'} is not available locally; its variables are not set")
         return
     for mapping in entry.get("keyToEnv", []):
         key = mapping.get("secretKey" if secret else "configMapKey", "")
@@ -169,9 +180,9 @@ def _as_env(setup: PodSetup, kind: str, entry: dict[str, Any], resolve: NameReso
 def _as_volume(setup: PodSetup, kind: str, entry: dict[str, Any], resolve: NameResolver, secret: bool) -> None:
     prefix = "secret" if secret else "configMap"
     name = _name(kind, entry, resolve, f"{prefix}Name", f"{prefix}NameParameter")
-    data = _lookup(kind, name, bool(entry.get("optional")))
+    data = _lookup(kind, name, bool(entry.get("optional"))) if name else None
     if data is None:
-        setup.warnings.append(f"optional {kind} {name!r} does not exist locally; {entry['mountPath']} is empty")
+        setup.warnings.append(f"optional {kind} {name or '(no name given)'} is not available locally; {entry['mountPath']} is empty")
         data = {}
     folder = _private_folder(setup, in_memory=secret)
     for key, value in data.items():
@@ -211,6 +222,8 @@ def _pvc(setup: PodSetup, entry: dict[str, Any], resolve: NameResolver,
         name = entry["constant"]
     else:
         name = resolve({k: v for k, v in entry.items() if k in ("taskOutputParameter", "componentInputParameter")})
+    if not name:
+        raise RunError(f"PVC mount at {entry['mountPath']}: the PVC name is not set")
     name = store.check_name("PVC", str(name))
     if not volume_exists(name):
         raise RunError(f"PVC {name!r} does not exist locally (no Docker volume of that name); create it "
