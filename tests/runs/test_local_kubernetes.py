@@ -5,6 +5,7 @@ subprocess backend)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from engine_support import FakeBackend, compile_pipeline
@@ -146,4 +147,35 @@ def test_engine_refuses_relative_and_duplicated_mount_paths_in_the_ir(make_engin
     handle = _run(make_engine, backend, yaml.safe_dump_all([spec, platform]))
     assert handle.task_states() == {"shell": "failed"}
     assert problem in handle.message and "task 'shell'" in handle.message
+    assert backend.launches == []
+
+
+def test_optional_names_from_unset_pipeline_inputs_are_skipped(make_engine, corpus_dir, events, data_dir,
+                                                               memory_keyring):
+    from workbench.runs.events import LogLine
+
+    backend = DockerNamedFake()
+    handle = make_engine(backend).start((corpus_dir / "missing_kubernetes_optional_inputs.yaml").read_text(), {})
+    assert handle.wait(TIMEOUT) == "succeeded", handle.message
+    volumes = backend.launches[0].volumes  # empty, as a pod gets for a missing optional secret
+    assert sorted(volume.target for volume in volumes) == ["/mnt/config", "/mnt/secret"]
+    assert not any(Path(volume.source).exists() for volume in volumes)  # removed when the task ended
+    assert "PASSWORD" not in backend.launches[0].env
+    warnings = [e.line for e in events.of(LogLine) if "warning" in e.line]
+    assert any("optional secret (no name given)" in line for line in warnings)
+
+
+def test_a_pvc_mount_of_a_volume_that_does_not_exist_fails_by_name(make_engine, tmp_path):
+    from kfp import dsl, kubernetes
+
+    shell = shell_component("python:3.11", "echo hi")
+
+    @dsl.pipeline(name="existing-pvc")
+    def pipeline():
+        kubernetes.mount_pvc(shell(), pvc_name="team-data", mount_path="/data")
+
+    backend = DockerNamedFake()
+    handle = _run(make_engine, backend, compile_pipeline(pipeline, tmp_path))
+    assert handle.task_states() == {"shell": "failed"}
+    assert "PVC 'team-data' does not exist locally" in handle.message
     assert backend.launches == []

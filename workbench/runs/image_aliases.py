@@ -53,6 +53,16 @@ class AliasedImages:
     def cleanup_run(self, run_id: str) -> int:
         return self._backend.cleanup_run(run_id)
 
+    # PVCs (Docker backend only): the image that opens a new volume is aliased like a task's
+    def create_volume(self, name: str, run_id: str, image: str) -> None:
+        self._backend.create_volume(name, run_id, self.image(image))  # type: ignore[attr-defined]
+
+    def volume_exists(self, name: str) -> bool:
+        return self._backend.volume_exists(name)  # type: ignore[attr-defined]
+
+    def remove_volume(self, name: str) -> bool:
+        return self._backend.remove_volume(name)  # type: ignore[attr-defined]
+
 
 def with_aliases_from_environment(backend: TaskBackend) -> TaskBackend:
     aliases = parse_aliases(os.environ.get(ENVIRONMENT_VARIABLE, ""))

@@ -57,10 +57,11 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
             return _run_volume_operation(ctx, call, operation)
         if "importer" in call.executor:
             return _run_importer(ctx, call)
+        docker = ctx.backend.name == "docker"
         try:
             setup = pod.prepare(config, pod.PodIdentity(_pod_name(ctx, call.ref), ctx.run_name, ctx.run_id),
-                                call.resolve_parameter, getattr(ctx.backend, "volume_exists", lambda name: False),
-                                docker=ctx.backend.name == "docker")
+                                call.resolve_parameter, ctx.backend.volume_exists if docker else lambda name: False,
+                                docker=docker)
         except RunError as exc:
             return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
         try:
