@@ -103,22 +103,31 @@ def test_missing_secret_fails_by_name_and_an_optional_one_is_skipped(make_engine
     assert [launch.env.get("K") for launch in backend.launches] == [None]
 
 
-def test_a_key_that_is_a_path_never_leaves_the_secret_folder(make_engine, tmp_path, data_dir, memory_keyring):
-    import keyring
-    from kfp import dsl, kubernetes
+def _refused_before_launch(make_engine, tmp_path, configure) -> str:
+    """Run a one-task pipeline whose task `configure(task)` sets up; it must fail before any launch."""
+    from kfp import dsl
 
-    keyring.set_password(store.SERVICE, "k8s-secret:planted", json.dumps({"../escape": "x", "ok": "y"}))
     shell = shell_component("python:3.11", "echo hi")
 
-    @dsl.pipeline(name="hostile-key")
+    @dsl.pipeline(name="refused")
     def pipeline():
-        kubernetes.use_secret_as_volume(shell(), secret_name="planted", mount_path="/sec")
+        configure(shell())
 
     backend = DockerNamedFake()
     handle = _run(make_engine, backend, compile_pipeline(pipeline, tmp_path))
     assert handle.task_states() == {"shell": "failed"}
-    assert "key '../escape' is not allowed" in handle.message
     assert backend.launches == []
+    return handle.message
+
+
+def test_a_key_that_is_a_path_never_leaves_the_secret_folder(make_engine, tmp_path, data_dir, memory_keyring):
+    import keyring
+    from kfp import kubernetes
+
+    keyring.set_password(store.SERVICE, "k8s-secret:planted", json.dumps({"../escape": "x", "ok": "y"}))
+    message = _refused_before_launch(make_engine, tmp_path, lambda task: kubernetes.use_secret_as_volume(
+        task, secret_name="planted", mount_path="/sec"))
+    assert "key '../escape' is not allowed" in message
     assert not list(tmp_path.rglob("escape"))
 
 
@@ -166,16 +175,8 @@ def test_optional_names_from_unset_pipeline_inputs_are_skipped(make_engine, corp
 
 
 def test_a_pvc_mount_of_a_volume_that_does_not_exist_fails_by_name(make_engine, tmp_path):
-    from kfp import dsl, kubernetes
+    from kfp import kubernetes
 
-    shell = shell_component("python:3.11", "echo hi")
-
-    @dsl.pipeline(name="existing-pvc")
-    def pipeline():
-        kubernetes.mount_pvc(shell(), pvc_name="team-data", mount_path="/data")
-
-    backend = DockerNamedFake()
-    handle = _run(make_engine, backend, compile_pipeline(pipeline, tmp_path))
-    assert handle.task_states() == {"shell": "failed"}
-    assert "PVC 'team-data' does not exist locally" in handle.message
-    assert backend.launches == []
+    message = _refused_before_launch(make_engine, tmp_path, lambda task: kubernetes.mount_pvc(
+        task, pvc_name="team-data", mount_path="/data"))
+    assert "PVC 'team-data' does not exist locally" in message and "task 'shell'" in message
