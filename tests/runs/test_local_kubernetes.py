@@ -5,6 +5,7 @@ subprocess backend)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,20 @@ def test_a_pvc_mount_of_a_volume_that_does_not_exist_fails_by_name(make_engine, 
     message = _refused_before_launch(make_engine, tmp_path, lambda task: kubernetes.mount_pvc(
         task, pvc_name="team-data", mount_path="/data"))
     assert "PVC 'team-data' does not exist locally" in message and "task 'shell'" in message
+
+
+@pytest.mark.parametrize("config, problem", [
+    ({"securityContext": {"runAsUser": "0; rm -rf /"}}, "runAsUser '0; rm -rf /' is not a whole number"),
+    ({"securityContext": {"runAsUser": "0", "runAsNonRoot": True}}, "runAsNonRoot but runAsUser is 0"),
+    ({"activeDeadlineSeconds": "-5"}, "activeDeadlineSeconds '-5' is not a whole number"),
+    ({"emptyDirMounts": [{"mountPath": "/e", "medium": "Memory", "sizeLimit": "lots"}]}, "not a Kubernetes quantity"),
+    ({"fieldPathAsEnv": [{"name": "X", "fieldPath": "spec.containers[0]"}]}, "pod field 'spec.containers[0]'"),
+    ({"pvcMount": [{"mountPath": "/d", "constant": "data", "subPath": "x"}]}, "subPath is not available locally"),
+    ({"pvcMount": [{"mountPath": "/d", "constant": "../../etc"}]}, "not a DNS-1123 name"),
+])
+def test_hostile_platform_config_is_refused_by_name(config, problem):
+    from workbench.errors import RunError
+    from workbench.runs.local_k8s import pod
+
+    with pytest.raises(RunError, match=re.escape(problem)):
+        pod.prepare(config, pod.PodIdentity("pod", "run", "id"), lambda spec: None, lambda name: True)

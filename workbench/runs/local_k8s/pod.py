@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ STORE_ENTRIES = {"secretAsEnv": "secret", "secretAsVolume": "secret",
                  "configMapAsEnv": "config map", "configMapAsVolume": "config map"}
 _SIZE_UNITS = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
                "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+
+_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?)(|k|M|G|T|Ki|Mi|Gi|Ti)$")
 
 NameResolver = Callable[[dict[str, Any]], Any]
 """Value of an IR parameter spec (constant, pipeline input or upstream output) in the task's scope."""
@@ -119,7 +122,7 @@ def prepare(config: dict[str, Any], identity: PodIdentity, resolve: NameResolver
             setup.env[entry["name"]] = _field(entry.get("fieldPath", ""), identity, metadata)
         _security(setup, config.get("securityContext", {}))
         if config.get("activeDeadlineSeconds"):
-            setup.deadline_s = float(config["activeDeadlineSeconds"])
+            setup.deadline_s = float(_whole_number("activeDeadlineSeconds", config["activeDeadlineSeconds"]))
     except BaseException:
         setup.release()
         raise
@@ -251,17 +254,23 @@ def _security(setup: PodSetup, context: dict[str, Any]) -> None:
     if context.get("runAsNonRoot") and str(user) == "0":
         raise RunError("security context asks for runAsNonRoot but runAsUser is 0")
     if user is not None:
-        setup.user = f"{int(user)}:{int(group)}" if group is not None else str(int(user))
+        uid = _whole_number("runAsUser", user)
+        setup.user = f"{uid}:{_whole_number('runAsGroup', group)}" if group is not None else str(uid)
     elif group is not None:
         setup.warnings.append("ignoring runAsGroup without runAsUser (the host user's group is used)")
+
+
+def _whole_number(field: str, value: Any) -> int:
+    text = str(value).strip()
+    if not text.isdigit():
+        raise RunError(f"{field} {value!r} is not a whole number")
+    return int(text)
 
 
 def _bytes(size: Any) -> int | None:
     if size in (None, ""):
         return None
-    text = str(size).strip()
-    number = text.rstrip("kMGTi")
-    unit = text[len(number):]
-    if unit not in _SIZE_UNITS:
-        raise RunError(f"emptyDir size limit {text!r} is not a Kubernetes quantity (e.g. 64Mi)")
-    return int(float(number) * _SIZE_UNITS[unit])
+    match = _QUANTITY.match(str(size).strip())
+    if not match:
+        raise RunError(f"emptyDir size limit {size!r} is not a Kubernetes quantity (e.g. 64Mi)")
+    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)])
