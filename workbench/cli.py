@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "workbench.commands.render",
     "workbench.commands.serving",
     "workbench.commands.tensorboard",
+    "workbench.commands.kubernetes_store",
 )
 
 

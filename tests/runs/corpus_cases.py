@@ -18,10 +18,11 @@ ARGUMENT_OVERRIDES = {
 }
 EXPECTED_FAILURES = {
     # file: text the run's failure message must contain
-    "pipeline_with_secret_as_env.yaml": "Kubernetes secret as environment",
-    "pipeline_with_volume.yaml": "Kubernetes volume operation CreatePVC",
-    "pipeline_with_volume_long_name.yaml": "Kubernetes volume operation CreatePVC",
-    "pipeline_with_volume_no_cache.yaml": "Kubernetes volume operation CreatePVC",
+    # Kubernetes secrets and PVCs: the Docker backend emulates them (test_local_kubernetes_docker.py)
+    "pipeline_with_secret_as_env.yaml": "Kubernetes secretAsEnv needs the Docker backend",
+    "pipeline_with_volume.yaml": "Kubernetes CreatePVC needs the Docker backend",
+    "pipeline_with_volume_long_name.yaml": "Kubernetes CreatePVC needs the Docker backend",
+    "pipeline_with_volume_no_cache.yaml": "Kubernetes CreatePVC needs the Docker backend",
     "pipeline_with_dynamic_task_output_custom_training_job.yaml": "Google Cloud Pipeline Components",
     # the container's own program is not on this machine (it lives in the task's image)
     "container_with_if_placeholder.yaml": "cannot start 'my_program'",

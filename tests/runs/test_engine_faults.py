@@ -66,19 +66,21 @@ def test_google_cloud_service_component_fails_naming_the_feature(make_engine, fa
     assert fake_backend.launches == []
 
 
-def test_kubernetes_secret_fails_the_task_not_the_engine(make_engine, fake_backend, corpus_dir):
+def test_kubernetes_secret_on_a_non_docker_backend_fails_the_task_not_the_engine(make_engine, fake_backend, corpus_dir):
     handle = make_engine(fake_backend).start((corpus_dir / "pipeline_with_secret_as_env.yaml").read_text(), {})
     assert handle.wait(TIMEOUT) == "failed"
     assert handle.task_states() == {"generate-secret-name": "succeeded", "comp": "failed"}
-    assert "task 'comp': Kubernetes secret as environment" in handle.message
+    assert "task 'comp': Kubernetes secretAsEnv needs the Docker backend" in handle.message
 
 
-def test_pod_metadata_is_emulated_for_field_path_env(make_engine, fake_backend, corpus_dir, events):
-    from workbench.runs.events import LogLine
-
+def test_pod_metadata_is_emulated_for_field_path_env(make_engine, fake_backend, corpus_dir):
     handle = make_engine(fake_backend).start((corpus_dir / "pipeline_with_pod_metadata.yaml").read_text(), {})
     assert handle.wait(TIMEOUT) == "succeeded"
-    assert any("ignoring pod labels and annotations" in e.line for e in events.of(LogLine))
+    task_a = next(launch for launch in fake_backend.launches if launch.task_id == "validate-pod-metadata-task-a")
+    assert {task_a.env[name] for name in ("POD_TASK_ANNOTATION", "POD_TASK_LABEL_1", "POD_TASK_LABEL_2")} == \
+        {"annotation", "label-1", "label-2"}
+    assert task_a.labels["workbench.pod-label.task-label-1"] == "label-1"  # container labels, prefixed
+    assert task_a.labels["workbench.pod-annotation.task-annotation"] == "annotation"
 
 
 @pytest.mark.parametrize("text, message", [

@@ -28,6 +28,20 @@ class Mount:
 
 
 @dataclass(frozen=True)
+class PodVolume:
+    """A Kubernetes volume emulated in Docker at `target` (a path inside the container only):
+    `kind` "volume" (the named Docker volume `source`, a PVC), "tmpfs" (an emptyDir in memory,
+    at most `size_bytes`) or "bind" (a host folder `source` the engine prepared, e.g. a secret's
+    files)."""
+
+    kind: str
+    target: str
+    source: str = ""
+    read_only: bool = False
+    size_bytes: int | None = None
+
+
+@dataclass(frozen=True)
 class TaskLaunch:
     run_id: str
     task_id: str
@@ -43,6 +57,11 @@ class TaskLaunch:
     accelerator_type: str = ""
     accelerator_count: int = 0
     labels: dict[str, str] = field(default_factory=dict)
+    volumes: tuple[PodVolume, ...] = ()
+    user: str | None = None
+    """`UID[:GID]` from the Kubernetes security context; None: the backend's default."""
+    deadline_s: float | None = None
+    """Kubernetes `activeDeadlineSeconds`: the backend stops the task after that long."""
 
 
 @dataclass(frozen=True)

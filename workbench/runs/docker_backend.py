@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Any, Callable, Iterator
 
 from workbench.errors import RunError
 from workbench.runs import images
-from workbench.runs.backend import LineSink, LineSplitter, Mount, TaskLaunch, TaskOutcome
+from workbench.runs.backend import LineSink, LineSplitter, Mount, PodVolume, TaskLaunch, TaskOutcome
 from workbench.runs.engine.lightweight import without_prologue
 
 RUN_LABEL = "workbench.run-id"
@@ -129,8 +130,10 @@ class DockerBackend:
         mounts = [docker.types.Mount(target=os.path.abspath(mount.path), source=os.path.abspath(mount.path),
                                      type="bind", read_only=not mount.writable)
                   for mount in launch.mounts or (Mount(launch.workspace, writable=True),)]
+        mounts += [_pod_mount(volume) for volume in launch.volumes]
         env = dict(launch.env)
-        if self._user:
+        user = launch.user or self._user
+        if user:
             env.setdefault("HOME", "/tmp")  # the host uid has no home inside the image
         return self.client.containers.create(
             image,
@@ -138,7 +141,7 @@ class DockerBackend:
             environment=env,
             mounts=mounts,
             labels={**launch.labels, RUN_LABEL: launch.run_id, TASK_LABEL: launch.task_id},
-            user=self._user,
+            user=user,
             nano_cpus=int(launch.cpu_limit * 1e9) if launch.cpu_limit else None,
             mem_limit=launch.memory_limit or None,
             memswap_limit=launch.memory_limit or None,
@@ -166,10 +169,15 @@ class DockerBackend:
             reader = threading.Thread(target=_pump, args=(stream, on_line), daemon=True,
                                       name=f"logs-{launch.task_id}")
             reader.start()
+            deadline = time.monotonic() + launch.deadline_s if launch.deadline_s else None
             while reader.is_alive():
                 if cancel.is_set():
                     _stop(container)
                     return TaskOutcome(exit_code=137, message="cancelled", cancelled=True)
+                if deadline is not None and time.monotonic() > deadline:
+                    _stop(container)
+                    return TaskOutcome(exit_code=137, message=f"timed out: stopped after its "
+                                       f"activeDeadlineSeconds of {launch.deadline_s:g} s")
                 reader.join(POLL_S)
             return _outcome(container, launch)
         finally:
@@ -177,6 +185,64 @@ class DockerBackend:
 
     def cleanup_run(self, run_id: str) -> int:
         return _remove_labelled(self.client, run_id)
+
+    # -- PVCs as named volumes (kept after the run, like a PVC, until a DeletePVC task) -----------
+    def create_volume(self, name: str, run_id: str, image: str) -> None:
+        """A new volume's root is root-owned 0755, which a task running as the host user (or as
+        its `runAsUser`) could not write: it is made 1777, like /tmp, through a container of
+        `image` that is created for the copy and never started (no program of the image runs)."""
+        import docker
+
+        self.client.volumes.create(name=name, labels={RUN_LABEL: run_id})
+        container = self.client.containers.create(
+            image, entrypoint=["true"], labels={RUN_LABEL: run_id},
+            mounts=[docker.types.Mount(target="/volume", source=name, type="volume")])
+        try:
+            container.put_archive("/", _open_folder_archive("volume"))
+        finally:
+            _remove(container)
+
+    def volume_exists(self, name: str) -> bool:
+        import docker
+
+        try:
+            self.client.volumes.get(name)
+            return True
+        except docker.errors.NotFound:
+            return False
+
+    def remove_volume(self, name: str) -> bool:
+        """False when there is no such volume."""
+        import docker
+
+        try:
+            self.client.volumes.get(name).remove(force=True)
+            return True
+        except docker.errors.NotFound:
+            return False
+
+
+def _open_folder_archive(name: str) -> bytes:
+    """A tar holding only the folder `name`, mode 1777."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo(name)
+        info.type, info.mode = tarfile.DIRTYPE, 0o1777
+        tar.addfile(info)
+    return buffer.getvalue()
+
+
+def _pod_mount(volume: PodVolume) -> Any:
+    import docker
+
+    if volume.kind == "tmpfs":
+        return docker.types.Mount(target=volume.target, source=None, type="tmpfs",
+                                  tmpfs_size=volume.size_bytes, tmpfs_mode=0o1777)
+    return docker.types.Mount(target=volume.target, source=volume.source, type=volume.kind,
+                              read_only=volume.read_only)
 
 
 def _pump(stream: Iterator[tuple[bytes | None, bytes | None]], on_line: LineSink) -> None:

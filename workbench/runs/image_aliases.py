@@ -57,6 +57,16 @@ class AliasedImages:
         report = getattr(self._backend, "gpu_count", None)
         return report() if callable(report) else 0
 
+    # PVCs (Docker backend only): the image that opens a new volume is aliased like a task's
+    def create_volume(self, name: str, run_id: str, image: str) -> None:
+        self._backend.create_volume(name, run_id, self.image(image))  # type: ignore[attr-defined]
+
+    def volume_exists(self, name: str) -> bool:
+        return self._backend.volume_exists(name)  # type: ignore[attr-defined]
+
+    def remove_volume(self, name: str) -> bool:
+        return self._backend.remove_volume(name)  # type: ignore[attr-defined]
+
 
 def with_aliases_from_environment(backend: TaskBackend) -> TaskBackend:
     aliases = parse_aliases(os.environ.get(ENVIRONMENT_VARIABLE, ""))

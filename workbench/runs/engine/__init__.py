@@ -32,7 +32,7 @@ from workbench.runs.engine.inputs import pipeline_input_artifacts
 from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_arguments
 from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.limits import RunLimits
-from workbench.runs.engine.local_support import check_executor
+from workbench.runs.engine.local_support import unsupported_executor, volume_operation
 from workbench.runs.engine.machine import Machine, available_memory, this_machine
 from workbench.runs.engine.scheduler import Scheduler
 from workbench.runs.events import EventSink, RunFinished, RunStarted
@@ -176,6 +176,6 @@ def runtimes_needed(ir: PipelineIR) -> set[tuple[str, tuple[str, ...]]]:
     needed = set()
     for executor in ir.executors.values():
         container = executor.get("container")
-        if container and not check_executor(executor, {}).unsupported:
+        if container and not unsupported_executor(executor) and not volume_operation(executor):
             needed.add((container.get("image", ""), pip_package_set(container.get("command", []))))
     return needed

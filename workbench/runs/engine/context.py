@@ -62,6 +62,7 @@ class RunContext:
         self._states: dict[str, str] = {}
         self._outputs: dict[str, Values] = {}
         self._fingerprints: dict[str, str] = {}
+        self._secret_values: list[str] = []
 
     @property
     def workspace_path(self) -> Path:
@@ -105,8 +106,18 @@ class RunContext:
             if verdict is None:
                 return
             line, stream = (line, stream) if verdict is True else (verdict, "engine")
+        with self._lock:
+            secrets = list(self._secret_values)
+        for value in secrets:
+            line = line.replace(value, "***")
         self.emit(LogLine(run_id=self.run_id, task_id=ref.task_id, line=line, time=time.time(),
                           stream=stream))
+
+    def mask(self, values: set[str]) -> None:
+        """Every later log line of this run shows `***` for each of these (secret) values."""
+        with self._lock:
+            merged = set(self._secret_values) | {value for value in values if value}
+            self._secret_values = sorted(merged, key=len, reverse=True)  # longest first: no partial leaks
 
     # -- shared maps ---------------------------------------------------------------------------
     def states(self) -> dict[str, str]:

@@ -150,6 +150,12 @@ def final_status(run_name: str, producer: str, result: TaskResult) -> dict[str, 
     return status
 
 
+def parameter_value(spec: dict[str, Any], scope: Values, results: dict[str, TaskResult], run_name: str) -> Any:
+    """The value an IR parameter spec names in this scope (for names in the Kubernetes config),
+    or None when it has none (an optional pipeline input left unset)."""
+    return _parameter("Kubernetes name", spec, scope, results, run_name)[1]
+
+
 def _parameter(name: str, spec: dict[str, Any], scope: Values, results: dict[str, TaskResult],
                run_name: str) -> tuple[bool, Any]:
     if "componentInputParameter" in spec:

@@ -1,87 +1,30 @@
-"""What this machine can honour of a task's executor and Kubernetes platform spec.
-
-Features that change what a task computes (volumes, secrets, config maps, cloud services) fail
-the task with a message naming the feature; scheduling hints (node selectors, pod labels) are
-ignored with a warning. Pod labels and annotations are emulated for `fieldPathAsEnv`.
+"""What this machine can run of an executor: containers and importers, and the two Kubernetes
+volume operations kfp-kubernetes compiles as stub containers (CreatePVC, DeletePVC), which the
+engine performs itself. Cloud-service executors fail by name. The task's Kubernetes platform
+config is emulated by workbench/runs/local_k8s/pod.py.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 _GCP_IMAGE_MARKERS = ("google-cloud-pipeline-components", "google_cloud_pipeline_components")
-_IGNORED_HINTS = {
-    "podMetadata": "pod labels and annotations",
-    "nodeSelector": "node selector",
-    "nodeAffinity": "node affinity",
-    "tolerations": "tolerations",
-    "imagePullSecret": "image pull secret",
-    "imagePullPolicy": "image pull policy",
-    "activeDeadlineSeconds": "active deadline",
-    "enabledSharedMemory": "shared memory size",
-}
-_OPTIONAL_WHEN_FLAGGED = {
-    "secretAsEnv": "Kubernetes secret as environment",
-    "secretAsVolume": "Kubernetes secret volume",
-    "configMapAsEnv": "Kubernetes config map as environment",
-    "configMapAsVolume": "Kubernetes config map volume",
-}
-_UNSUPPORTED = {
-    "pvcMount": "Kubernetes persistent volume (PVC) mount",
-    "genericEphemeralVolume": "Kubernetes generic ephemeral volume",
-    "emptyDirMounts": "Kubernetes emptyDir volume",
-}
-_POD_FIELD = re.compile(r"^metadata\.(labels|annotations)\['([^']*)'\]$")
-_VOLUME_STUB_IMAGES = {"argostub/createpvc": "CreatePVC", "argostub/deletepvc": "DeletePVC"}
+VOLUME_OPERATIONS = {"argostub/createpvc": "CreatePVC", "argostub/deletepvc": "DeletePVC"}
 
 
-@dataclass
-class LocalSupport:
-    unsupported: str = ""
-    warnings: list[str] = field(default_factory=list)
-    env: dict[str, str] = field(default_factory=dict)
+def volume_operation(executor: dict[str, Any] | None) -> str:
+    """"CreatePVC" or "DeletePVC" for kfp-kubernetes' stub executors, else ""."""
+    image = (executor or {}).get("container", {}).get("image", "")
+    return VOLUME_OPERATIONS.get(image, "")
 
 
-def check_executor(executor: dict[str, Any] | None, kubernetes: dict[str, Any]) -> LocalSupport:
-    """Decide for one executor and its `platforms.kubernetes` executor config."""
+def unsupported_executor(executor: dict[str, Any] | None) -> str:
+    """Why this executor cannot run locally, or "" when it can."""
     if executor is None:
-        return LocalSupport(unsupported="task has no executor")
-    kinds = sorted(executor)
+        return "task has no executor"
     if "container" not in executor and "importer" not in executor:
-        return LocalSupport(unsupported=f"executor kind {', '.join(kinds)} (a cloud service) "
-                                        "cannot run locally")
-    support = LocalSupport()
+        return f"executor kind {', '.join(sorted(executor))} (a cloud service) cannot run locally"
     image = executor.get("container", {}).get("image", "")
     if any(marker in image for marker in _GCP_IMAGE_MARKERS):
-        support.unsupported = (f"Google Cloud Pipeline Components service component (image {image}) "
-                               "needs Google Cloud")
-    elif image in _VOLUME_STUB_IMAGES:
-        support.unsupported = f"Kubernetes volume operation {_VOLUME_STUB_IMAGES[image]} needs a cluster"
-    for key, value in kubernetes.items():
-        if support.unsupported:
-            break
-        if key in _IGNORED_HINTS:
-            support.warnings.append(f"ignoring {_IGNORED_HINTS[key]} (Kubernetes only)")
-        elif key in _OPTIONAL_WHEN_FLAGGED:
-            if all(entry.get("optional") for entry in value):
-                support.warnings.append(f"skipping optional {_OPTIONAL_WHEN_FLAGGED[key]}")
-            else:
-                support.unsupported = f"{_OPTIONAL_WHEN_FLAGGED[key]} is not available locally"
-        elif key == "fieldPathAsEnv":
-            _emulate_pod_fields(value, kubernetes.get("podMetadata", {}), support)
-        else:
-            support.unsupported = f"{_UNSUPPORTED.get(key, f'Kubernetes feature {key!r}')} is not available locally"
-    return support
-
-
-def _emulate_pod_fields(entries: list[dict[str, Any]], pod_metadata: dict[str, Any],
-                        support: LocalSupport) -> None:
-    for entry in entries:
-        match = _POD_FIELD.match(entry.get("fieldPath", ""))
-        if not match:
-            support.unsupported = (f"Kubernetes pod field {entry.get('fieldPath')!r} as environment "
-                                   "is not available locally")
-            return
-        support.env[entry["name"]] = str(pod_metadata.get(match.group(1), {}).get(match.group(2), ""))
+        return f"Google Cloud Pipeline Components service component (image {image}) needs Google Cloud"
+    return ""

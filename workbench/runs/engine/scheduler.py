@@ -27,7 +27,7 @@ from workbench.runs.engine.admission import Admission, Wait
 from workbench.runs.engine.conditions import ConditionError, evaluate_condition
 from workbench.runs.engine.context import RunContext, TaskRef
 from workbench.runs.engine.executor_io import Values
-from workbench.runs.engine.inputs import (SUCCESS_STATES, InputError, TaskResult, collect_iterations,
+from workbench.runs.engine.inputs import (SUCCESS_STATES, InputError, TaskResult, collect_iterations, parameter_value,
                                           dag_outputs, loop_items, resolve_task_inputs, upstream_tasks,
                                           with_defaults)
 from workbench.runs.engine.quantities import QuantityError
@@ -218,7 +218,9 @@ class DagExecution:
         except (InputError, ConditionError, WorkbenchError) as exc:
             return done(TaskResult("failed", message=f"task {name!r}: {exc}"))
         if "dag" not in component:
-            call = ExecutorCall(ref, task, component, self.ctx.ir.executor_of(component), inputs)
+            call = ExecutorCall(ref, task, component, self.ctx.ir.executor_of(component), inputs,
+                                partial(parameter_value, scope=self.scope, results=self.results,
+                                        run_name=self.ctx.run_name))
             return self.scheduler.submit(call, done)
         self.ctx.set_state(ref, "running")
         if "parameterIterator" in task or "artifactIterator" in task:

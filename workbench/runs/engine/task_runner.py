@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from workbench.errors import RunError
 from workbench.runs import safe_fs, tensorboard_watch
 from workbench.runs.backend import Mount, TaskLaunch, TaskOutcome
 from workbench.runs.engine.cache import cache_key
@@ -16,7 +17,8 @@ from workbench.runs.engine.executor_io import (ExecutorOutputError, Values, buil
                                                read_outputs, runtime_artifact)
 from workbench.runs.engine.inputs import TaskResult
 from workbench.runs.engine.lightweight import pip_package_set
-from workbench.runs.engine.local_support import check_executor
+from workbench.runs.engine.local_support import unsupported_executor, volume_operation
+from workbench.runs.local_k8s import pod, pvc
 from workbench.runs.engine.metrics import artifact_events, parse_metric_line
 from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
                                                 resolve_command, resolve_constant)
@@ -31,6 +33,8 @@ class ExecutorCall:
     component: dict[str, Any]
     executor: dict[str, Any] | None
     inputs: Values
+    resolve_parameter: Callable[[dict[str, Any]], Any]
+    """The value of an IR parameter spec in the task's scope (names in its Kubernetes config)."""
 
 
 def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
@@ -38,20 +42,61 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
     if ctx.cancel_event.is_set():
         return TaskResult("cancelled", message="run cancelled")
     try:
-        support = check_executor(call.executor, ctx.ir.kubernetes_executor_config(call.component))
-        for warning in support.warnings:
-            ctx.log(call.ref, f"workbench: warning: {warning}", "engine")
-        if support.unsupported:
-            return TaskResult("failed", message=f"task {call.ref.name!r}: {support.unsupported}")
+        problem = unsupported_executor(call.executor)
+        if problem:
+            return TaskResult("failed", message=f"task {call.ref.name!r}: {problem}")
+        config = ctx.ir.kubernetes_executor_config(call.component)
+        operation = volume_operation(call.executor)
+        docker_only = [operation] if operation else pod.needs_docker(config)
+        if docker_only and ctx.backend.name != "docker":
+            return TaskResult("failed", message=f"task {call.ref.name!r}: Kubernetes {', '.join(docker_only)} "
+                                                "needs the Docker backend (--backend docker)")
+        if operation:
+            return _run_volume_operation(ctx, call, operation)
         if "importer" in call.executor:
             return _run_importer(ctx, call)
-        return _run_container(ctx, call, support.env)
-    except (OSError, ExecutorOutputError) as exc:  # incl. UnsafePathError: what the task left behind
+        docker = ctx.backend.name == "docker"
+        try:
+            setup = pod.prepare(config, pod.PodIdentity(_pod_name(ctx, call.ref), ctx.run_name, ctx.run_id),
+                                call.resolve_parameter, ctx.backend.volume_exists if docker else lambda name: False,
+                                docker=docker)
+        except RunError as exc:
+            return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
+        try:
+            ctx.mask(setup.secret_values)
+            for warning in setup.warnings:
+                ctx.log(call.ref, f"workbench: warning: {warning}", "engine")
+            return _run_container(ctx, call, setup)
+        finally:
+            setup.release()
+    except (OSError, ExecutorOutputError, RunError) as exc:  # incl. UnsafePathError: what the task left behind
         return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the engine must survive any single task
         for line in traceback.format_exc().splitlines():
             ctx.log(call.ref, line, "engine")
         return TaskResult("failed", message=f"internal error in task {call.ref.name!r}: {exc}")
+
+
+def _run_volume_operation(ctx: RunContext, call: ExecutorCall, operation: str) -> TaskResult:
+    if operation == "CreatePVC":
+        images = sorted({executor["container"].get("image", "") for executor in ctx.ir.executors.values()
+                         if "container" in executor and not unsupported_executor(executor)
+                         and not volume_operation(executor)})
+        if not images:
+            return TaskResult("failed", message=f"task {call.ref.name!r}: CreatePVC needs a container "
+                                                "task in the pipeline (its image opens the volume)")
+        name = pvc.create_pvc(ctx.backend, ctx.run_id, ctx.run_name, call.inputs.parameters, images[0])
+        ctx.log(call.ref, f"workbench: PVC {name!r} is the Docker volume {name!r}", "engine")
+        return _succeeded(ctx, call, Values(parameters={"name": name}), "succeeded")
+    name = pvc.delete_pvc(ctx.backend, call.inputs.parameters)
+    ctx.log(call.ref, f"workbench: removed the Docker volume of PVC {name!r}", "engine")
+    return _succeeded(ctx, call, Values(), "succeeded")
+
+
+def _pod_name(ctx: RunContext, ref: TaskRef) -> str:
+    """What `metadata.name` would be: the run name and the task's path, DNS-1123-shaped."""
+    text = f"{ctx.run_name}-{ref.task_id}".lower()
+    return "".join(c if c.isalnum() or c in "-." else "-" for c in text).strip("-.")[:253]
 
 
 def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
@@ -71,7 +116,7 @@ def _run_importer(ctx: RunContext, call: ExecutorCall) -> TaskResult:
     return _succeeded(ctx, call, outputs, "succeeded")
 
 
-def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str]) -> TaskResult:
+def _run_container(ctx: RunContext, call: ExecutorCall, setup: pod.PodSetup) -> TaskResult:
     """Raises OSError (UnsafePathError above all) or ExecutorOutputError when the task left its
     folder in a state the engine refuses; the task then fails with that message."""
     container = call.executor["container"]
@@ -94,8 +139,7 @@ def _run_container(ctx: RunContext, call: ExecutorCall, extra_env: dict[str, str
         if hit is not None:
             ctx.remember_fingerprints(hit, key)
             return _succeeded(ctx, call, hit, "cached", details)
-    extra_env = {**extra_env, **tensorboard_watch.task_env(ctx.task_root(call.ref))}
-    launch = _launch(ctx, call, container, argv, extra_env)
+    launch = _launch(ctx, call, container, argv, setup)
     outcome, attempts = _run_with_retries(ctx, call, launch)
     details.update(exit_code=outcome.exit_code, attempts=attempts)
     if outcome.cancelled:
@@ -137,6 +181,8 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -
 
     for attempt in range(1, attempts + 1):
         safe_fs.reset_dir(ctx.run_dir, ctx.task_parts(call.ref))  # each attempt starts empty, like a pod
+        if launch.user:  # the security context's uid must be able to write the task's outputs
+            ctx.task_root(call.ref).chmod(0o777)
         with tensorboard_watch.watching(ctx.task_root(call.ref), ctx.run_id, call.ref.task_id, ctx.emit,
                                         lambda note: ctx.log(call.ref, note, "engine")):
             outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
@@ -152,9 +198,10 @@ def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -
 
 
 def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv: list[str],
-            extra_env: dict[str, str]) -> TaskLaunch:
+            setup: pod.PodSetup) -> TaskLaunch:
     env = {item["name"]: str(item.get("value", "")) for item in container.get("env", [])}
-    env.update(extra_env)
+    env.update(setup.env)
+    env.update(tensorboard_watch.task_env(ctx.task_root(call.ref)))
     # admission parsed these already: a malformed quantity never gets here
     resources = task_resources(container.get("resources") or {}, call.inputs.parameters,
                                ctx.placeholder_context(call.ref))
@@ -164,7 +211,8 @@ def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv
         packages=pip_package_set(argv),
         cpu_limit=resources.cpu_limit, memory_limit=resources.memory_limit,
         accelerator_type=resources.accelerator_type, accelerator_count=resources.accelerators,
-        labels={"workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id})
+        labels={**setup.labels, "workbench.run-id": ctx.run_id, "workbench.task-id": call.ref.task_id},
+        volumes=tuple(setup.volumes), user=setup.user, deadline_s=setup.deadline_s)
 
 
 def _mounts(ctx: RunContext, call: ExecutorCall) -> tuple[Mount, ...]:
