@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "workbench.commands.trust",
     "workbench.commands.render",
     "workbench.commands.serving",
+    "workbench.commands.components",
 )
 
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_GCP_IMAGE_MARKERS = ("google-cloud-pipeline-components", "google_cloud_pipeline_components")
+from workbench.runs.engine.vertex_only import vertex_only_reason
+
 _IGNORED_HINTS = {
     "podMetadata": "pod labels and annotations",
     "nodeSelector": "node selector",
@@ -54,9 +55,9 @@ def check_executor(executor: dict[str, Any] | None, kubernetes: dict[str, Any]) 
                                         "cannot run locally")
     support = LocalSupport()
     image = executor.get("container", {}).get("image", "")
-    if any(marker in image for marker in _GCP_IMAGE_MARKERS):
-        support.unsupported = (f"Google Cloud Pipeline Components service component (image {image}) "
-                               "needs Google Cloud")
+    vertex_only = vertex_only_reason(executor)
+    if vertex_only:
+        support.unsupported = vertex_only
     elif image in _VOLUME_STUB_IMAGES:
         support.unsupported = f"Kubernetes volume operation {_VOLUME_STUB_IMAGES[image]} needs a cluster"
     for key, value in kubernetes.items():
