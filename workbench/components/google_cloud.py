@@ -2,8 +2,9 @@
 
 Importing google_cloud_pipeline_components and compiling its ~100 components costs seconds, so
 nothing here runs at start-up: the first caller (palette expand or search, `workbench components
-list`) builds the list, which is then cached per package version as compiled component IR in the
-data dir (`component-index/`). Each entry keeps the component's docstring as its description (shown in the inspector).
+list`) builds the list, which is then cached per package version as compiled component IR in
+the user cache dir (`component-index/`). Each entry keeps the component's docstring as its
+description (shown in the inspector).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,9 +45,10 @@ def google_cloud_components(cache_dir: Path | None = None) -> tuple[tuple[str, C
 
 
 def _default_cache_dir() -> Path:
-    from workbench.runs.paths import data_dir
+    """The user cache dir, shared by every data dir: the index depends only on the package version."""
+    import platformdirs
 
-    return data_dir() / "component-index"
+    return Path(platformdirs.user_cache_dir("pipeline-workbench", appauthor=False)) / "component-index"
 
 
 @lru_cache(maxsize=4)
@@ -82,10 +85,11 @@ def _write_index(index: Path, documents: dict) -> None:
 
 
 def _compile_all() -> dict[str, dict]:
-    """key ("google_cloud/<module>.<Name>") -> compiled component IR of each public component."""
+    """key ("gcp_<component_name>") -> compiled component IR of each public component."""
     from workbench.compiler.kfp_lock import KFP_LOCK
 
-    with KFP_LOCK:
+    with KFP_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # kfp's notes about default base images, not the user's concern
         from kfp.dsl.base_component import BaseComponent
 
         found: dict[str, dict] = {}
@@ -100,7 +104,7 @@ def _compile_all() -> dict[str, dict]:
             for name in getattr(module, "__all__", dir(module)):
                 component = getattr(module, name, None)
                 if isinstance(component, BaseComponent) and name[0].isupper():
-                    key = f"google_cloud/{component.name}"
+                    key = "gcp_" + component.name.replace("-", "_")
                     if key not in found:
                         found[key] = _component_ir(component)
         return found

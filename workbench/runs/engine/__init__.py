@@ -30,6 +30,7 @@ from workbench.runs.engine.inputs import pipeline_input_artifacts
 from workbench.runs.engine.ir import PipelineIR, parse_ir, resolve_pipeline_arguments
 from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.limits import RunLimits
+from workbench.runs.engine.remote_artifacts import GcsAccess
 from workbench.runs.engine.local_support import check_executor
 from workbench.runs.engine.scheduler import Scheduler
 from workbench.runs.events import EventSink, RunFinished, RunStarted
@@ -91,7 +92,8 @@ class RunHandle:
 class Engine:
     def __init__(self, backend: TaskBackend, *, sinks: list[EventSink], max_parallel: int | None = None,
                  use_cache: bool = True, cache_dir: Path, workspace_root: Path,
-                 progress: Callable[[str], None] | None = None, limits: RunLimits | None = None):
+                 progress: Callable[[str], None] | None = None, limits: RunLimits | None = None,
+                 gcs: GcsAccess | None = None):
         self.backend = backend
         self.sinks = list(sinks)
         self.max_parallel = max(1, max_parallel or os.cpu_count() or 1)
@@ -100,6 +102,7 @@ class Engine:
         self.workspace_root = Path(os.path.abspath(workspace_root))
         self.progress = progress or (lambda message: None)
         self.limits = limits or RunLimits.from_environment()
+        self.gcs = gcs or GcsAccess.from_environment()
 
     def start(self, ir_text: str, arguments: dict[str, Any], run_id: str | None = None,
               force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None) -> RunHandle:
@@ -122,7 +125,7 @@ class Engine:
         artifacts = pipeline_input_artifacts(ir.root, input_artifacts or {}, run_dir, ir.name)
         ctx = RunContext(run_id=run_id, ir=ir, backend=self.backend, sinks=self.sinks, cache=self.cache,
                          use_cache=self.use_cache, run_dir=run_dir,
-                         max_parallel=self.max_parallel, limits=self.limits,
+                         max_parallel=self.max_parallel, limits=self.limits, gcs=self.gcs,
                          force_tasks=frozenset(downstream_closure(ir, force_tasks)))
         handle = RunHandle(ctx)
         threading.Thread(target=self._run, args=(ctx, handle, resolved, artifacts), name=f"run-{run_id}",

@@ -4,6 +4,7 @@ with the cache, retries and back-off, live logs and metrics, and outputs read ba
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from workbench.runs.engine.metrics import artifact_events, parse_metric_line
 from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
                                                 resolve_command, resolve_constant)
 from workbench.runs.engine.post_task import after_success
+from workbench.runs.engine.remote_artifacts import RemoteArtifactError, localize_inputs
 
 _MEMORY_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
                  "KI": 2**10, "MI": 2**20, "GI": 2**30, "TI": 2**40}
@@ -47,8 +49,10 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
             return TaskResult("failed", message=f"task {call.ref.name!r}: {support.unsupported}")
         if "importer" in call.executor:
             return _run_importer(ctx, call)
+        call = dataclasses.replace(call, inputs=dataclasses.replace(
+            call.inputs, artifacts=localize_inputs(ctx.gcs, ctx.run_dir, call.inputs.artifacts)))
         return _run_container(ctx, call, support.env)
-    except (OSError, ExecutorOutputError) as exc:  # incl. UnsafePathError: what the task left behind
+    except (OSError, ExecutorOutputError, RemoteArtifactError) as exc:  # incl. UnsafePathError: what the task left behind
         return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the engine must survive any single task
         for line in traceback.format_exc().splitlines():
