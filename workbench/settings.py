@@ -160,7 +160,7 @@ def load_settings(path: Path | None = None) -> Settings:
     targets = [target_from_dict(item, str(path)) for item in payload.get("targets", [])]
     library = payload.get("library") if isinstance(payload.get("library"), dict) else {}
     runs = payload.get("runs") if isinstance(payload.get("runs"), dict) else {}
-    mirrors = runs.get("gcs_mirrors") or ()
+    mirrors = runs.get("gcs_mirrors") or []
     if not isinstance(mirrors, list) or not all(isinstance(m, str) for m in mirrors):
         raise SettingsError("gcs_mirrors must be a list of gs://BUCKET/PREFIX=DIR texts", path=str(path),
                             element="runs.gcs_mirrors")

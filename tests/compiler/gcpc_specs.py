@@ -7,20 +7,12 @@ optional inputs left unset). `GCPC` maps a name to a function returning the IR t
 
 # no `from __future__ import annotations`: kfp reads the component annotations as types
 
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from generated_specs import _compiled
+
 PROJECT, LOCATION = "my-project", "us-central1"
-
-
-def _compiled(pipeline) -> str:
-    from kfp import compiler
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "p.yaml"
-        compiler.Compiler().compile(pipeline, str(out))
-        return out.read_text()
 
 
 def _serving_model():
