@@ -26,6 +26,13 @@ _PUBLIC_TREE = f"{PACKAGE}.v1"
 _SKIPPED_MODULES = (".container", "._implementation", ".types")
 
 
+def available() -> bool:
+    """Whether the `[gcp]` extra is installed: a path lookup, cheap enough for start-up."""
+    from importlib.util import find_spec
+
+    return find_spec(PACKAGE) is not None
+
+
 def installed_version() -> str | None:
     """The installed package version (read from its metadata, no import), or None without the extra."""
     from importlib import metadata

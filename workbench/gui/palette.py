@@ -6,7 +6,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from workbench.gui.canvas.view import COMPONENT_MIME
-from workbench.components.google_cloud import CATEGORY as GOOGLE_CLOUD, installed_version
+from workbench.components.google_cloud import CATEGORY as GOOGLE_CLOUD, available
 from workbench.errors import WorkbenchError
 from workbench.gui.catalog import CatalogEntry, ComponentCatalog, google_cloud_entries
 from workbench.gui.icons import category_icon
@@ -51,7 +51,7 @@ class ComponentPalette(QWidget):
         layout.addWidget(self.tree)
         self.jobs = Jobs(self)
         # The Google Cloud category is built on first expand or search: absent, idle, loading, loaded, failed
-        self.google_cloud = "idle" if installed_version() else "absent"
+        self.google_cloud = "idle" if available() else "absent"
         self.google_cloud_note = "expand to load"
         self.search.textChanged.connect(self._filter)
         self.tree.itemActivated.connect(self._activate)
