@@ -126,6 +126,7 @@ def test_a_hostile_object_name_in_the_bucket_is_refused(make_engine, fake_backen
     assert handle.wait(0) == "failed"
     assert "unsafe" in handle.message and "'read-model'" in handle.message
     assert not list(tmp_path.rglob("escape.txt"))
+    assert not list(tmp_path.rglob("ok.txt")), "a partial copy is discarded"
 
 
 def test_a_missing_object_fails_by_name(make_engine, fake_backend, tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,14 +112,29 @@ def _local_copy(access: GcsAccess, run_dir: Path, uri: str) -> str:
         if safe_fs.kind_of(run_dir, target) == "missing":
             mirror = next((m for m in access.mirrors if m.bucket == bucket and m.local_parts(parts) is not None),
                           None)
-            if mirror is not None:
-                _copy_from_mirror(mirror, mirror.local_parts(parts), run_dir, target, uri)
-            elif has_credentials(access.environ):
-                _download(access.environ, bucket, parts, run_dir, target, uri)
-            else:
+            if mirror is None and not has_credentials(access.environ):
                 raise RemoteArtifactError(f"{uri} needs Google Cloud credentials or --gcs-mirror "
                                           "gs://BUCKET/PREFIX=DIR (a local copy of that bucket)")
+            try:
+                if mirror is not None:
+                    _copy_from_mirror(mirror, mirror.local_parts(parts), run_dir, target, uri)
+                else:
+                    _download(access.environ, bucket, parts, run_dir, target, uri)
+            except RemoteArtifactError:
+                _discard(run_dir, target)  # a later reader must not take a partial copy for the whole
+                raise
     return str(run_dir.joinpath(*target))
+
+
+def _discard(run_dir: Path, target: tuple[str, ...]) -> None:
+    kind = safe_fs.kind_of(run_dir, target)
+    if kind == "missing":
+        return
+    with safe_fs.opened_dir(run_dir, target[:-1]) as folder:
+        if kind == "dir":
+            shutil.rmtree(target[-1], dir_fd=folder)  # descriptor-based: never leaves the tree
+        else:
+            os.unlink(target[-1], dir_fd=folder)
 
 
 def _copy_from_mirror(mirror: GcsMirror, below: tuple[str, ...], run_dir: Path, target: tuple[str, ...],
