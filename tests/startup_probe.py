@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-HEAVY = ("kfp", "docker", "google.cloud.aiplatform", "pyqtgraph")
+HEAVY = ("kfp", "docker", "google.cloud.aiplatform", "pyqtgraph", "google_cloud_pipeline_components")
 
 _PROBE = """
 import json, sys, time

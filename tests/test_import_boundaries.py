@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-HEAVY = ["PySide6", "pyqtgraph", "docker", "google.cloud.aiplatform", "kfp"]
+HEAVY = ["PySide6", "pyqtgraph", "docker", "google.cloud.aiplatform", "kfp", "google_cloud_pipeline_components"]
 
 
 def loaded_after(code: str) -> set[str]:

@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "workbench.commands.serving",
     "workbench.commands.tensorboard",
     "workbench.commands.kubernetes_store",
+    "workbench.commands.components",
 )
 
 

@@ -85,6 +85,7 @@ class Settings:
     targets: dict[str, Target] = field(default_factory=dict)
     team_dir: str = ""  # the Team library folder; '' falls back to WORKBENCH_TEAM_DIR
     catalog_dirs: tuple[str, ...] = ()  # read-only Public catalog folders; () falls back to WORKBENCH_CATALOG_DIRS
+    gcs_mirrors: tuple[str, ...] = ()  # gs://BUCKET/PREFIX=DIR local copies read by local runs (+ WORKBENCH_GCS_MIRROR)
 
     def target(self, name: str) -> Target:
         try:
@@ -158,8 +159,14 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"written by a newer workbench (schema {version}); upgrade workbench", path=str(path))
     targets = [target_from_dict(item, str(path)) for item in payload.get("targets", [])]
     library = payload.get("library") if isinstance(payload.get("library"), dict) else {}
+    runs = payload.get("runs") if isinstance(payload.get("runs"), dict) else {}
+    mirrors = runs.get("gcs_mirrors") or []
+    if not isinstance(mirrors, list) or not all(isinstance(m, str) for m in mirrors):
+        raise SettingsError("gcs_mirrors must be a list of gs://BUCKET/PREFIX=DIR texts", path=str(path),
+                            element="runs.gcs_mirrors")
     return Settings({target.name: target for target in targets}, team_dir=str(library.get("team_dir") or ""),
-                    catalog_dirs=tuple(str(d) for d in library.get("catalog_dirs") or () if d))
+                    catalog_dirs=tuple(str(d) for d in library.get("catalog_dirs") or () if d),
+                    gcs_mirrors=tuple(mirrors))
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -167,5 +174,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"schema_version": SCHEMA_VERSION,
                "library": {"catalog_dirs": list(settings.catalog_dirs), "team_dir": settings.team_dir},
+               "runs": {"gcs_mirrors": list(settings.gcs_mirrors)},
                "targets": [target_to_dict(settings.targets[name]) for name in sorted(settings.targets)]}
     write_atomic(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")

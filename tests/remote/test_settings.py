@@ -68,3 +68,20 @@ def test_task_ids_follow_the_dag_path_and_number_loop_iterations():
     assert task_ids(tasks) == {"2": ("for-loop-2", ()), "3": ("for-loop-2/train[0]", (0,)),
                                "4": ("for-loop-2/train[1]", (1,)), "5": ("report", ())}
     assert not RemoteStatus("running").done and RemoteStatus("cancelled").done
+
+
+def test_gcs_mirrors_setting_round_trips_and_bad_ones_are_named(tmp_path):
+    import json
+
+    import pytest
+
+    from workbench.settings import Settings, SettingsError, load_settings, save_settings
+
+    path = tmp_path / "settings.json"
+    save_settings(Settings(gcs_mirrors=("gs://b/p=/data/p",)), path)
+    assert load_settings(path).gcs_mirrors == ("gs://b/p=/data/p",)
+    payload = json.loads(path.read_text())
+    payload["runs"]["gcs_mirrors"] = "gs://b/p=/data/p"
+    path.write_text(json.dumps(payload))
+    with pytest.raises(SettingsError, match="runs.gcs_mirrors"):
+        load_settings(path)

@@ -61,7 +61,7 @@ def inputs(tmp_path):
     (folder / "link.txt").symlink_to(outside)
     data = tmp_path / "data.csv"
     data.write_text("x,y\n1,2\n")
-    return {"data": str(data), "folder": str(folder), "remote": "gs://bucket/models/m1"}
+    return {"data": str(data), "folder": str(folder), "remote": "https://example.com/models/m1"}
 
 
 def test_file_folder_and_uri_reach_the_tasks(make_engine, subprocess_backend, ir_text, inputs, tmp_path):
@@ -70,7 +70,7 @@ def test_file_folder_and_uri_reach_the_tasks(make_engine, subprocess_backend, ir
     assert handle.wait(120) == "succeeded", handle.message
     assert handle.outputs("read-file")["copy"] == "x,y\n1,2\n"
     assert handle.outputs("list-folder")["listing"] == "ABlinked content"
-    assert handle.outputs("show-uri")["uri"] == "gs://bucket/models/m1"
+    assert handle.outputs("show-uri")["uri"] == "https://example.com/models/m1"
     copied = [p for p in (tmp_path / "runs").rglob("*") if "inputs" in p.parts]
     assert copied and not any(p.is_symlink() for p in copied), "a user's link is copied as its content"
     Path(inputs["data"]).write_text("changed after the start")

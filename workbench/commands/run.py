@@ -44,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--max-parameter-size", metavar="SIZE", type=_size,
                      help="fail a task whose output parameter is larger (default 1MiB, or "
                           "WORKBENCH_MAX_PARAMETER_SIZE; e.g. 4MiB)")
+    run.add_argument("--gcs-mirror", action="append", default=[], metavar="gs://BUCKET/PREFIX=DIR",
+                     help="read gs:// artifacts below that prefix from a local folder (repeatable; also the "
+                          "gcs_mirrors setting and WORKBENCH_GCS_MIRROR)")
     run.set_defaults(handler=_run)
 
 
@@ -83,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.runs import paths
     from workbench.runs.engine.ir import parse_ir
     from workbench.runs.engine.limits import RunLimits
-    from workbench.runs.launcher import choose_backend, start_local_run
+    from workbench.runs.launcher import choose_backend, gcs_access, start_local_run
     from workbench.runs.store import RunStore
     from workbench.share.trust import check_trusted
 
@@ -91,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     ir_text = ir_text_for(Path(args.pipeline))
     arguments = typed_params(parse_ir(ir_text, args.pipeline).pipeline_parameters(), args.param)
     input_artifacts = _input_artifacts(args.input_artifact)
+    gcs = gcs_access(args.gcs_mirror)
     printer = _Printer(jsonl=args.events == "jsonl")
     backend = choose_backend(args.backend, printer.progress)
     limits = RunLimits.from_environment()
@@ -103,7 +107,7 @@ def _run(args: argparse.Namespace) -> int:
             handle = start_local_run(store, ir_text, arguments, backend=backend, sinks=[printer.on_event],
                                      progress=printer.progress, max_parallel=args.max_parallel,
                                      use_cache=not args.no_cache, run_id=args.run_id, limits=limits,
-                                     input_artifacts=input_artifacts)
+                                     input_artifacts=input_artifacts, gcs=gcs)
             interrupted = _wait(handle)
     finally:
         store.close()

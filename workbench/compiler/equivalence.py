@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from workbench.compiler.ir_components import subpipeline_ir
+from workbench.compiler.ir_components import quantity, subpipeline_ir
 from workbench.compiler.ir_kubernetes import kubernetes_platform, resolved_config, task_config
 from workbench.compiler.ir_load import IrFile, load_ir
 from workbench.compiler.ir_walk import IrTask, IrWalk, Source, Unsupported
@@ -32,6 +32,22 @@ def _number(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _number(v) for k, v in value.items()}
     return value
+
+
+_RESOURCE_FORMS = {"resourceCpuLimit": ("cpuLimit", ""), "resourceCpuRequest": ("cpuRequest", ""),
+                   "resourceMemoryLimit": ("memoryLimit", "G"), "resourceMemoryRequest": ("memoryRequest", "G")}
+
+
+def _resources(resources: dict) -> dict:
+    """Older compilers write only `cpuLimit: 8.0` / `memoryLimit: 52.0` (GB), kfp 2.17 also the
+    string forms: compare the quantity each pair means; other fields as they are."""
+    older = {old for old, _ in _RESOURCE_FORMS.values()}
+    described = {key: value for key, value in resources.items() if key not in _RESOURCE_FORMS and key not in older}
+    for newer, (old, unit) in _RESOURCE_FORMS.items():
+        amount = quantity(resources.get(newer), resources.get(old), unit)
+        if amount:
+            described[newer] = amount
+    return _number(described)
 
 
 class _Describer:
@@ -92,8 +108,11 @@ class _Describer:
         if "importer" in executor:
             return {"importer": _number(executor["importer"])}
         container = executor.get("container") or {}
-        return {key: _number(container.get(key)) for key in ("image", "command", "args", "env", "resources")
-                if container.get(key)}
+        described = {key: _number(container.get(key)) for key in ("image", "command", "args", "env")
+                     if container.get(key)}
+        if container.get("resources"):
+            described["resources"] = _resources(container["resources"])
+        return described
 
     def kubernetes(self, task: IrTask, loops: dict[str, int]) -> dict | None:
         """The task's kfp-kubernetes config, its references traced to their real source."""

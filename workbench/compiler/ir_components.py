@@ -67,7 +67,7 @@ def subpipeline_ir(ir: IrFile, key: str) -> dict:
     return document
 
 
-def _quantity(new_form: object, old_form: object, unit: str = "") -> str:
+def quantity(new_form: object, old_form: object, unit: str = "") -> str:
     """Prefer the newer string form (`resourceCpuLimit: '500m'`); else the older float
     (`cpuLimit: 0.5`, memory in GB)."""
     if new_form not in (None, ""):
@@ -82,10 +82,10 @@ def _resources(container: dict) -> Resources:
     res = container.get("resources") or {}
     accelerator = res.get("accelerator") or {}
     count = accelerator.get("resourceCount", accelerator.get("count", 0)) or 0
-    return Resources(cpu_request=_quantity(res.get("resourceCpuRequest"), res.get("cpuRequest")),
-                     cpu_limit=_quantity(res.get("resourceCpuLimit"), res.get("cpuLimit")),
-                     memory_request=_quantity(res.get("resourceMemoryRequest"), res.get("memoryRequest"), "G"),
-                     memory_limit=_quantity(res.get("resourceMemoryLimit"), res.get("memoryLimit"), "G"),
+    return Resources(cpu_request=quantity(res.get("resourceCpuRequest"), res.get("cpuRequest")),
+                     cpu_limit=quantity(res.get("resourceCpuLimit"), res.get("cpuLimit")),
+                     memory_request=quantity(res.get("resourceMemoryRequest"), res.get("memoryRequest"), "G"),
+                     memory_limit=quantity(res.get("resourceMemoryLimit"), res.get("memoryLimit"), "G"),
                      accelerator_type=str(accelerator.get("resourceType") or accelerator.get("type") or ""),
                      accelerator_count=int(count) if str(count).isdigit() else 0)
 

@@ -45,6 +45,7 @@ class ComponentCatalog:
     def __init__(self):
         self.entries: list[CatalogEntry] = []
         self.problems: list[str] = []
+        self.loaded_later: list[CatalogEntry] = []  # the Google Cloud category, once loaded
         self.reload()
 
     def reload(self) -> None:
@@ -59,7 +60,12 @@ class ComponentCatalog:
             found, problems = scan_folder(folder, USER_CATEGORY)
             user = [CatalogEntry(e.path.stem, USER_CATEGORY, e.spec) for e in found]
             self.problems += problems
-        self.entries = builtins + user
+        self.entries = builtins + self.loaded_later + user
+
+    def add_loaded_later(self, entries: list[CatalogEntry]) -> None:
+        """Add a category built after start-up (Google Cloud components), kept across reloads."""
+        self.loaded_later = list(entries)
+        self.reload()
 
     def find(self, key: str) -> CatalogEntry | None:
         return next((e for e in reversed(self.entries) if e.key == key), None)
@@ -75,3 +81,10 @@ class ComponentCatalog:
         write_atomic(folder / f"{stem}.yaml", spec.to_ir_text())
         self.reload()
         return self.find(stem)
+
+
+def google_cloud_entries() -> list[CatalogEntry]:
+    """The "Google Cloud" category (slow the first time: run it off the GUI thread)."""
+    from workbench.components.google_cloud import google_cloud_components
+
+    return [CatalogEntry(key, spec.category, spec) for key, spec in google_cloud_components()]

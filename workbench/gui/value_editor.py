@@ -34,7 +34,7 @@ class ValueEditor(QWidget):
         if type_name == "Boolean":
             self.check = QCheckBox("true")
             self.check.setChecked(bool(value))
-            self.check.toggled.connect(self.value_edited)
+            self.check.toggled.connect(self._toggled)  # PySide6 cannot connect toggled(bool) to a PyObject signal
             layout.addWidget(self.check)
             self.line = None
         else:
@@ -47,6 +47,9 @@ class ValueEditor(QWidget):
         if self.line is None:
             return self.check.isChecked()
         return parse_value(self.type_name, self.line.text())
+
+    def _toggled(self, checked: bool) -> None:
+        self.value_edited.emit(checked)
 
     def _edited(self, text: str) -> None:
         try:

@@ -15,6 +15,7 @@ from workbench.runs.backend import TaskBackend
 from workbench.runs.engine import Engine, RunHandle, new_run_id
 from workbench.runs.engine.ir import parse_ir, resolve_pipeline_arguments
 from workbench.runs.engine.limits import RunLimits
+from workbench.runs.engine.remote_artifacts import GcsAccess
 from workbench.runs.events import EventSink, RunFinished
 
 if TYPE_CHECKING:
@@ -48,19 +49,28 @@ def choose_backend(name: str | None, progress: Progress) -> TaskBackend:
     return backend
 
 
+def gcs_access(flags: Iterable[str] = ()) -> GcsAccess:
+    """gs:// mirrors: `--gcs-mirror` flags, then the `gcs_mirrors` setting, then WORKBENCH_GCS_MIRROR."""
+    from workbench.settings import load_settings
+
+    return GcsAccess.from_environment([*flags, *load_settings().gcs_mirrors])
+
+
 def start_local_run(store: RunStore, ir_text: str, arguments: dict[str, Any], *, backend: TaskBackend,
                     sinks: list[EventSink], progress: Progress, max_parallel: int | None = None,
                     use_cache: bool = True, run_id: str | None = None,
                     force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None,
-                    limits: RunLimits | None = None) -> RunHandle:
+                    limits: RunLimits | None = None, gcs: GcsAccess | None = None) -> RunHandle:
     """Record the run (exact YAML and arguments) and start it; events go to the store and `sinks`.
-    `force_tasks` run again (with what is downstream of them) even when the cache has them."""
+    `force_tasks` run again (with what is downstream of them) even when the cache has them.
+    `gcs` (default: `gcs_access()`) says how gs:// input artifacts are read."""
     run_id = paths.check_run_id(new_run_id() if run_id is None else run_id)
     ir = parse_ir(ir_text)
     resolve_pipeline_arguments(ir, arguments)  # refuse bad arguments before anything is recorded
     engine = Engine(backend, sinks=[store.on_event, *sinks], max_parallel=max_parallel,
                     use_cache=use_cache, cache_dir=paths.cache_dir(),
-                    workspace_root=paths.workspace_root(), progress=progress, limits=limits)
+                    workspace_root=paths.workspace_root(), progress=progress, limits=limits,
+                    gcs=gcs or gcs_access())
     store.create_run(run_id, ir.name, ir_text, arguments, backend.name)
     try:
         return engine.start(ir_text, arguments, run_id=run_id, force_tasks=force_tasks,

@@ -48,6 +48,22 @@ def remote_target_names() -> list[str]:
         return []
 
 
+def local_failures_text(graph) -> str:
+    """The warning the dialog shows for local targets: the tasks that only Vertex AI can run."""
+    from workbench.runs.engine.vertex_only import VERTEX_ONLY, vertex_only_reason, vertex_only_tasks
+
+    names = []
+    for node in graph.nodes.values():
+        implementation = graph.component_of(node.id).implementation
+        if "graph" in implementation:
+            names += [f"{node.name}/{inner}" for inner in vertex_only_tasks(implementation["graph"])]
+        elif vertex_only_reason(implementation):
+            names.append(node.name)
+    if not names:
+        return ""
+    return f"Will fail in a local run ({VERTEX_ONLY}): {', '.join(sorted(names))}"
+
+
 class ParameterForm(QWidget):
     """One line edit a parameter, validated live with the same parser as `--param` on the CLI."""
 
@@ -109,7 +125,7 @@ class ParameterForm(QWidget):
 
 class RunDialog(QDialog):
     def __init__(self, pipeline_name: str, parameters: list[Parameter], parent: QWidget | None = None,
-                 values: dict[str, Any] | None = None):
+                 values: dict[str, Any] | None = None, local_failures: str = ""):
         super().__init__(parent)
         self.setWindowTitle(f"Run {pipeline_name}")
         self.setMinimumWidth(460)
@@ -133,6 +149,10 @@ class RunDialog(QDialog):
         self.use_cache = QCheckBox("Reuse cached results of unchanged tasks", checked=True)
         where.addRow("Caching", self.use_cache)
         layout.addLayout(where)
+        self.local_failures = QLabel(local_failures, wordWrap=True)
+        self.local_failures.setStyleSheet("color: #e65100")
+        self.local_failures.setVisible(bool(local_failures))
+        layout.addWidget(self.local_failures)
         box = QGroupBox("Parameters")
         self.form = ParameterForm(parameters, values)
         inner = QVBoxLayout(box)
@@ -154,6 +174,7 @@ class RunDialog(QDialog):
         self.max_parallel.setEnabled(local)
         self.policy.setEnabled(local)
         self.use_cache.setEnabled(local)
+        self.local_failures.setVisible(local and bool(self.local_failures.text()))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(valid)
 
     def accept(self) -> None:

@@ -19,7 +19,7 @@ from workbench.gui.runs.final_metrics import FinalMetricsTable
 from workbench.gui.runs.history_view import HistoryView
 from workbench.gui.runs.logs_panel import LogsPanel
 from workbench.gui.runs.metrics_dock import MetricsPanel
-from workbench.gui.runs.run_dialog import RunDialog
+from workbench.gui.runs.run_dialog import RunDialog, local_failures_text
 from workbench.gui.sharing.tab_trust import ensure_trusted
 from workbench.gui.runs.session import RunOptions, RunSession
 from workbench.gui.runs.status_overlay import StatusOverlay
@@ -116,7 +116,8 @@ class RunsWorkspace(QObject):
         if tab is None or not ensure_trusted(tab, self.window):
             return
         graph = tab.document.graph
-        dialog = RunDialog(graph.name, list(graph.parameters.values()), self.window)
+        dialog = RunDialog(graph.name, list(graph.parameters.values()), self.window,
+                           local_failures=local_failures_text(graph))
         dialog.accepted.connect(lambda: self._compile_and_start(tab, dialog.choice()))
         dialog.finished.connect(dialog.deleteLater)
         self.run_dialog = dialog

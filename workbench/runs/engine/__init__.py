@@ -34,6 +34,7 @@ from workbench.runs.engine.lightweight import pip_package_set
 from workbench.runs.engine.limits import RunLimits
 from workbench.runs.engine.local_support import unsupported_executor, volume_operation
 from workbench.runs.engine.machine import Machine, available_memory, this_machine
+from workbench.runs.engine.remote_artifacts import GcsAccess
 from workbench.runs.engine.scheduler import Scheduler
 from workbench.runs.events import EventSink, RunFinished, RunStarted
 from workbench.runs.paths import check_run_id
@@ -99,7 +100,7 @@ class Engine:
                  use_cache: bool = True, cache_dir: Path, workspace_root: Path,
                  progress: Callable[[str], None] | None = None, limits: RunLimits | None = None,
                  machine: Machine | None = None, read_available: Callable[[], int | None] = available_memory,
-                 memory_floor: float = DEFAULT_FLOOR_FRACTION):
+                 memory_floor: float = DEFAULT_FLOOR_FRACTION, gcs: GcsAccess | None = None):
         self.backend = backend
         self.sinks = list(sinks)
         self.max_parallel = max(1, max_parallel or default_cap(os.cpu_count() or 1))
@@ -111,6 +112,7 @@ class Engine:
         self.workspace_root = Path(os.path.abspath(workspace_root))
         self.progress = progress or (lambda message: None)
         self.limits = limits or RunLimits.from_environment()
+        self.gcs = gcs or GcsAccess.from_environment()
 
     def start(self, ir_text: str, arguments: dict[str, Any], run_id: str | None = None,
               force_tasks: Iterable[str] = (), input_artifacts: dict[str, str] | None = None) -> RunHandle:
@@ -133,7 +135,7 @@ class Engine:
         artifacts = pipeline_input_artifacts(ir.root, input_artifacts or {}, run_dir, ir.name)
         ctx = RunContext(run_id=run_id, ir=ir, backend=self.backend, sinks=self.sinks, cache=self.cache,
                          use_cache=self.use_cache, run_dir=run_dir,
-                         max_parallel=self.max_parallel, limits=self.limits,
+                         max_parallel=self.max_parallel, limits=self.limits, gcs=self.gcs,
                          force_tasks=frozenset(downstream_closure(ir, force_tasks)))
         handle = RunHandle(ctx)
         threading.Thread(target=self._run, args=(ctx, handle, resolved, artifacts), name=f"run-{run_id}",

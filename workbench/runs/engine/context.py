@@ -22,6 +22,7 @@ from workbench.runs.engine.cache import TaskCache
 from workbench.runs.engine.executor_io import Values
 from workbench.runs.engine.ir import PipelineIR
 from workbench.runs.engine.limits import TASK_STREAMS, LogBudget, RunLimits
+from workbench.runs.engine.remote_artifacts import GcsAccess
 from workbench.runs.engine.placeholders import TaskContext
 from workbench.runs.events import EventSink, LogLine, RunEvent, TaskStateChanged
 
@@ -42,7 +43,8 @@ class TaskRef:
 class RunContext:
     def __init__(self, *, run_id: str, ir: PipelineIR, backend: TaskBackend, sinks: list[EventSink],
                  cache: TaskCache, use_cache: bool, run_dir: Path, max_parallel: int,
-                 force_tasks: frozenset[str] = frozenset(), limits: RunLimits = RunLimits()):
+                 force_tasks: frozenset[str] = frozenset(), limits: RunLimits = RunLimits(),
+                 gcs: GcsAccess | None = None):
         self.run_id = run_id
         self.ir = ir
         self.backend = backend
@@ -51,6 +53,7 @@ class RunContext:
         self.force_tasks = force_tasks  # IR task names that must run even on a cache hit
         self.run_dir = run_dir
         self.limits = limits
+        self.gcs = gcs or GcsAccess()  # how gs:// input artifacts are read (remote_artifacts)
         self._log_budget = LogBudget(limits)
         self.run_name = f"{ir.name}-{run_id}"
         self.created_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-_GCP_IMAGE_MARKERS = ("google-cloud-pipeline-components", "google_cloud_pipeline_components")
+from workbench.runs.engine.vertex_only import vertex_only_reason
+
 VOLUME_OPERATIONS = {"argostub/createpvc": "CreatePVC", "argostub/deletepvc": "DeletePVC"}
 
 
@@ -24,7 +25,4 @@ def unsupported_executor(executor: dict[str, Any] | None) -> str:
         return "task has no executor"
     if "container" not in executor and "importer" not in executor:
         return f"executor kind {', '.join(sorted(executor))} (a cloud service) cannot run locally"
-    image = executor.get("container", {}).get("image", "")
-    if any(marker in image for marker in _GCP_IMAGE_MARKERS):
-        return f"Google Cloud Pipeline Components service component (image {image}) needs Google Cloud"
-    return ""
+    return vertex_only_reason(executor) or ""

@@ -4,6 +4,7 @@ with the cache, retries and back-off, live logs and metrics, and outputs read ba
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -24,6 +25,7 @@ from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
                                                 resolve_command, resolve_constant)
 from workbench.runs.engine.post_task import after_success
 from workbench.runs.engine.task_resources import task_resources
+from workbench.runs.engine.remote_artifacts import RemoteArtifactError, localize_inputs
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,12 @@ def run_executor_task(ctx: RunContext, call: ExecutorCall) -> TaskResult:
             ctx.mask(setup.secret_values)
             for warning in setup.warnings:
                 ctx.log(call.ref, f"workbench: warning: {warning}", "engine")
+            call = dataclasses.replace(call, inputs=dataclasses.replace(
+                call.inputs, artifacts=localize_inputs(ctx.gcs, ctx.run_dir, call.inputs.artifacts)))
             return _run_container(ctx, call, setup)
         finally:
             setup.release()
-    except (OSError, ExecutorOutputError, RunError) as exc:  # incl. UnsafePathError: what the task left behind
+    except (OSError, ExecutorOutputError, RunError, RemoteArtifactError) as exc:  # incl. UnsafePathError: what the task left behind
         return TaskResult("failed", message=f"task {call.ref.name!r}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the engine must survive any single task
         for line in traceback.format_exc().splitlines():
