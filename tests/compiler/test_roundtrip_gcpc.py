@@ -10,11 +10,11 @@ import re
 
 import pytest
 from gcpc_specs import GCPC, automl_tabular_and_arguments
+from round_trip_check import assert_exact_round_trip
 
 from workbench.compiler.compile import compile_graph
 from workbench.compiler.equivalence import equivalent
 from workbench.compiler.importer import import_ir
-from workbench.model import serialize
 from workbench.model.validate import validate
 from workbench.runs.engine.vertex_only import VERTEX_ONLY, vertex_only_tasks
 
@@ -36,13 +36,7 @@ def test_the_corpus_covers_the_components_the_issue_names():
 
 @pytest.mark.parametrize("name", EXACT)
 def test_gcpc_pipeline_round_trips(name):
-    original = GCPC[name]()
-    result = import_ir(original)
-    assert result.unrepresented == []
-    assert [d for d in validate(result.graph) if d.severity == "error"] == []
-    saved = serialize.loads(serialize.to_json(result.graph))
-    for graph in (result.graph, saved):
-        assert equivalent(original, compile_graph(graph)) == []
+    assert_exact_round_trip(GCPC[name]())
 
 
 @pytest.mark.parametrize("name", AUTOML)

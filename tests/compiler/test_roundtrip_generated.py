@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from generated_specs import GENERATED, KUBERNETES_CALLS, kubernetes_everything
+from round_trip_check import assert_exact_round_trip, platform_documents
 
 from workbench.compiler.compile import compile_graph
 from workbench.compiler.equivalence import equivalent
@@ -14,26 +15,13 @@ from workbench.compiler.export_python import export_python
 from workbench.compiler.importer import import_ir
 from workbench.compiler.kfp_lock import KFP_LOCK
 from workbench.errors import CompileError, ImportError_
-from workbench.model import serialize
 from workbench.model.kubernetes import KNOWN_FIELDS
 from workbench.model.validate import validate
 
 
-def _platforms(text: str) -> list:
-    return list(yaml.safe_load_all(text))[1:]
-
-
 @pytest.mark.parametrize("name", sorted(GENERATED))
 def test_generated_pipeline_round_trips_exactly(name):
-    original = GENERATED[name]()
-    result = import_ir(original)
-    assert result.unrepresented == []
-    assert [d for d in validate(result.graph) if d.severity == "error"] == []
-    saved = serialize.loads(serialize.to_json(result.graph))
-    for graph in (result.graph, saved):
-        compiled = compile_graph(graph)
-        assert equivalent(original, compiled) == []
-        assert _platforms(compiled) == _platforms(original)
+    assert_exact_round_trip(GENERATED[name]())
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))
@@ -52,7 +40,7 @@ def test_generated_pipeline_exports_to_equivalent_python(name, tmp_path):
         compiler.Compiler().compile(module.pipeline, str(tmp_path / "p.yaml"))
     exported = (tmp_path / "p.yaml").read_text()
     assert equivalent(original, exported) == []
-    assert _platforms(exported) == _platforms(original)
+    assert platform_documents(exported) == platform_documents(original)
 
 
 def test_the_kubernetes_corpus_uses_every_kfp_kubernetes_function_and_field():
@@ -62,7 +50,7 @@ def test_the_kubernetes_corpus_uses_every_kfp_kubernetes_function_and_field():
     assert set(kubernetes.__all__) == set(KUBERNETES_CALLS)
     proto_fields = {f.json_name for f in pb.KubernetesExecutorConfig.DESCRIPTOR.fields}
     assert proto_fields == set(KNOWN_FIELDS)
-    platform = _platforms(kubernetes_everything())[0]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]
+    platform = platform_documents(kubernetes_everything())[0]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]
     used = {key for config in platform.values() for key in config}
     # podAffinity and enabledSharedMemory have no kfp-kubernetes 2.17 function
     assert used == set(KNOWN_FIELDS) - {"podAffinity", "enabledSharedMemory"}
