@@ -62,7 +62,7 @@ def test_google_cloud_service_component_fails_naming_the_feature(make_engine, fa
                         image="gcr.io/ml-pipeline/google-cloud-pipeline-components:2.14.1")
     handle = make_engine(fake_backend).start(ir, {})
     assert handle.wait(TIMEOUT) == "failed"
-    assert "Google Cloud Pipeline Components" in handle.message and "'t'" in handle.message
+    assert "runs on Vertex AI only" in handle.message and "'t'" in handle.message
     assert fake_backend.launches == []
 
 
