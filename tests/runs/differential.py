@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
@@ -88,3 +89,52 @@ def compare(ir_text: str, tmp_path: Path, backend, arguments: dict, *, determini
                 if artifact_bytes(ours[name]) != artifact_bytes(artifacts["artifacts"][0]["uri"]):
                     differences.append(f"{task}.{name}: artifact contents differ")
     return compared, differences
+
+
+VARYING = {  # corpus file: tasks whose outputs differ between any two runs
+    "flip_coin.yaml": {"flip-coin", "random-num", "flip-coin-2", "random-num-2"},
+    "pipeline_with_condition.yaml": {"flip-coin-op", "flip-coin-op-2"},
+    "pipeline_with_nested_conditions.yaml": {"flip-coin-op", "flip-coin-op-2", "flip-coin-op-3", "flip-coin-op-4"},
+    "pipeline_with_nested_conditions_yaml.yaml": {"flip-coin", "generate-random-number", "generate-random-number-2"},
+    "pipeline_with_metrics_outputs.yaml": {"output-metrics", "output-metrics-2"},
+    "pipeline_with_loops_and_conditions.yaml": {"flip-coin-op"},
+    "if_elif_else_complex.yaml": {"int-0-to-9999", "int-0-to-9999-2", "is-even-or-odd", "is-even-or-odd-2"},
+    # the pipeline prints the branch's OneOf output, so its print task varies with the die too
+    "if_elif_else_with_oneof_parameters.yaml": {"flip-three-sided-die", "print-and-return"},
+    "if_else_with_oneof_artifacts.yaml": {"flip-coin"},
+    "parameter_oneof.yaml": {"flip-coin"},
+    "pipeline_with_importer_workspace.yaml": {"get-uri", "get-uri-2"},  # return their run's own artifact paths
+}
+
+
+@dataclass
+class CorpusComparison:
+    same: list[str] = field(default_factory=list)
+    cannot: dict[str, str] = field(default_factory=dict)  # file: kfp.local's last error line
+    different: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary(self, cases: int) -> str:
+        lines = [f"differential vs kfp.local: {len(self.same)} of {cases} corpus pipelines give the same outputs; "
+                 f"kfp.local cannot run {len(self.cannot)}"]
+        lines += [f"  kfp.local cannot run {name}: {reason}" for name, reason in sorted(self.cannot.items())]
+        lines += [f"  DIFFERENT {name}: {'; '.join(found)}" for name, found in sorted(self.different.items())]
+        return "\n".join(lines)
+
+
+def compare_corpus(cases: list[Path], work: Path, backend, arguments_for) -> CorpusComparison:
+    """Each corpus file run by kfp.local and by our engine (its `kfp==X` pins set to the kfp here)."""
+    result = CorpusComparison()
+    for index, path in enumerate(cases):
+        folder = work / str(index)
+        folder.mkdir()
+        try:
+            _, differences = compare(pinned_to_this_kfp(path.read_text()), folder, backend, arguments_for(path),
+                                     random_tasks=VARYING.get(path.name, set()))
+        except KfpLocalFailed as exc:
+            result.cannot[path.name] = str(exc).strip().splitlines()[-1][:150]
+            continue
+        if differences:
+            result.different[path.name] = differences
+        else:
+            result.same.append(path.name)
+    return result
