@@ -147,13 +147,18 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _logs(args: argparse.Namespace) -> int:
+    from workbench.runs.explain import state_reason
+
     store = _open_store()
     try:
         lines = store.logs(args.run, args.task)
+        task = next((t for t in store.tasks(args.run) if t.task_id == args.task), None) if args.task else None
     finally:
         store.close()
     for record in lines:
         print(record.line if args.task else f"[{record.task_id}] {record.line}")
+    if not lines and task is not None and task.state == "skipped":
+        print(f"(no log: skipped, {state_reason(task.state, task.message, task.details)})")
     return 0
 
 

@@ -25,7 +25,7 @@ MAX_MESSAGE_LINES = 20     # lines of an exception message (or notes) after its 
 _STREAMS = ("stderr", "stdout")  # where a traceback is looked for, in this order
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(:\s.*|:)?$")  # `ValueError: ...`, `KeyboardInterrupt`
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufffd]+")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QMenu
 
-from workbench.gui.canvas.style import GROUP_HEADER, STATE_COLORS
+from workbench.gui.canvas.style import GROUP_HEADER, NODE_WIDTH, STATE_COLORS
 from workbench.gui.runs import task_paths
 from workbench.gui.runs.session import TERMINAL, RunSession, TaskView
 from workbench.runs.engine.admission import wait_title
@@ -41,6 +41,11 @@ def waiting_text(tasks: list[TaskView]) -> str:
 def duration_text(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds}s" if seconds < 60 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def _fit(text: str) -> str:
+    """The text elided to the width of a node's status strip."""
+    return QFontMetricsF(QFont()).elidedText(text, Qt.TextElideMode.ElideRight, NODE_WIDTH - 14)
 
 
 class FrameBadge(QGraphicsObject):
@@ -112,6 +117,7 @@ class StatusOverlay(QObject):
         self.groups: dict[str, str] = {}  # IR group name -> document group id
         self.badges: dict[str, FrameBadge] = {}
         self.picked_iteration: dict[str, int | None] = {}  # document loop id -> iteration shown
+        self.tooltips: set[str] = set()  # node ids whose tooltip this overlay set
         self.timer = QTimer(self)
         self.timer.setInterval(1000)  # running badges count their elapsed seconds
         self.timer.timeout.connect(self.refresh)
@@ -124,8 +130,10 @@ class StatusOverlay(QObject):
             if badge.scene() is not None:
                 badge.scene().removeItem(badge)
         self.badges.clear()
-        for item in self.scene.nodes.values():
+        for node_id, item in self.scene.nodes.items():
             item.set_run_state("", "")
+            if node_id in self.tooltips:
+                item.setToolTip("")
 
     # ----- reading the session --------------------------------------------------------------
 
@@ -138,8 +146,8 @@ class StatusOverlay(QObject):
                 return False
         return True
 
-    def node_states(self) -> dict[str, tuple[str, str]]:
-        """Node name -> (state, badge text) over the occurrences shown."""
+    def node_states(self) -> dict[str, tuple[str, str, str]]:
+        """Node name -> (state, status strip text, tooltip) over the occurrences shown."""
         by_name: dict[str, list[TaskView]] = {}
         for task in self.session.tasks.values():
             if self._visible(task):
@@ -154,14 +162,22 @@ class StatusOverlay(QObject):
                 text = f"running {duration_text(now - min(started))}" if started else "running"
             elif state in ("succeeded", "failed") and len(tasks) == 1 and tasks[0].start and tasks[0].end:
                 text = f"{state} in {duration_text(tasks[0].end - tasks[0].start)}"
-            elif state == "skipped" and len(tasks) == 1 and tasks[0].message:
-                text = f"skipped: {tasks[0].message}"
+            elif state == "skipped" and len(tasks) == 1 and self.session.reason(tasks[0].task_id):
+                text = f"skipped: {self.session.reason(tasks[0].task_id)}"
             elif state == "pending":
                 text = waiting_text(tasks) or text
             if len(tasks) > 1:
                 done = sum(t.state in TERMINAL for t in tasks)
                 text += f" \u00b7 {done}/{len(tasks)}"
-            shown[name] = (state, text)
+            tooltip = f"{self.session.display_name(tasks[0].task_id)} \u2014 {text}"
+            failed = next((t for t in tasks if t.state == "failed"), None)
+            if failed is not None and self.session.reason(failed.task_id):
+                exception = failed.details.get("exception")
+                text = f"failed: {exception}" if exception and len(tasks) == 1 else text
+                tooltip += f"\n{self.session.reason(failed.task_id)}\n(the Step tab shows the whole error)"
+            elif state == "cached" and len(tasks) == 1 and self.session.cached_from(tasks[0].task_id):
+                tooltip += f"\n{self.session.cached_from(tasks[0].task_id)}"
+            shown[name] = (state, _fit(text), tooltip)
         return shown
 
     def loop_progress(self, loop_name: str) -> tuple[str, list[tuple[int, str]]]:
@@ -191,10 +207,13 @@ class StatusOverlay(QObject):
         self.groups.update(task_paths.map_groups(self.scene.document.graph, self.session.tasks))
         states = self.node_states()
         for node in self.scene.document.graph.nodes.values():
-            state, text = states.get(node.name, ("", ""))
+            state, text, tooltip = states.get(node.name, ("", "", ""))
             item = self.scene.nodes.get(node.id)
             if item is not None and (item.run_state, item.run_text) != (state, text):
                 self.scene.set_run_state(node.name, state, text)
+            if item is not None and tooltip and item.toolTip() != tooltip:
+                item.setToolTip(tooltip)
+                self.tooltips.add(node.id)
         for ir_name, group_id in self.groups.items():
             self._paint_group(ir_name, group_id)
         self.session.changed_tasks.clear()
@@ -239,6 +258,6 @@ class StatusOverlay(QObject):
         elapsed = duration_text(self.session.elapsed())
         head = f"Run {self.session.run_id}: "
         if self.session.finished:
-            return head + f"{self.session.state} after {elapsed}" + (
-                f" \u2014 {self.session.message}" if self.session.message and self.session.state != "succeeded" else "")
+            detail = self.session.outcome_detail()
+            return head + f"{self.session.state} after {elapsed}" + (f" \u2014 {detail}" if detail else "")
         return head + f"{done}/{total} tasks done, {running} running, {elapsed}"

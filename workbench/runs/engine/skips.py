@@ -38,7 +38,9 @@ def task_input_origins(task: dict[str, Any], dag_task_id: str, dag_origins: dict
             continue
         output = spec.get("taskOutputParameter")
         if isinstance(output, dict) and output.get("producerTask"):
-            found[name] = Origin(str(output.get("outputParameterKey", "")), prefix + str(output["producerTask"]), "task")
+            producer, key = str(output["producerTask"]), str(output.get("outputParameterKey", ""))
+            # a component's single return value is called `Output`: the task's name says more
+            found[name] = Origin(producer if key in ("", "Output") else key, prefix + producer, "task")
         elif "componentInputParameter" in spec:
             source = str(spec["componentInputParameter"])
             found[name] = dag_origins.get(source) or Origin(source.removeprefix(_CHANNEL_PREFIX))
