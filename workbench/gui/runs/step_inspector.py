@@ -32,14 +32,14 @@ def describe_task(session: RunSession, task_id: str) -> list[tuple[str, str]]:
     task = session.tasks[task_id]
     details = task.details
     exception = str(details.get("exception") or "") if task.state == "failed" else ""
-    reason = "" if exception else session.reason(task_id)
+    source = details.get("cached_from") if task.state == "cached" else None
+    reason = "" if exception or source else session.reason(task_id)  # their own rows below say more
     rows = [("Task", html.escape(session.display_name(task_id))
              + (f" <span style='color:gray'>({html.escape(task.task_id)})</span>"
                 if session.display_name(task_id) != task.task_id else "")),
             ("State", html.escape(task.state) + (f" \u2014 {html.escape(reason)}" if reason else ""))]
     if exception:
         rows.append(("Error", f"<b style='color:#c62828'>{html.escape(exception)}</b>"))
-    source = details.get("cached_from") if task.state == "cached" else None
     if isinstance(source, dict) and source.get("run_id"):
         rows.append(("Cached from", f"run {html.escape(str(source['run_id']))}, task "
                                     f"{html.escape(str(source.get('task_id', '')))}: its curves, metrics and "
@@ -104,7 +104,7 @@ class StepInspector(QWidget):
 
     def _show_traceback(self, text: str) -> None:
         """The traceback below the details (scrolled to its end, where the exception is), or nothing."""
-        if text == self.traceback.toPlainText() and self.traceback_box.isVisible() == bool(text):
+        if text == self.traceback.toPlainText() and self.traceback_box.isHidden() != bool(text):
             return
         self.traceback.setPlainText(text)
         self.traceback_box.setVisible(bool(text))
