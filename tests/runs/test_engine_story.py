@@ -212,3 +212,14 @@ def test_a_task_that_never_printed_to_stderr_fails_with_its_exit_alone(make_engi
     assert handle.wait(TIMEOUT) == "failed"
     assert handle.message == "task 'silent' exited with code 2"
     assert "exception" not in final_event(events, "silent").details
+
+
+def test_the_recorder_keeps_no_hostile_names_or_endless_series():
+    from workbench.runs.engine.task_story import MAX_NAME_CHARS, MAX_SERIES
+
+    recorder = MetricRecorder()
+    recorder.record(MetricLogged("r", "t", "x" * (MAX_NAME_CHARS + 1), 1.0, 0, 0.0))
+    for index in range(MAX_SERIES + 50):
+        recorder.record(MetricLogged("r", "t", f"series-{index}", 1.0, 0, 0.0))
+    names = {point[0] for point in recorder.series()}
+    assert len(names) == MAX_SERIES and "series-0" in names and f"series-{MAX_SERIES}" not in names

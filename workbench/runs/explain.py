@@ -20,6 +20,10 @@ def task_name(task_id: str) -> str:
     return re.sub(r"\[\d+\]$", "", task_id.rsplit("/", 1)[-1])
 
 
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _names(task_ids: list[str], name_of: NameOf) -> str:
     return ", ".join(dict.fromkeys(name_of(task_id) for task_id in task_ids))
 
@@ -28,8 +32,8 @@ def skip_text(skip: dict[str, Any], name_of: NameOf = task_name) -> str:
     """`condition `accuracy > 0.9` was false (decided by evaluate-model)` or `upstream train failed`.
     An Else branch's skip says its If's condition `was true`."""
     if skip.get("kind") == "condition":
-        deciders = [str(t) for t in skip.get("decided_by") or []]
-        parameters = [str(p) for p in skip.get("parameters") or []]
+        deciders = [str(t) for t in _listed(skip.get("decided_by"))]
+        parameters = [str(p) for p in _listed(skip.get("parameters"))]
         by = _names(deciders, name_of) if deciders else (
             "pipeline parameter" + ("s " if len(parameters) > 1 else " ") + ", ".join(parameters) if parameters else "")
         outcome = "true" if skip.get("outcome") == "true" else "false"

@@ -18,6 +18,8 @@ from typing import Any
 from workbench.runs.events import MetricLogged
 
 MAX_POINTS = 100_000
+MAX_SERIES = 1_000
+MAX_NAME_CHARS = 256
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,15 @@ def _valid(point: Any) -> bool:
 
 
 class MetricRecorder:
-    """The metric events of one task attempt, bounded (see the module's note). A task's log
-    reader and its TensorBoard poller record from their own threads."""
+    """The metric events of one task attempt, bounded (see the module's note): at most
+    `MAX_SERIES` series with names of at most `MAX_NAME_CHARS` (a task prints what it likes; other
+    series still show live, they are only not kept for the cache). A task's log reader and its
+    TensorBoard poller record from their own threads."""
 
     def __init__(self, limit: int = MAX_POINTS):
         self.limit = max(2, limit)
-        self._points: list[tuple[int, MetricLogged]] = []
-        self._last: dict[str, tuple[int, MetricLogged]] = {}
+        self._points: list[tuple[int, str, float, int | None, float]] = []
+        self._last: dict[str, tuple[int, str, float, int | None, float]] = {}
         self._count = 0
         self._stride = 1
         self._first_time: float | None = None
@@ -78,14 +82,18 @@ class MetricRecorder:
             self._record(event)
 
     def _record(self, event: MetricLogged) -> None:
+        if event.name not in self._last and (len(self._last) >= MAX_SERIES or len(event.name) > MAX_NAME_CHARS):
+            return
         index = self._count
         self._count += 1
         if self._first_time is None:
             self._first_time = event.time
-        self._last[event.name] = (index, event)
+        previous = self._last.get(event.name)
+        point = (index, previous[1] if previous else event.name, event.value, event.step, event.time)
+        self._last[point[1]] = point
         if index % self._stride:
             return
-        self._points.append((index, event))
+        self._points.append(point)
         if len(self._points) > self.limit:
             self._points = self._points[::2]
             self._stride *= 2
@@ -94,8 +102,8 @@ class MetricRecorder:
         """Every kept point in arrival order, each series' last point included."""
         with self._lock:
             points, last = list(self._points), list(self._last.values())
-        kept = {index for index, _ in points}
-        points += [item for item in last if item[0] not in kept]
-        points.sort(key=lambda item: item[0])
+        kept = {point[0] for point in points}
+        points += [point for point in last if point[0] not in kept]
+        points.sort(key=lambda point: point[0])
         first = self._first_time or 0.0
-        return [[event.name, event.value, event.step, round(event.time - first, 6)] for _, event in points]
+        return [[name, value, step, round(when - first, 6)] for _, name, value, step, when in points]
