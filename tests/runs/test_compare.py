@@ -119,7 +119,7 @@ def test_cli_marks_the_values_of_cached_tasks_and_says_why_a_task_has_no_log(tmp
     skip = {"kind": "condition", "condition": "roc_auc > 0.99", "outcome": "false", "decided_by": ["train"],
             "parameters": []}
     for event in (TaskStateChanged("20260101-000001-bbbbbb", "train", "train", "cached", time.time(),
-                                   message="cached from run 20260101-000000-aaaaaa", details={"cached_from": source}),
+                                   message="from run 20260101-000000-aaaaaa", details={"cached_from": source}),
                   TaskStateChanged("20260101-000001-bbbbbb", "deploy", "deploy", "skipped", time.time(),
                                    message="condition `roc_auc > 0.99` was false (decided by train)",
                                    details={"skip": skip})):

@@ -156,7 +156,7 @@ def test_a_cache_hit_has_the_curves_final_metrics_and_origin_of_its_producer(mak
 
     cached = final_event(events, task_id, second.run_id)
     assert cached.details["cached_from"] == {"run_id": first.run_id, "task_id": task_id}
-    assert cached.message == f"cached from run {first.run_id}"
+    assert cached.message == f"from run {first.run_id}"  # after its state: "cached from run ..."
     note = [e.line for e in events.of(LogLine) if e.run_id == second.run_id and e.task_id == task_id]
     assert note == [f"workbench: cache hit: outputs, metrics and artifacts of run {first.run_id} (task {task_id}); "
                     f"its log: workbench runs logs {first.run_id} {task_id}"]

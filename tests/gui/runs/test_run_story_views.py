@@ -134,7 +134,7 @@ def cached_runs(window, tab) -> tuple[RunSession, RunSession]:
         return [state(run_id, "train-model", "running", at=now),
                 *[MetricLogged(run_id, "train-model", "loss", value, step, now + step * 0.01) for value, step in curve],
                 ArtifactProduced(run_id, "train-model", "metrics", "system.Metrics", "/tmp/m", {"accuracy": 0.875}, now),
-                state(run_id, "train-model", task_state, f"cached from run {FIRST}" if details else "", now + 1,
+                state(run_id, "train-model", task_state, f"from run {FIRST}" if details else "", now + 1,
                       **details),
                 RunFinished(run_id, "succeeded", now + 2)]
 

@@ -27,7 +27,6 @@ from workbench.runs.engine.post_task import after_success
 from workbench.runs.engine.task_resources import task_resources
 from workbench.runs.engine.task_story import MetricRecorder, TaskStory
 from workbench.runs.events import MetricLogged
-from workbench.runs.explain import cached_text
 from workbench.runs.failure_cause import CauseCollector
 from workbench.runs.engine.remote_artifacts import RemoteArtifactError, localize_inputs
 
@@ -196,8 +195,8 @@ def _cache_hit(ctx: RunContext, call: ExecutorCall, hit: CacheHit, details: dict
         ctx.log(call.ref, "workbench: cache hit: outputs of an earlier run (this cache entry does not say "
                           "which run, nor keep its metrics)", "engine")
     result = _succeeded(ctx, call, hit.outputs, "cached", details)
-    if result.state == "cached":
-        return dataclasses.replace(result, message=cached_text(details))
+    if result.state == "cached" and story.run_id:
+        return dataclasses.replace(result, message=f"from run {story.run_id}")  # shown after the state "cached"
     return result
 
 
