@@ -178,7 +178,8 @@ def test_an_old_cache_entry_without_a_story_still_hits(make_engine, fake_backend
     (entry,) = (tmp_path / "cache").glob("*/outputs.json")
     written = json.loads(entry.read_text())
     assert written["producer"]["task_id"] == "train-with-curve" and len(written["metrics"]) == 6
-    for story in ({}, {"producer": "nonsense", "metrics": 7}, {"producer": {"run_id": "r0"}, "metrics": [[1, 2], None]}):
+    stories = ({}, {"producer": "nonsense", "metrics": 7}, {"producer": {"run_id": "r0"}, "metrics": [[1, 2], None]})
+    for story in stories:
         entry.write_text(json.dumps({key: value for key, value in written.items()
                                      if key not in ("producer", "metrics")} | story))
         again = engine.start(ir, {"epochs": 3})

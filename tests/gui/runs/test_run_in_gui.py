@@ -113,7 +113,8 @@ def test_rerun_from_a_task_reuses_cached_upstream(window, example_tab, qtbot):
     # the cached trainer keeps the first run's story: its curve, its final metrics, where it came from
     assert second.tasks["train-model"].details["cached_from"] == {"run_id": first.run_id, "task_id": "train-model"}
     qtbot.waitUntil(lambda: workspace.metrics.plotted_points().get("train-model") == 20, timeout=5000)
-    assert second.series[("train-model", "loss")].values.tolist() == first.series[("train-model", "loss")].values.tolist()
+    curves = [run.series[("train-model", "loss")].values.tolist() for run in (first, second)]
+    assert curves[0] == curves[1]
     assert f"cached from run {first.run_id}" in _node(example_tab, "train-model").toolTip()
     view = workspace.compare([first.run_id, second.run_id])
     qtbot.waitUntil(lambda: bool(view.summaries), timeout=60_000)

@@ -19,7 +19,8 @@ from workbench.runs.events import ArtifactProduced, LogLine, MetricLogged, RunFi
 
 CAUSE = "ValueError: n_shards must be at least 1"
 TRACEBACK = "\n".join(["Traceback (most recent call last):",
-                       *[f'  File "/opt/lib/module_{i}.py", line {i}, in step_{i}\n    step_{i + 1}()' for i in range(40)],
+                       *[f'  File "/opt/lib/module_{i}.py", line {i}, in step_{i}\n    step_{i + 1}()'
+                         for i in range(40)],
                        '  File "/tmp/ephemeral_component.py", line 10, in train_model',
                        '    raise ValueError("n_shards must be at least 1")', CAUSE])
 FIRST, SECOND = "20260101-000000-aaaaaa", "20260101-000100-bbbbbb"
@@ -132,8 +133,10 @@ def cached_runs(window, tab) -> tuple[RunSession, RunSession]:
 
     def run(run_id: str, task_state: str, **details) -> list:
         return [state(run_id, "train-model", "running", at=now),
-                *[MetricLogged(run_id, "train-model", "loss", value, step, now + step * 0.01) for value, step in curve],
-                ArtifactProduced(run_id, "train-model", "metrics", "system.Metrics", "/tmp/m", {"accuracy": 0.875}, now),
+                *[MetricLogged(run_id, "train-model", "loss", value, step, now + step * 0.01)
+                  for value, step in curve],
+                ArtifactProduced(run_id, "train-model", "metrics", "system.Metrics", "/tmp/m", {"accuracy": 0.875},
+                                 now),
                 state(run_id, "train-model", task_state, f"from run {FIRST}" if details else "", now + 1,
                       **details),
                 RunFinished(run_id, "succeeded", now + 2)]

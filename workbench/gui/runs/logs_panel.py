@@ -124,7 +124,8 @@ class LogsPanel(QWidget):
         task = self.session.tasks.get(task_id) if task_id is not None else None
         if task is None or task.state != "skipped":
             return ""
-        return f"skipped: {self.session.reason(task_id) or task.message}\n\nA skipped task does not run, so it has no log."
+        reason = self.session.reason(task_id) or task.message
+        return f"skipped: {reason}\n\nA skipped task does not run, so it has no log."
 
     def _append(self, lines: list[LogLine], with_task: bool) -> None:
         cursor = QTextCursor(self.text.document())

@@ -343,5 +343,6 @@ class LoopExecution:
         self.scheduler.active.discard(self)
         ordered = [self.results[index] for index in sorted(self.results)]
         state, message = overall_state(ordered)
-        details = failure_details([(f"{self.ref.task_id}[{index}]", self.results[index]) for index in sorted(self.results)])
+        details = failure_details([(f"{self.ref.task_id}[{index}]", self.results[index])
+                                   for index in sorted(self.results)])
         self.on_done(TaskResult(state, collect_iterations(self.component, ordered), message, details))
