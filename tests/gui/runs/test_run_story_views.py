@@ -66,10 +66,10 @@ def failed_run(window, tab) -> RunSession:
               exception=CAUSE, traceback=TRACEBACK, exit_code=1),
         state(FIRST, "select-best-model", "skipped", "upstream train-model failed",
               skip={"kind": "upstream", "upstream": "train-model", "state": "failed"}),
-        state(FIRST, "condition-branches-1/condition-2/deploy-model", "skipped",
-              "condition `best_score >= threshold` was false (decided by train-model)",
-              skip={"kind": "condition", "condition": "best_score >= threshold", "outcome": "false",
-                    "decided_by": ["train-model"], "parameters": []}),
+        *[state(FIRST, task_id, "skipped", "condition `best_score >= threshold` was false (decided by train-model)",
+                skip={"kind": "condition", "condition": "best_score >= threshold", "outcome": "false",
+                      "decided_by": ["train-model"], "parameters": []})
+          for task_id in ("condition-branches-1/condition-2", "condition-branches-1/condition-2/deploy-model")],
         RunFinished(FIRST, "failed", start + 3.5, f"task 'train-model' exited with code 1: {CAUSE}")])
 
 
@@ -115,8 +115,12 @@ def test_a_skipped_task_says_why_in_its_tooltip_step_and_log_tabs(window, exampl
     assert not workspace.step.traceback_box.isVisible()
 
     click_node(qtbot, example_tab, "deploy-model")
-    assert workspace.logs.text.placeholderText().startswith(
-        f"skipped: condition `best_score >= threshold` was false (decided by {trainer})")
+    condition = f"condition `best_score >= threshold` was false (decided by {trainer})"
+    assert workspace.logs.text.placeholderText().startswith(f"skipped: {condition}")
+    graph = example_tab.document.graph
+    frame = graph.ancestors(graph.node_by_name("deploy-model").id)[0]
+    badge = workspace.overlays[example_tab].badges[frame]
+    assert badge.text == "not taken" and badge.toolTip() == f"not taken\nskipped: {condition}"
     click_node(qtbot, example_tab, "train-model")  # a task with a log shows its lines, no placeholder text
     click_tab(qtbot, workspace.details, "Logs")
     assert "loading data" in workspace.logs.plain_text() and workspace.logs.text.placeholderText() == ""
@@ -183,3 +187,21 @@ def test_a_cached_task_shows_its_producers_curve_and_metrics_marked(window, exam
     assert cells["train-model/accuracy"] == ("0.875", f"0.875  (cached from {FIRST[-13:]})")
     assert cells["train-model/loss (last)"] == ("0.0333333", f"0.0333333  (cached from {FIRST[-13:]})")
     view.close()
+
+
+def test_a_skipped_loop_says_skipped_and_why_not_zero_of_zero_done(window, qtbot):
+    from pathlib import Path
+
+    tab = window.open_path(str(Path(__file__).resolve().parents[3] / "pipelines" / "sharded_processing.wbp"))
+    skip = {"kind": "upstream", "upstream": "exit-handler-1/make-shards", "state": "failed"}
+    feed(window, tab, FIRST, [
+        state(FIRST, "exit-handler-1/make-shards", "failed", f"task 'make-shards' exited with code 1: {CAUSE}",
+              exception=CAUSE, traceback=TRACEBACK),
+        *[state(FIRST, task_id, "skipped", "upstream make-shards failed", skip=skip)
+          for task_id in ("exit-handler-1/for-loop-2", "exit-handler-1/for-loop-2/process-shard")],
+        RunFinished(FIRST, "failed", time.time(), f"task 'make-shards' exited with code 1: {CAUSE}")])
+    graph = tab.document.graph
+    loop = graph.ancestors(graph.node_by_name("process-shard").id)[0]
+    badge = window.runs.overlays[tab].badges[loop]
+    assert badge.text == "skipped"
+    assert badge.toolTip() == f"skipped\nskipped: upstream {graph.node_by_name('make-shards').label} failed"

@@ -64,10 +64,12 @@ class FrameBadge(QGraphicsObject):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def set_badge(self, text: str, color: str) -> None:
+    def set_badge(self, text: str, color: str, detail: str = "") -> None:
+        """`detail`: more for the tooltip (why a branch was not taken)."""
         self.prepareGeometryChange()
         self.text, self.color = text, QColor(color)
-        self.setToolTip(text + ("\nclick to pick an iteration" if self.iterations else ""))
+        self.setToolTip(text + (f"\n{detail}" if detail else "")
+                        + ("\nclick to pick an iteration" if self.iterations else ""))
         self.place()
         self.update()
 
@@ -229,7 +231,10 @@ class StatusOverlay(QObject):
         if badge is None or badge.scene() is None:
             badge = self.badges[group_id] = FrameBadge(frame)
             badge.picked.connect(lambda index, g=group_id: self.pick_iteration(g, index))
-        if ir_name.startswith("for-loop-"):
+        if ir_name.startswith("for-loop-") and self.branch_state(ir_name) == "skipped":
+            badge.iterations = []
+            badge.set_badge("skipped", STATE_COLORS["skipped"], self._reason_of(ir_name))
+        elif ir_name.startswith("for-loop-"):
             text, iterations = self.loop_progress(ir_name)
             badge.iterations = iterations
             chosen = self.picked_iteration.get(group_id)
@@ -242,12 +247,17 @@ class StatusOverlay(QObject):
             if state in ("running", "succeeded", "failed", "cached"):
                 badge.set_badge("\u2713 branch taken", STATE_COLORS["succeeded"])
             elif state == "skipped":
-                badge.set_badge("not taken", STATE_COLORS["skipped"])
+                badge.set_badge("not taken", STATE_COLORS["skipped"], self._reason_of(ir_name))
             else:
                 badge.set_badge(state or "pending", STATE_COLORS.get(state, "#9e9e9e"))
         else:
             state = self.branch_state(ir_name)
             badge.set_badge(state or "pending", STATE_COLORS.get(state, "#9e9e9e"))
+
+    def _reason_of(self, group_name: str) -> str:
+        """Why a group task (a loop, a condition branch) was skipped, with display names."""
+        task = next((t for t in self.session.tasks.values() if t.task_name == group_name and t.state == "skipped"), None)
+        return f"skipped: {self.session.reason(task.task_id)}" if task and self.session.reason(task.task_id) else ""
 
     def pick_iteration(self, group_id: str, index: int | None) -> None:
         self.picked_iteration[group_id] = index
