@@ -168,7 +168,7 @@ class MetricsPanel(QWidget):
                 continue
             item = self._task_item(task_id)
             if item.text() != self._label(task_id):  # a cached task's state arrives after its replayed series
-                self._mark_cached(item, task_id)
+                self._relabel(item, task_id)
             if item.checkState() != Qt.CheckState.Checked:
                 continue
             if self.drawn.get(task_id) == buffer.size:
@@ -196,7 +196,7 @@ class MetricsPanel(QWidget):
         """The task's name in the list and the legend; a cached task's curves are the producing run's."""
         return task_id + (" (cached)" if self.session.cached_from(task_id) else "")
 
-    def _mark_cached(self, item: QListWidgetItem, task_id: str) -> None:
+    def _relabel(self, item: QListWidgetItem, task_id: str) -> None:
         """Relabel a task that turned out cached; its curve is redrawn with the new legend name."""
         self.tasks.blockSignals(True)
         item.setText(self._label(task_id))
