@@ -205,3 +205,24 @@ def test_a_skipped_loop_says_skipped_and_why_not_zero_of_zero_done(window, qtbot
     badge = window.runs.overlays[tab].badges[loop]
     assert badge.text == "skipped"
     assert badge.toolTip() == f"skipped\nskipped: upstream {graph.node_by_name('make-shards').label} failed"
+
+
+def test_a_past_run_recorded_without_the_cause_gets_it_from_its_stored_log(isolated_data_dir):
+    """Runs from before failures kept their cause: opening one reads the cause from its log."""
+    from workbench.runs import paths
+    from workbench.runs.store import RunStore
+
+    store = RunStore(paths.runs_db_path())
+    store.create_run(FIRST, "demo", "", {}, "docker")
+    events = [RunStarted(FIRST, "demo", "docker", {}, 1.0),
+              *[LogLine(FIRST, "make-shards", line, 2.0, "stderr") for line in TRACEBACK.splitlines()],
+              LogLine(FIRST, "make-shards", "a later stdout line", 2.5),
+              state(FIRST, "make-shards", "failed", "task 'make-shards' exited with code 1", 3.0, exit_code=1),
+              RunFinished(FIRST, "failed", 4.0, "task 'make-shards' exited with code 1")]
+    for event in events:
+        store.on_event(event)
+    session = RunSession.from_store(store, FIRST)
+    store.close()
+    task = session.tasks["make-shards"]
+    assert task.details["exception"] == CAUSE and task.details["traceback"] == TRACEBACK
+    assert session.outcome_detail() == f"make-shards: {CAUSE}"

@@ -16,6 +16,7 @@ import numpy as np
 from workbench.runs.events import ArtifactProduced, LogLine, MetricLogged, RunEvent, RunFinished, RunStarted, \
     TaskStateChanged
 from workbench.runs.explain import cached_text, failure_headline, state_reason, task_name
+from workbench.runs.failure_cause import failure_cause
 
 TERMINAL = ("succeeded", "failed", "skipped", "cancelled", "cached")
 
@@ -156,6 +157,21 @@ class RunSession:
             return failure_headline(culprit.task_id, culprit.message, culprit.details, self.names)
         return self.message if self.state != "succeeded" else ""
 
+    def _explain_older_failures(self) -> None:
+        """Runs recorded before failures kept their cause: read it from the stored log now."""
+        unexplained = {t.task_id: t for t in self.tasks.values() if t.state == "failed" and "exception" not in t.details}
+        if not unexplained:
+            return
+        logs: dict[str, list[tuple[str, str]]] = {}
+        for line in self.logs:
+            if line.task_id in unexplained:
+                logs.setdefault(line.task_id, []).append((line.line, line.stream))
+        for task_id, lines in logs.items():
+            cause = failure_cause(lines)
+            if cause is not None:
+                task = unexplained[task_id]
+                task.details = {**task.details, "exception": cause.summary, "traceback": cause.traceback}
+
     def metric_names(self) -> list[str]:
         return sorted({name for _, name in self.series})
 
@@ -190,5 +206,6 @@ class RunSession:
                         for line in store.logs(record.id)]
         session.artifacts = [ArtifactProduced(record.id, a.task_id, a.name, a.type, a.uri, a.metadata, a.time)
                              for a in store.artifacts(record.id)]
+        session._explain_older_failures()
         session.changed_tasks = set(session.tasks)
         return session
