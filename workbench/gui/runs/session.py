@@ -159,7 +159,8 @@ class RunSession:
 
     def _explain_older_failures(self) -> None:
         """Runs recorded before failures kept their cause: read it from the stored log now."""
-        unexplained = {t.task_id: t for t in self.tasks.values() if t.state == "failed" and "exception" not in t.details}
+        unexplained = {t.task_id: t for t in self.tasks.values()
+                       if t.state == "failed" and "exception" not in t.details}
         if not unexplained:
             return
         logs: dict[str, list[tuple[str, str]]] = {}
