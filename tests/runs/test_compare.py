@@ -106,3 +106,41 @@ def test_cli_runs_compare_prints_differences_and_metrics(tmp_path):
     one = subprocess.run([sys.executable, "-m", "workbench", "runs", "compare", "20260101-000000"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert one.returncode != 0 and "two or more" in one.stderr
+
+
+def test_cli_marks_the_values_of_cached_tasks_and_says_why_a_task_has_no_log(tmp_path):
+    from workbench.runs.events import TaskStateChanged
+
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path / "data")}
+    store = RunStore(tmp_path / "data" / paths.runs_db_path().name)
+    record_run(store, "20260101-000000-aaaaaa", {"lr": 0.1}, 0.91, [0.5, 0.4])
+    record_run(store, "20260101-000001-bbbbbb", {"lr": 0.1}, 0.91, [0.5, 0.4])
+    source = {"run_id": "20260101-000000-aaaaaa", "task_id": "train"}
+    skip = {"kind": "condition", "condition": "roc_auc > 0.99", "outcome": "false", "decided_by": ["train"],
+            "parameters": []}
+    for event in (TaskStateChanged("20260101-000001-bbbbbb", "train", "train", "cached", time.time(),
+                                   message="from run 20260101-000000-aaaaaa", details={"cached_from": source}),
+                  TaskStateChanged("20260101-000001-bbbbbb", "deploy", "deploy", "skipped", time.time(),
+                                   message="condition `roc_auc > 0.99` was false (decided by train)",
+                                   details={"skip": skip})):
+        store.on_event(event)
+    store.close()
+
+    def workbench(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True, env=env,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    lines = workbench("runs", "compare", "20260101-000000-aaaaaa", "20260101-000001-bbbbbb").splitlines()
+    auc = next(line for line in lines if line.startswith("train/roc_auc"))
+    assert auc.split() == ["train/roc_auc", "0.91", "0.91", "(cached)"]
+    cached = lines[lines.index(next(line for line in lines if line.startswith("Cached tasks"))) + 2]
+    assert cached.split() == ["20260101-000001-bbbbbb", "train", "20260101-000000-aaaaaa"]
+
+    shown = workbench("runs", "show", "20260101-000001-bbbbbb").splitlines()
+    row = next(line for line in shown if line.startswith("train/roc_auc"))
+    assert row.split() == ["train/roc_auc", "0.91", "cached", "from", "run", "20260101-000000-aaaaaa"]
+    assert any(line.split()[:2] == ["deploy", "skipped"] and line.endswith("(decided by train)") for line in shown)
+    assert workbench("runs", "logs", "20260101-000001-bbbbbb", "deploy") == (
+        "(no log: skipped, condition `roc_auc > 0.99` was false (decided by train))\n")

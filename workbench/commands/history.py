@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = runs.add_subparsers(dest="runs_command", metavar="ACTION")
     actions.required = True
     actions.add_parser("list", help="runs, newest first").set_defaults(handler=_list)
-    show = actions.add_parser("show", help="a run and its tasks")
+    show = actions.add_parser("show", help="a run, its tasks and their final metrics")
     show.add_argument("run", help="run id or a unique prefix of it")
     show.set_defaults(handler=_show)
     logs = actions.add_parser("logs", help="the log lines of a run, or of one of its tasks")
@@ -117,10 +117,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from workbench.runs.compare import format_value, summarize
+
     store = _open_store()
     try:
         run = store.get_run(args.run)
         tasks = store.tasks(run.id)
+        summary = summarize(store, run.id)
     finally:
         store.close()
     for label, value in [("run", run.id), ("pipeline", run.pipeline_name), ("backend", run.backend),
@@ -134,17 +137,28 @@ def _show(args: argparse.Namespace) -> int:
         _table(["TASK", "STATE", "START", "DURATION", "MESSAGE"],
                [[t.task_id, t.state, _when(t.start_time), _duration(t.start_time, t.end_time), t.message]
                 for t in tasks])
+    if summary.metrics:
+        sources = summary.cached_from
+        print()
+        _table(["METRIC", "VALUE", "SOURCE"],
+               [[name, format_value(value), f"cached from run {sources[name]}" if name in sources else ""]
+                for name, value in sorted(summary.metrics.items())])
     return 0
 
 
 def _logs(args: argparse.Namespace) -> int:
+    from workbench.runs.explain import state_reason
+
     store = _open_store()
     try:
         lines = store.logs(args.run, args.task)
+        task = next((t for t in store.tasks(args.run) if t.task_id == args.task), None) if args.task else None
     finally:
         store.close()
     for record in lines:
         print(record.line if args.task else f"[{record.task_id}] {record.line}")
+    if not lines and task is not None and task.state == "skipped":
+        print(f"(no log: skipped, {state_reason(task.state, task.message, task.details)})")
     return 0
 
 

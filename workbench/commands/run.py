@@ -187,7 +187,7 @@ class _Printer:
         self.started = time.monotonic()
         self._lock = threading.Lock()
         self._tails: dict[str, collections.deque[str]] = {}
-        self._failed: list[tuple[str, str]] = []
+        self._failed: list[tuple[str, str, str]] = []  # task id, message, traceback
 
     def progress(self, message: str) -> None:
         with self._lock:
@@ -200,7 +200,7 @@ class _Printer:
             if isinstance(event, LogLine):
                 self._tails.setdefault(event.task_id, collections.deque(maxlen=TAIL_LINES)).append(event.line)
             elif isinstance(event, TaskStateChanged) and event.state == "failed":
-                self._failed.append((event.task_id, event.message))
+                self._failed.append((event.task_id, event.message, str(event.details.get("traceback") or "")))
             if self.jsonl:
                 print(event_to_json(event), flush=True)
             elif isinstance(event, TaskStateChanged) and event.state != "pending":
@@ -213,11 +213,12 @@ class _Printer:
             out = sys.stderr if self.jsonl else sys.stdout
             print(f"run {run_id} {state} after {time.monotonic() - self.started:.1f} s"
                   + (f": {message}" if message else ""), file=out, flush=True)
-            for task_id, task_message in self._failed:
-                lines = self._tails.get(task_id)
+            for task_id, task_message, traceback in self._failed:
+                lines = traceback.splitlines() or self._tails.get(task_id)
                 if not lines:
                     continue
-                print(f"--- last log lines of {task_id} ({task_message}) ---", file=out)
+                what = "traceback" if traceback else "last log lines"
+                print(f"--- {what} of {task_id} ({task_message}) ---", file=out)
                 for line in lines:
                     print(f"    {line}", file=out)
             out.flush()

@@ -30,12 +30,21 @@ def lower_is_better(metric: str) -> bool:
 class RunSummary:
     """What a comparison needs of one run. `metrics` maps `task/metric` to a number: final
     Metrics artifact values, plus `task/name (last)` for live series; `curves` keeps the live
-    series (task/name -> [(step or index, value)]); `roc` maps a task to (fpr, tpr) lists."""
+    series (task/name -> [(step or index, value)]); `roc` maps a task to (fpr, tpr) lists;
+    `cached_tasks` maps a cached task to the run that produced its cache entry, and `cached_from`
+    a metric, curve or ROC key of such a task to that run."""
 
     run: RunRecord
     metrics: dict[str, float] = field(default_factory=dict)
     curves: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     roc: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    cached_tasks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cached_from(self) -> dict[str, str]:
+        return {key: producer for key in [*self.metrics, *self.curves, *self.roc]
+                for task_id, producer in self.cached_tasks.items()
+                if key == task_id or key.startswith(f"{task_id}/")}
 
 
 def final_metrics(artifacts: list[ArtifactRecord]) -> dict[str, float]:
@@ -83,7 +92,17 @@ def summarize(store: RunStore, run_id: str, *, with_curves: bool = True) -> RunS
             points = roc_points(artifact.metadata)
             if points:
                 roc[artifact.task_id] = points
-    return RunSummary(run, metrics, curves, roc)
+    return RunSummary(run, metrics, curves, roc, cached_tasks(store, run.id))
+
+
+def cached_tasks(store: RunStore, run_id: str) -> dict[str, str]:
+    """Task id -> id of the run whose cache entry it reused, for a run's cached tasks that say so."""
+    found = {}
+    for task in store.tasks(run_id):
+        source = task.details.get("cached_from") if task.state == "cached" else None
+        if isinstance(source, dict) and source.get("run_id"):
+            found[task.task_id] = str(source["run_id"])
+    return found
 
 
 def parameter_differences(runs: list[RunRecord]) -> dict[str, list[Any]]:
@@ -192,13 +211,23 @@ def format_value(value: Any) -> str:
 
 
 def comparison_tables(summaries: list[RunSummary]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, headers, rows) for the parameter differences and the metrics table; best marked `*`."""
+    """(title, headers, rows) for the parameter differences and the metrics table (best marked `*`,
+    values of cached tasks `(cached)`), then the cached tasks and where they came from, if any."""
     ids = [summary.run.id for summary in summaries]
     differences = parameter_differences([summary.run for summary in summaries])
     parameters = [[name, *map(format_value, values)] for name, values in differences.items()]
     metrics = []
+    sources = [summary.cached_from for summary in summaries]
     for row in metrics_table(summaries):
-        cells = [format_value(v) + (" *" if i == row.best else "") for i, v in enumerate(row.values)]
+        cells = [format_value(v) + (" *" if i == row.best else "")
+                 + (" (cached)" if v is not None and row.name in sources[i] else "")
+                 for i, v in enumerate(row.values)]
         metrics.append([row.name + (" (lower is better)" if row.lower_is_better else ""), *cells])
-    return [("Parameter differences", ["PARAMETER", *ids], parameters),
-            ("Metrics (* best)", ["METRIC", *ids], metrics)]
+    cached = [[summary.run.id, task_id, producer] for summary in summaries
+              for task_id, producer in sorted(summary.cached_tasks.items())]
+    tables = [("Parameter differences", ["PARAMETER", *ids], parameters),
+              ("Metrics (* best)", ["METRIC", *ids], metrics)]
+    if cached:
+        tables.append(("Cached tasks (their metrics are those of the run that produced the cache entry)",
+                       ["RUN", "TASK", "CACHED FROM RUN"], cached))
+    return tables

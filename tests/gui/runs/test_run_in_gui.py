@@ -110,3 +110,14 @@ def test_rerun_from_a_task_reuses_cached_upstream(window, example_tab, qtbot):
     assert states["load-tabular-data"] == states["train-model"] == "cached"
     assert states["train-model-2"] == states["select-best-model"] == "succeeded"
     assert _node(example_tab, "train-model").run_state == "cached"
+    # the cached trainer keeps the first run's story: its curve, its final metrics, where it came from
+    assert second.tasks["train-model"].details["cached_from"] == {"run_id": first.run_id, "task_id": "train-model"}
+    qtbot.waitUntil(lambda: workspace.metrics.plotted_points().get("train-model") == 20, timeout=5000)
+    curves = [run.series[("train-model", "loss")].values.tolist() for run in (first, second)]
+    assert curves[0] == curves[1]
+    assert f"cached from run {first.run_id}" in _node(example_tab, "train-model").toolTip()
+    view = workspace.compare([first.run_id, second.run_id])
+    qtbot.waitUntil(lambda: bool(view.summaries), timeout=60_000)
+    row = next(r for r in view.metrics_rows if r.name == "train-model/loss (last)")
+    assert row.values[0] == row.values[1] is not None
+    view.close()

@@ -99,15 +99,20 @@ class CompareView(QWidget):
 
     def _metrics_tab(self) -> QWidget:
         rows = metrics_table(self.summaries)
+        sources = [summary.cached_from for summary in self.summaries]
         table = self._table("Metric")
         table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             table.setItem(r, 0, QTableWidgetItem(row.name + (" \u2193" if row.lower_is_better else " \u2191")))
             for column, value in enumerate(row.values, start=1):
-                item = QTableWidgetItem(format_value(value) + ("  \u2605" if column - 1 == row.best else ""))
+                producer = sources[column - 1].get(row.name) if value is not None else None
+                item = QTableWidgetItem(format_value(value) + ("  \u2605" if column - 1 == row.best else "")
+                                        + (f"  (cached from {short(producer)})" if producer else ""))
+                tips = (["best of the compared runs"] if column - 1 == row.best else []) + (
+                    [f"cached: the value of run {producer}, which produced the cache entry"] if producer else [])
                 if column - 1 == row.best:
                     item.setBackground(BEST)
-                    item.setToolTip("best of the compared runs")
+                item.setToolTip("\n".join(tips))
                 table.setItem(r, column, item)
         table.resizeColumnsToContents()
         self.metrics_rows = rows

@@ -1,5 +1,6 @@
 """The final metrics of a run (Metrics artifacts and the last value of each live series) in a
-sortable table, so the best task is one click on a column header away."""
+sortable table, so the best task is one click on a column header away; a cached task's values
+say which run they come from."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ def number_item(value: float) -> QTableWidgetItem:
 class FinalMetricsTable(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Task", "Metric", "Value"])
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Task", "Metric", "Value", "Source"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -59,5 +60,6 @@ class FinalMetricsTable(QWidget):
             self.table.setItem(row, 0, QTableWidgetItem(task))
             self.table.setItem(row, 1, QTableWidgetItem(metric))
             self.table.setItem(row, 2, number_item(value))
+            self.table.setItem(row, 3, QTableWidgetItem(self.session.cached_from(task)))
         self.table.setSortingEnabled(True)
         self.table.resizeColumnsToContents()

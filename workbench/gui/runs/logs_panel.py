@@ -115,8 +115,17 @@ class LogsPanel(QWidget):
             fresh, self.shown = lines[self.shown:], len(lines)
         if fresh:
             self._append(fresh, task_id is None)
+        self.text.setPlaceholderText(self._without_log(task_id))
         if self.session.finished:
             self.timer.stop()
+
+    def _without_log(self, task_id: str | None) -> str:
+        """What the view says for a task with no log line: a skipped task, why it never ran."""
+        task = self.session.tasks.get(task_id) if task_id is not None else None
+        if task is None or task.state != "skipped":
+            return ""
+        reason = self.session.reason(task_id) or task.message
+        return f"skipped: {reason}\n\nA skipped task does not run, so it has no log."
 
     def _append(self, lines: list[LogLine], with_task: bool) -> None:
         cursor = QTextCursor(self.text.document())

@@ -166,7 +166,10 @@ class MetricsPanel(QWidget):
         for (task_id, name), buffer in list(self.session.series.items()):
             if name != metric:
                 continue
-            if self._task_item(task_id).checkState() != Qt.CheckState.Checked:
+            item = self._task_item(task_id)
+            if item.text() != self._label(task_id):  # a cached task's state arrives after its replayed series
+                self._relabel(item, task_id)
+            if item.checkState() != Qt.CheckState.Checked:
                 continue
             if self.drawn.get(task_id) == buffer.size:
                 continue
@@ -179,7 +182,8 @@ class MetricsPanel(QWidget):
         for row in range(self.tasks.count()):
             if self.tasks.item(row).data(Qt.ItemDataRole.UserRole) == task_id:
                 return self.tasks.item(row)
-        item = QListWidgetItem(task_id)
+        item = QListWidgetItem(self._label(task_id))
+        item.setToolTip(self.session.cached_from(task_id))
         item.setData(Qt.ItemDataRole.UserRole, task_id)
         item.setCheckState(Qt.CheckState.Checked)
         item.setForeground(self._colour(self.tasks.count()))
@@ -187,6 +191,20 @@ class MetricsPanel(QWidget):
         self.tasks.addItem(item)
         self.tasks.blockSignals(False)
         return item
+
+    def _label(self, task_id: str) -> str:
+        """The task's name in the list and the legend; a cached task's curves are the producing run's."""
+        return task_id + (" (cached)" if self.session.cached_from(task_id) else "")
+
+    def _relabel(self, item: QListWidgetItem, task_id: str) -> None:
+        """Relabel a task that turned out cached; its curve is redrawn with the new legend name."""
+        self.tasks.blockSignals(True)
+        item.setText(self._label(task_id))
+        item.setToolTip(self.session.cached_from(task_id))
+        self.tasks.blockSignals(False)
+        if task_id in self.curves:
+            self.plot.removeItem(self.curves.pop(task_id))
+            self.drawn.pop(task_id, None)
 
     def _colour(self, index: int) -> QColor:
         return QColor(PALETTE[index % len(PALETTE)])
@@ -207,7 +225,7 @@ class MetricsPanel(QWidget):
             import pyqtgraph as pg
 
             index = [self.tasks.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.tasks.count())].index(task_id)
-            curve = self.plot.plot(name=task_id, pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
+            curve = self.plot.plot(name=self._label(task_id), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
             curve.setDownsampling(auto=False)
             curve.setClipToView(False)
             self.curves[task_id] = curve

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from workbench.runs.events import ArtifactProduced, LogLine, MetricLogged, RunEvent, RunFinished, RunStarted, \
     TaskStateChanged
+from workbench.runs.explain import cached_text, failure_headline, state_reason, task_name
+from workbench.runs.failure_cause import failure_cause
 
 TERMINAL = ("succeeded", "failed", "skipped", "cancelled", "cached")
 
@@ -88,6 +90,7 @@ class RunSession:
         self.series: dict[tuple[str, str], SeriesBuffer] = {}
         self.artifacts: list[ArtifactProduced] = []
         self.changed_tasks: set[str] = set()  # since the canvas overlay last looked (it clears it)
+        self.names: Callable[[str], str] = task_name  # task id -> name shown; the canvas binding sets it
 
     @property
     def finished(self) -> bool:
@@ -125,6 +128,51 @@ class RunSession:
             task.end = event.time
         self.changed_tasks.add(event.task_id)
 
+    def display_name(self, task_id: str) -> str:
+        return self.names(task_id)
+
+    def reason(self, task_id: str) -> str:
+        """Why a task is in its state, with display names: skip reason, failure cause, cache source."""
+        task = self.tasks.get(task_id)
+        return state_reason(task.state, task.message, task.details, self.names) if task else ""
+
+    def cached_from(self, task_id: str) -> str:
+        """`cached from run RUN` for a cached task whose cache entry said so, else ""."""
+        task = self.tasks.get(task_id)
+        return cached_text(task.details) if task is not None and task.state == "cached" else ""
+
+    def root_failure(self) -> TaskView | None:
+        """The task whose failure failed the run: of the failed tasks that are not groups around
+        another failed task, the first to end."""
+        failed = [t for t in self.tasks.values() if t.state == "failed"]
+        leaves = [t for t in failed if not any(o.task_id.startswith((f"{t.task_id}/", f"{t.task_id}["))
+                                               for o in failed)]
+        return min(leaves, key=lambda t: (t.end or 0.0, t.task_id), default=None)
+
+    def outcome_detail(self) -> str:
+        """What to say after a finished run's state: for a failure, the failed task's display name
+        and its cause (`make shards: ValueError: ...`); else the run's message, if any."""
+        culprit = self.root_failure() if self.state == "failed" else None
+        if culprit is not None:
+            return failure_headline(culprit.task_id, culprit.message, culprit.details, self.names)
+        return self.message if self.state != "succeeded" else ""
+
+    def _explain_older_failures(self) -> None:
+        """Runs recorded before failures kept their cause: read it from the stored log now."""
+        unexplained = {t.task_id: t for t in self.tasks.values()
+                       if t.state == "failed" and "exception" not in t.details}
+        if not unexplained:
+            return
+        logs: dict[str, list[tuple[str, str]]] = {}
+        for line in self.logs:
+            if line.task_id in unexplained:
+                logs.setdefault(line.task_id, []).append((line.line, line.stream))
+        for task_id, lines in logs.items():
+            cause = failure_cause(lines)
+            if cause is not None:
+                task = unexplained[task_id]
+                task.details = {**task.details, "exception": cause.summary, "traceback": cause.traceback}
+
     def metric_names(self) -> list[str]:
         return sorted({name for _, name in self.series})
 
@@ -159,5 +207,6 @@ class RunSession:
                         for line in store.logs(record.id)]
         session.artifacts = [ArtifactProduced(record.id, a.task_id, a.name, a.type, a.uri, a.metadata, a.time)
                              for a in store.artifacts(record.id)]
+        session._explain_older_failures()
         session.changed_tasks = set(session.tasks)
         return session

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QMenu
 
-from workbench.gui.canvas.style import GROUP_HEADER, STATE_COLORS
+from workbench.gui.canvas.style import GROUP_HEADER, NODE_WIDTH, STATE_COLORS
 from workbench.gui.runs import task_paths
 from workbench.gui.runs.session import TERMINAL, RunSession, TaskView
 from workbench.runs.engine.admission import wait_title
@@ -43,6 +43,11 @@ def duration_text(seconds: float) -> str:
     return f"{seconds}s" if seconds < 60 else f"{seconds // 60}m{seconds % 60:02d}s"
 
 
+def _fit(text: str) -> str:
+    """The text elided to the width of a node's status strip."""
+    return QFontMetricsF(QFont()).elidedText(text, Qt.TextElideMode.ElideRight, NODE_WIDTH - 14)
+
+
 class FrameBadge(QGraphicsObject):
     """A pill in a group frame's header: loop progress or the branch taken. A loop's badge opens
     a menu to pick which iteration the node badges inside show."""
@@ -59,10 +64,12 @@ class FrameBadge(QGraphicsObject):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def set_badge(self, text: str, color: str) -> None:
+    def set_badge(self, text: str, color: str, detail: str = "") -> None:
+        """`detail`: more for the tooltip (why a branch was not taken)."""
         self.prepareGeometryChange()
         self.text, self.color = text, QColor(color)
-        self.setToolTip(text + ("\nclick to pick an iteration" if self.iterations else ""))
+        self.setToolTip(text + (f"\n{detail}" if detail else "")
+                        + ("\nclick to pick an iteration" if self.iterations else ""))
         self.place()
         self.update()
 
@@ -112,6 +119,7 @@ class StatusOverlay(QObject):
         self.groups: dict[str, str] = {}  # IR group name -> document group id
         self.badges: dict[str, FrameBadge] = {}
         self.picked_iteration: dict[str, int | None] = {}  # document loop id -> iteration shown
+        self.tooltips: set[str] = set()  # node ids whose tooltip this overlay set
         self.timer = QTimer(self)
         self.timer.setInterval(1000)  # running badges count their elapsed seconds
         self.timer.timeout.connect(self.refresh)
@@ -124,8 +132,10 @@ class StatusOverlay(QObject):
             if badge.scene() is not None:
                 badge.scene().removeItem(badge)
         self.badges.clear()
-        for item in self.scene.nodes.values():
+        for node_id, item in self.scene.nodes.items():
             item.set_run_state("", "")
+            if node_id in self.tooltips:
+                item.setToolTip("")
 
     # ----- reading the session --------------------------------------------------------------
 
@@ -138,8 +148,8 @@ class StatusOverlay(QObject):
                 return False
         return True
 
-    def node_states(self) -> dict[str, tuple[str, str]]:
-        """Node name -> (state, badge text) over the occurrences shown."""
+    def node_states(self) -> dict[str, tuple[str, str, str]]:
+        """Node name -> (state, status strip text, tooltip) over the occurrences shown."""
         by_name: dict[str, list[TaskView]] = {}
         for task in self.session.tasks.values():
             if self._visible(task):
@@ -154,14 +164,22 @@ class StatusOverlay(QObject):
                 text = f"running {duration_text(now - min(started))}" if started else "running"
             elif state in ("succeeded", "failed") and len(tasks) == 1 and tasks[0].start and tasks[0].end:
                 text = f"{state} in {duration_text(tasks[0].end - tasks[0].start)}"
-            elif state == "skipped" and len(tasks) == 1 and tasks[0].message:
-                text = f"skipped: {tasks[0].message}"
+            elif state == "skipped" and len(tasks) == 1 and self.session.reason(tasks[0].task_id):
+                text = f"skipped: {self.session.reason(tasks[0].task_id)}"
             elif state == "pending":
                 text = waiting_text(tasks) or text
             if len(tasks) > 1:
                 done = sum(t.state in TERMINAL for t in tasks)
                 text += f" \u00b7 {done}/{len(tasks)}"
-            shown[name] = (state, text)
+            tooltip = f"{self.session.display_name(tasks[0].task_id)} \u2014 {text}"
+            failed = next((t for t in tasks if t.state == "failed"), None)
+            if failed is not None and self.session.reason(failed.task_id):
+                exception = failed.details.get("exception")
+                text = f"failed: {exception}" if exception and len(tasks) == 1 else text
+                tooltip += f"\n{self.session.reason(failed.task_id)}\n(the Step tab shows the whole error)"
+            elif state == "cached" and len(tasks) == 1 and self.session.cached_from(tasks[0].task_id):
+                tooltip += f"\n{self.session.cached_from(tasks[0].task_id)}"
+            shown[name] = (state, _fit(text), tooltip)
         return shown
 
     def loop_progress(self, loop_name: str) -> tuple[str, list[tuple[int, str]]]:
@@ -191,10 +209,13 @@ class StatusOverlay(QObject):
         self.groups.update(task_paths.map_groups(self.scene.document.graph, self.session.tasks))
         states = self.node_states()
         for node in self.scene.document.graph.nodes.values():
-            state, text = states.get(node.name, ("", ""))
+            state, text, tooltip = states.get(node.name, ("", "", ""))
             item = self.scene.nodes.get(node.id)
             if item is not None and (item.run_state, item.run_text) != (state, text):
                 self.scene.set_run_state(node.name, state, text)
+            if item is not None and tooltip and item.toolTip() != tooltip:
+                item.setToolTip(tooltip)
+                self.tooltips.add(node.id)
         for ir_name, group_id in self.groups.items():
             self._paint_group(ir_name, group_id)
         self.session.changed_tasks.clear()
@@ -210,7 +231,10 @@ class StatusOverlay(QObject):
         if badge is None or badge.scene() is None:
             badge = self.badges[group_id] = FrameBadge(frame)
             badge.picked.connect(lambda index, g=group_id: self.pick_iteration(g, index))
-        if ir_name.startswith("for-loop-"):
+        if ir_name.startswith("for-loop-") and self.branch_state(ir_name) == "skipped":
+            badge.iterations = []
+            badge.set_badge("skipped", STATE_COLORS["skipped"], self._reason_of(ir_name))
+        elif ir_name.startswith("for-loop-"):
             text, iterations = self.loop_progress(ir_name)
             badge.iterations = iterations
             chosen = self.picked_iteration.get(group_id)
@@ -223,12 +247,17 @@ class StatusOverlay(QObject):
             if state in ("running", "succeeded", "failed", "cached"):
                 badge.set_badge("\u2713 branch taken", STATE_COLORS["succeeded"])
             elif state == "skipped":
-                badge.set_badge("not taken", STATE_COLORS["skipped"])
+                badge.set_badge("not taken", STATE_COLORS["skipped"], self._reason_of(ir_name))
             else:
                 badge.set_badge(state or "pending", STATE_COLORS.get(state, "#9e9e9e"))
         else:
             state = self.branch_state(ir_name)
             badge.set_badge(state or "pending", STATE_COLORS.get(state, "#9e9e9e"))
+
+    def _reason_of(self, group_name: str) -> str:
+        """Why a group task (a loop, a condition branch) was skipped, with display names."""
+        task = next((t for t in self.session.tasks.values() if t.task_name == group_name and t.state == "skipped"), None)
+        return f"skipped: {self.session.reason(task.task_id)}" if task and self.session.reason(task.task_id) else ""
 
     def pick_iteration(self, group_id: str, index: int | None) -> None:
         self.picked_iteration[group_id] = index
@@ -239,6 +268,6 @@ class StatusOverlay(QObject):
         elapsed = duration_text(self.session.elapsed())
         head = f"Run {self.session.run_id}: "
         if self.session.finished:
-            return head + f"{self.session.state} after {elapsed}" + (
-                f" \u2014 {self.session.message}" if self.session.message and self.session.state != "succeeded" else "")
+            detail = self.session.outcome_detail()
+            return head + f"{self.session.state} after {elapsed}" + (f" \u2014 {detail}" if detail else "")
         return head + f"{done}/{total} tasks done, {running} running, {elapsed}"

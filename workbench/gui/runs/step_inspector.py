@@ -1,5 +1,7 @@
 """The selected task of a run: what ran (image, command, resources), why it was or was not a
-cache hit (the key), its resolved inputs and outputs, artifact URIs, timing, retries, exit code."""
+cache hit (the key) and which run a cached result came from, its resolved inputs and outputs,
+artifact URIs, timing, retries, exit code; why it was skipped; and for a failure, the exception
+and the whole traceback in a read-only monospace view below."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ import json
 import time
 from typing import Any
 
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from workbench.gui.runs.session import RunSession
 
@@ -27,8 +31,19 @@ def describe_task(session: RunSession, task_id: str) -> list[tuple[str, str]]:
     code) are left out rather than shown empty."""
     task = session.tasks[task_id]
     details = task.details
-    rows = [("Task", html.escape(task.task_id)), ("State", html.escape(task.state)
-                                                    + (f" \u2014 {html.escape(task.message)}" if task.message else ""))]
+    exception = str(details.get("exception") or "") if task.state == "failed" else ""
+    source = details.get("cached_from") if task.state == "cached" else None
+    reason = "" if exception or source else session.reason(task_id)  # their own rows below say more
+    rows = [("Task", html.escape(session.display_name(task_id))
+             + (f" <span style='color:gray'>({html.escape(task.task_id)})</span>"
+                if session.display_name(task_id) != task.task_id else "")),
+            ("State", html.escape(task.state) + (f" \u2014 {html.escape(reason)}" if reason else ""))]
+    if exception:
+        rows.append(("Error", f"<b style='color:#c62828'>{html.escape(exception)}</b>"))
+    if isinstance(source, dict) and source.get("run_id"):
+        rows.append(("Cached from", f"run {html.escape(str(source['run_id']))}, task "
+                                    f"{html.escape(str(source.get('task_id', '')))}: its curves, metrics and "
+                                    "artifacts are shown here"))
     duration = f"{task.end - task.start:.1f} s" if task.start and task.end else "-"
     rows += [("Start", _when(task.start)), ("End", _when(task.end)), ("Duration", duration)]
     for key, label in (("image", "Image"), ("command", "Command"), ("resources", "Resources"),
@@ -52,9 +67,21 @@ class StepInspector(QWidget):
         super().__init__(parent)
         self.view = QTextBrowser()
         self.view.setOpenLinks(False)
+        self.traceback = QPlainTextEdit(readOnly=True)
+        self.traceback.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.traceback.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.traceback_box = QWidget()
+        box = QVBoxLayout(self.traceback_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(QLabel("Traceback (from the task's log)"))
+        box.addWidget(self.traceback)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.traceback_box)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.view)
+        layout.addWidget(self.splitter)
         self.session: RunSession | None = None
         self.task_id: str | None = None
         self.show_task(None, None)
@@ -66,11 +93,25 @@ class StepInspector(QWidget):
     def refresh(self) -> None:
         if self.session is None or self.task_id not in (self.session.tasks if self.session else {}):
             self.view.setHtml("<p style='color:gray'>Select a task on the canvas of a run to inspect it.</p>")
+            self._show_traceback("")
             return
         rows = describe_task(self.session, self.task_id)
         body = "".join(f"<tr><td valign='top' style='padding-right:10px'><b>{label}</b></td><td>{value}</td></tr>"
                        for label, value in rows)
         self.view.setHtml(f"<table cellspacing='2'>{body}</table>")
+        task = self.session.tasks[self.task_id]
+        self._show_traceback(str(task.details.get("traceback") or "") if task.state == "failed" else "")
+
+    def _show_traceback(self, text: str) -> None:
+        """The traceback below the details (scrolled to its end, where the exception is), or nothing."""
+        if text == self.traceback.toPlainText() and self.traceback_box.isHidden() != bool(text):
+            return
+        self.traceback.setPlainText(text)
+        self.traceback_box.setVisible(bool(text))
+        if text:
+            self.splitter.setSizes([1, 2])  # the traceback gets two thirds
+            bar = self.traceback.verticalScrollBar()
+            bar.setValue(bar.maximum())
 
     def text(self) -> str:
         return self.view.toPlainText()

@@ -63,3 +63,10 @@ def group_task_id(task_id: str, group_name: str) -> str | None:
         if name == group_name:
             return "/".join(parts[:depth] + [group_name])
     return None
+
+
+def display_name(graph: PipelineGraph, task_id: str) -> str:
+    """What people call the task: its node's display name, else the IR task name (the leaf)."""
+    leaf = segments(task_id)[-1][0]
+    node = graph.node_by_name(leaf)
+    return node.label if node is not None else leaf

@@ -23,6 +23,7 @@ from workbench.gui.runs.run_dialog import RunDialog, local_failures_text
 from workbench.gui.sharing.tab_trust import ensure_trusted
 from workbench.gui.runs.session import RunOptions, RunSession
 from workbench.gui.runs.status_overlay import StatusOverlay
+from workbench.gui.runs import task_paths
 from workbench.gui.runs.step_inspector import StepInspector
 from workbench.gui.runs.sweep_dialog import Sweep, SweepDialog
 
@@ -223,6 +224,8 @@ class RunsWorkspace(QObject):
         if old is not None:
             old.detach()
             old.deleteLater()
+        graph = tab.document.graph
+        session.names = lambda task_id: task_paths.display_name(graph, task_id)
         overlay = StatusOverlay(tab.scene, session, self)
         overlay.progress_text.connect(lambda text, s=session: self.current is s and self.progress.setText(text))
         self.overlays[tab] = overlay
@@ -261,7 +264,8 @@ class RunsWorkspace(QObject):
             self.metrics.refresh()
             self.final_metrics.refresh()
             self.artifacts.refresh()
-        self._status(f"Run {session.run_id} {session.state}" + (f": {session.message}" if session.message else ""))
+        detail = session.outcome_detail()
+        self._status(f"Run {session.run_id} {session.state}" + (f": {detail}" if detail else ""))
         if self.docks["history"].isVisible():
             self.history.reload()
 

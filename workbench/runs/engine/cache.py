@@ -1,6 +1,7 @@
 """The execution cache, keyed as KFP keys it: component interface, container, resolved inputs.
 
-An entry keeps output parameters and (hard-linked where possible) copies of output artifacts.
+An entry keeps output parameters, (hard-linked where possible) copies of output artifacts, and
+the story of the run that produced it (task_story.py: its run, task and live metric series).
 A hit materialises the artifacts at the new task's own output URIs, inside the run workspace,
 so backends that mount only the workspace still see them.
 """
@@ -12,11 +13,13 @@ import json
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbench.runs import safe_fs
 from workbench.runs.engine.executor_io import Values, runtime_artifact
+from workbench.runs.engine.task_story import TaskStory
 
 _ENTRY_FILE = "outputs.json"
 
@@ -38,6 +41,12 @@ def cache_key(component: dict[str, Any], container: dict[str, Any], parameters: 
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class CacheHit:
+    outputs: Values
+    story: TaskStory
+
+
 class TaskCache:
     """A directory of entries `<key>/outputs.json` plus `<key>/artifacts/<name>/<index>`.
 
@@ -49,12 +58,14 @@ class TaskCache:
         self.root = Path(root)
 
     def lookup(self, key: str, executor_input: dict[str, Any], run_dir: Path,
-               task_parts: tuple[str, ...]) -> Values | None:
-        """The cached outputs, artifacts restored into the (empty) task folder `run_dir/task_parts`;
-        None on a miss or an unreadable entry."""
+               task_parts: tuple[str, ...]) -> CacheHit | None:
+        """The cached outputs, artifacts restored into the (empty) task folder `run_dir/task_parts`,
+        and the producer's story (empty for entries written before it was kept); None on a miss
+        or an unreadable entry."""
         try:
             entry = json.loads((self.root / key / _ENTRY_FILE).read_text(encoding="utf-8"))
-            return self._restore(key, entry, executor_input, run_dir, task_parts)
+            outputs = self._restore(key, entry, executor_input, run_dir, task_parts)
+            return None if outputs is None else CacheHit(outputs, TaskStory.from_entry(entry))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -78,13 +89,14 @@ class TaskCache:
             outputs.artifacts[name] = restored
         return outputs
 
-    def store(self, key: str, outputs: Values, run_dir: Path, task_parts: tuple[str, ...]) -> None:
+    def store(self, key: str, outputs: Values, run_dir: Path, task_parts: tuple[str, ...],
+              story: TaskStory) -> None:
         """Write atomically (temp dir then rename) so concurrent runs never see half an entry.
         Artifacts inside the task folder are copied (hard links); others are kept as URIs."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = f".tmp-{key}-{uuid.uuid4().hex[:8]}"
         task_root = run_dir.joinpath(*task_parts)
-        entry: dict[str, Any] = {"parameters": outputs.parameters, "artifacts": {}}
+        entry: dict[str, Any] = {"parameters": outputs.parameters, "artifacts": {}, **story.to_entry()}
         try:
             for name, items in outputs.artifacts.items():
                 stored_items = []

@@ -109,12 +109,16 @@ class RunContext:
             if verdict is None:
                 return
             line, stream = (line, stream) if verdict is True else (verdict, "engine")
+        self.emit(LogLine(run_id=self.run_id, task_id=ref.task_id, line=self.masked(line), time=time.time(),
+                          stream=stream))
+
+    def masked(self, line: str) -> str:
+        """The line with `***` for every secret value of this run."""
         with self._lock:
             secrets = list(self._secret_values)
         for value in secrets:
             line = line.replace(value, "***")
-        self.emit(LogLine(run_id=self.run_id, task_id=ref.task_id, line=line, time=time.time(),
-                          stream=stream))
+        return line
 
     def mask(self, values: set[str]) -> None:
         """Every later log line of this run shows `***` for each of these (secret) values."""

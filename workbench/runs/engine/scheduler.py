@@ -31,9 +31,12 @@ from workbench.runs.engine.inputs import (SUCCESS_STATES, InputError, TaskResult
                                           dag_outputs, loop_items, resolve_task_inputs, upstream_tasks,
                                           with_defaults)
 from workbench.runs.engine.quantities import QuantityError
+from workbench.runs.engine.skips import (Origin, condition_skip, first_blocking, loop_item_origins, task_input_origins,
+                                         upstream_skip)
 from workbench.runs.engine.task_resources import TaskResources, task_resources
 from workbench.runs.engine.task_runner import ExecutorCall, run_executor_task
 from workbench.errors import WorkbenchError
+from workbench.runs.explain import skip_text
 
 Done = Callable[[TaskResult], None]
 _STALL_GRACE_SECONDS = 5.0
@@ -161,15 +164,30 @@ def overall_state(results: list[TaskResult]) -> tuple[str, str]:
     return state, next((r.message for r in results if r.state == state and r.message), "")
 
 
+def failure_details(children: list[tuple[str, TaskResult]]) -> dict[str, Any]:
+    """`failed_task` of a group that failed: the executor task whose failure it carries (the one
+    whose message `overall_state` took), so a skip downstream names it rather than the group."""
+    failed = [(task_id, r) for task_id, r in children if r.state == "failed"]
+    task_id, result = next(((t, r) for t, r in failed if r.message), failed[0]) if failed else ("", None)
+    return {"failed_task": result.details.get("failed_task") or task_id} if result is not None else {}
+
+
+def _skipped(skip: dict[str, Any]) -> TaskResult:
+    return TaskResult("skipped", message=skip_text(skip), details={"skip": skip})
+
+
 class DagExecution:
+    """`origins`: where each of the DAG's input parameters came from (skips.py), for skip reasons."""
+
     def __init__(self, scheduler: Scheduler, component: dict[str, Any], scope: Values, ref: TaskRef,
-                 on_done: Done):
+                 on_done: Done, origins: dict[str, Origin] | None = None):
         self.scheduler = scheduler
         self.ctx = scheduler.ctx
         self.component = component
         self.scope = scope
         self.ref = ref
         self.on_done = on_done
+        self.origins = origins or {}
         self.tasks: dict[str, dict[str, Any]] = component.get("dag", {}).get("tasks", {})
         self.upstream = {name: upstream_tasks(task) & set(self.tasks) for name, task in self.tasks.items()}
         self.results: dict[str, TaskResult] = {}
@@ -206,13 +224,14 @@ class DagExecution:
             return done(TaskResult("cancelled", message="run cancelled"))
         blocked = [u for u in sorted(self.upstream[name]) if self.results[u].state not in SUCCESS_STATES]
         if blocked and task.get("triggerPolicy", {}).get("strategy") != "ALL_UPSTREAM_TASKS_COMPLETED":
-            state = self.results[blocked[0]].state
-            return done(TaskResult("skipped", message=f"upstream task {blocked[0]!r} {state}"))
+            culprit = first_blocking(blocked, self.results)
+            return done(_skipped(upstream_skip(self.ref.child(culprit).task_id, self.results[culprit])))
+        origins = task_input_origins(task, self.ref.task_id, self.origins)
         try:
             inputs = resolve_task_inputs(task, self.scope, self.results, self.ctx.placeholder_context(ref))
             condition = task.get("triggerPolicy", {}).get("condition")
             if condition and not evaluate_condition(condition, inputs.parameters, inputs.artifacts):
-                return done(TaskResult("skipped", message="condition is false"))
+                return done(_skipped(condition_skip(condition, origins)))
             component = self.ctx.ir.component_of(task)
             inputs = with_defaults(component, inputs)
         except (InputError, ConditionError, WorkbenchError) as exc:
@@ -224,9 +243,9 @@ class DagExecution:
             return self.scheduler.submit(call, done)
         self.ctx.set_state(ref, "running")
         if "parameterIterator" in task or "artifactIterator" in task:
-            LoopExecution(self.scheduler, task, component, inputs, ref, done).start()
+            LoopExecution(self.scheduler, task, component, inputs, ref, done, origins).start()
         else:
-            DagExecution(self.scheduler, component, inputs, ref, done).start()
+            DagExecution(self.scheduler, component, inputs, ref, done, origins).start()
 
     def _complete(self, name: str, result: TaskResult) -> None:
         ref = self.ref.child(name)
@@ -234,30 +253,36 @@ class DagExecution:
         self.ctx.record_outputs(ref, result.outputs)
         self.ctx.set_state(ref, result.state, result.message, **result.details)
         if result.state in ("skipped", "cancelled"):
-            self._mark_subtree(self.tasks[name], ref, result.state)
+            self._mark_subtree(self.tasks[name], ref, result)
         self.ctx.post(self._advance)
 
-    def _mark_subtree(self, task: dict[str, Any], ref: TaskRef, state: str) -> None:
-        """Tasks inside a DAG that never ran share its fate (shown once, without loop indexes)."""
+    def _mark_subtree(self, task: dict[str, Any], ref: TaskRef, result: TaskResult) -> None:
+        """Tasks inside a DAG that never ran share its fate and, when skipped, its reason (shown
+        once, without loop indexes)."""
         component = self.ctx.ir.components.get(task.get("componentRef", {}).get("name", ""), {})
+        skip = result.details.get("skip") if result.state == "skipped" else None
         for child_name, child in component.get("dag", {}).get("tasks", {}).items():
             child_ref = ref.child(child_name)
             if self.ctx.states().get(child_ref.task_id) in (None, "pending"):
-                self.ctx.set_state(child_ref, state, f"parent {ref.name!r} {state}")
-            self._mark_subtree(child, child_ref, state)
+                if skip:
+                    self.ctx.set_state(child_ref, result.state, result.message, skip=skip)
+                else:
+                    self.ctx.set_state(child_ref, result.state, f"parent {ref.name!r} {result.state}")
+            self._mark_subtree(child, child_ref, result)
 
     def _finish(self) -> None:
         self.finished = True
         self.scheduler.active.discard(self)
         state, message = overall_state(list(self.results.values()))
-        self.on_done(TaskResult(state, dag_outputs(self.component, self.results), message))
+        details = failure_details([(self.ref.child(name).task_id, result) for name, result in self.results.items()])
+        self.on_done(TaskResult(state, dag_outputs(self.component, self.results), message, details))
 
 
 class LoopExecution:
     """A ParallelFor: one DagExecution per item, at most `parallelismLimit` at a time."""
 
     def __init__(self, scheduler: Scheduler, task: dict[str, Any], component: dict[str, Any],
-                 inputs: Values, ref: TaskRef, on_done: Done):
+                 inputs: Values, ref: TaskRef, on_done: Done, origins: dict[str, Origin]):
         self.scheduler = scheduler
         self.ctx = scheduler.ctx
         self.task = task
@@ -265,6 +290,7 @@ class LoopExecution:
         self.inputs = inputs
         self.ref = ref
         self.on_done = on_done
+        self.origins = origins
         self.limit = int(task.get("iteratorPolicy", {}).get("parallelismLimit") or 0)
         self.item_input = ""
         self.is_artifact = False
@@ -302,8 +328,8 @@ class LoopExecution:
             iteration_ref = TaskRef(f"{self.ref.task_id}[{index}]", self.ref.name,
                                     self.ref.iteration + (index,))
             self.running += 1
-            DagExecution(self.scheduler, self.component, scope, iteration_ref,
-                         partial(self._iteration_done, index)).start()
+            DagExecution(self.scheduler, self.component, scope, iteration_ref, partial(self._iteration_done, index),
+                         loop_item_origins(self.origins, self.item_input)).start()
         if len(self.results) == self.total and not self.finished:
             self._finish()
 
@@ -317,4 +343,6 @@ class LoopExecution:
         self.scheduler.active.discard(self)
         ordered = [self.results[index] for index in sorted(self.results)]
         state, message = overall_state(ordered)
-        self.on_done(TaskResult(state, collect_iterations(self.component, ordered), message))
+        details = failure_details([(f"{self.ref.task_id}[{index}]", self.results[index])
+                                   for index in sorted(self.results)])
+        self.on_done(TaskResult(state, collect_iterations(self.component, ordered), message, details))

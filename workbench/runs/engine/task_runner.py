@@ -12,7 +12,7 @@ from typing import Any, Callable
 from workbench.errors import RunError
 from workbench.runs import safe_fs, tensorboard_watch
 from workbench.runs.backend import Mount, TaskLaunch, TaskOutcome
-from workbench.runs.engine.cache import cache_key
+from workbench.runs.engine.cache import CacheHit, cache_key
 from workbench.runs.engine.context import RunContext, TaskRef
 from workbench.runs.engine.executor_io import (ExecutorOutputError, Values, build_executor_input,
                                                read_outputs, runtime_artifact)
@@ -25,6 +25,9 @@ from workbench.runs.engine.placeholders import (PlaceholderError, TaskContext,
                                                 resolve_command, resolve_constant)
 from workbench.runs.engine.post_task import after_success
 from workbench.runs.engine.task_resources import task_resources
+from workbench.runs.engine.task_story import MetricRecorder, TaskStory
+from workbench.runs.events import MetricLogged
+from workbench.runs.failure_cause import CauseCollector
 from workbench.runs.engine.remote_artifacts import RemoteArtifactError, localize_inputs
 
 
@@ -141,24 +144,60 @@ def _run_container(ctx: RunContext, call: ExecutorCall, setup: pod.PodSetup) -> 
         safe_fs.reset_dir(ctx.run_dir, task_parts)
         hit = ctx.cache.lookup(key, executor_input, ctx.run_dir, task_parts)
         if hit is not None:
-            ctx.remember_fingerprints(hit, key)
-            return _succeeded(ctx, call, hit, "cached", details)
+            ctx.remember_fingerprints(hit.outputs, key)
+            return _cache_hit(ctx, call, hit, details)
     launch = _launch(ctx, call, container, argv, setup)
-    outcome, attempts = _run_with_retries(ctx, call, launch)
-    details.update(exit_code=outcome.exit_code, attempts=attempts)
+    attempt = _run_with_retries(ctx, call, launch)
+    outcome = attempt.outcome
+    details.update(exit_code=outcome.exit_code, attempts=attempt.number)
     if outcome.cancelled:
         return TaskResult("cancelled", message="cancelled", details=details)
     if outcome.exit_code != 0:
-        reason = "killed: out of memory" if outcome.oom_killed else f"exited with code {outcome.exit_code}"
-        detail = f" ({outcome.message})" if outcome.message else ""
-        return TaskResult("failed", message=f"task {call.ref.name!r} {reason}{detail}", details=details)
+        return _failed(call, outcome, attempt.causes, details)
     with safe_fs.opened_dir(ctx.run_dir, task_parts) as task_dir:
         outputs = read_outputs(call.component, executor_input, task_dir, "/".join(task_parts),
                                ctx.limits.parameter_bytes)
     ctx.remember_fingerprints(outputs, key)
     if caching:
-        ctx.cache.store(key, outputs, ctx.run_dir, task_parts)
+        ctx.cache.store(key, outputs, ctx.run_dir, task_parts,
+                        TaskStory(ctx.run_id, call.ref.task_id, attempt.metrics.series()))
     return _succeeded(ctx, call, outputs, "succeeded", details)
+
+
+def _failed(call: ExecutorCall, outcome: TaskOutcome, causes: CauseCollector, details: dict[str, Any]) -> TaskResult:
+    """The exit (and the backend's word on it, when it adds something), then the exception's last
+    line from the task's log; the traceback goes to the details for the step inspector."""
+    if outcome.oom_killed:
+        message = f"task {call.ref.name!r} {outcome.message or 'was killed: out of memory'}"
+    else:
+        reason = f"exited with code {outcome.exit_code}"
+        detail = f" ({outcome.message})" if outcome.message and outcome.message != reason else ""
+        message = f"task {call.ref.name!r} {reason}{detail}"
+    cause = causes.cause()
+    if cause is not None:
+        message += f": {cause.summary}"
+        details.update(exception=cause.summary, traceback=cause.traceback)
+    return TaskResult("failed", message=message, details=details)
+
+
+def _cache_hit(ctx: RunContext, call: ExecutorCall, hit: CacheHit, details: dict[str, Any]) -> TaskResult:
+    """The producing run's story goes with the outputs: its metric series are replayed as this
+    task's, and the task says where it came from (in its log, its details and its message)."""
+    story = hit.story
+    if story.run_id:
+        details["cached_from"] = {"run_id": story.run_id, "task_id": story.task_id}
+        ctx.log(call.ref, f"workbench: cache hit: outputs, metrics and artifacts of run {story.run_id} "
+                          f"(task {story.task_id}); its log: workbench runs logs {story.run_id} {story.task_id}",
+                "engine")
+        for event in story.replay(ctx.run_id, call.ref.task_id):
+            ctx.emit(event)
+    else:
+        ctx.log(call.ref, "workbench: cache hit: outputs of an earlier run (this cache entry does not say "
+                          "which run, nor keep its metrics)", "engine")
+    result = _succeeded(ctx, call, hit.outputs, "cached", details)
+    if result.state == "cached" and story.run_id:
+        return dataclasses.replace(result, message=f"from run {story.run_id}")  # shown after the state "cached"
+    return result
 
 
 def _details(container: dict[str, Any], argv: list[str], key: str, inputs: Values) -> dict[str, Any]:
@@ -169,36 +208,60 @@ def _details(container: dict[str, Any], argv: list[str], key: str, inputs: Value
                        **{name: [item["uri"] for item in items] for name, items in inputs.artifacts.items()}}}
 
 
-def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -> tuple[TaskOutcome, int]:
-    """The last attempt's outcome and how many attempts were made."""
+@dataclass
+class _Attempt:
+    """The last attempt of a task: its outcome and number, the cause of a failure read from its
+    log as it printed, and its live metrics (kept for the cache entry)."""
+
+    outcome: TaskOutcome
+    number: int
+    causes: CauseCollector
+    metrics: MetricRecorder
+
+
+def _run_with_retries(ctx: RunContext, call: ExecutorCall, launch: TaskLaunch) -> _Attempt:
     policy = call.task.get("retryPolicy", {})
     attempts = 1 + int(policy.get("maxRetryCount", 0))
     delay = _seconds(policy.get("backoffDuration", "0s"))
     factor = float(policy.get("backoffFactor", 2.0))
     max_delay = _seconds(policy.get("backoffMaxDuration", "3600s"))
 
-    def on_line(line: str, stream: str) -> None:
-        ctx.log(call.ref, line, stream)
-        metric = parse_metric_line(ctx.run_id, call.ref.task_id, line)
-        if metric is not None:
-            ctx.emit(metric)
-
-    for attempt in range(1, attempts + 1):
+    for number in range(1, attempts + 1):
+        causes, metrics = CauseCollector(), MetricRecorder()
+        on_line, emit_metric = _attempt_sinks(ctx, call.ref, causes, metrics)
         safe_fs.reset_dir(ctx.run_dir, ctx.task_parts(call.ref))  # each attempt starts empty, like a pod
         if launch.user:  # the security context's uid must be able to write the task's outputs
             ctx.task_root(call.ref).chmod(0o777)
-        with tensorboard_watch.watching(ctx.task_root(call.ref), ctx.run_id, call.ref.task_id, ctx.emit,
+        with tensorboard_watch.watching(ctx.task_root(call.ref), ctx.run_id, call.ref.task_id, emit_metric,
                                         lambda note: ctx.log(call.ref, note, "engine")):
             outcome = ctx.backend.run_task(launch, on_line, ctx.cancel_event)
-        if outcome.cancelled or outcome.exit_code == 0 or attempt == attempts:
-            return outcome, attempt
+        if outcome.cancelled or outcome.exit_code == 0 or number == attempts:
+            return _Attempt(outcome, number, causes, metrics)
         wait = min(delay, max_delay)
-        ctx.log(call.ref, f"workbench: attempt {attempt}/{attempts} failed (exit code "
+        ctx.log(call.ref, f"workbench: attempt {number}/{attempts} failed (exit code "
                           f"{outcome.exit_code}); retrying in {wait:g}s", "engine")
         if ctx.cancel_event.wait(wait):
-            return TaskOutcome(exit_code=outcome.exit_code, cancelled=True), attempt
+            return _Attempt(TaskOutcome(exit_code=outcome.exit_code, cancelled=True), number, causes, metrics)
         delay = delay * factor
     raise AssertionError("unreachable: the last attempt returns")
+
+
+def _attempt_sinks(ctx: RunContext, ref: TaskRef, causes: CauseCollector, metrics: MetricRecorder
+                   ) -> tuple[Callable[[str, str], None], Callable[[MetricLogged], None]]:
+    """Where an attempt's log lines and metric events go: to the run's sinks, and to what the
+    engine keeps of them (the failure cause, the series for the cache entry)."""
+    def emit_metric(event: MetricLogged) -> None:
+        metrics.record(event)
+        ctx.emit(event)
+
+    def on_line(line: str, stream: str) -> None:
+        ctx.log(ref, line, stream)
+        causes.feed(ctx.masked(line), stream)  # the cause is stored and shown: no secret in it
+        metric = parse_metric_line(ctx.run_id, ref.task_id, line)
+        if metric is not None:
+            emit_metric(metric)
+
+    return on_line, emit_metric
 
 
 def _launch(ctx: RunContext, call: ExecutorCall, container: dict[str, Any], argv: list[str],
