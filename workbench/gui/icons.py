@@ -1,5 +1,5 @@
 """Icons drawn with QPainter: one per component category and one per editor action, so the app
-ships no image files and the glyphs follow the palette's text colour."""
+ships no image files and the glyphs follow the palette's text colour (light or dark theme)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ def category_icon(category: str) -> QIcon:
     return QIcon(pixmap)
 
 
-def _path_icon(draw) -> QIcon:
+def _path_icon(draw, color: str) -> QIcon:
     pixmap, painter = _canvas()
-    pen = QPen(QGuiApplication.palette().color(QPalette.ColorRole.WindowText), 2.4)
+    pen = QPen(QColor(color), 2.4)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     painter.setPen(pen)
@@ -129,9 +129,16 @@ _DRAWINGS = {
     "compile": _gear,
     "zoom_in": _magnifier("+"),
     "zoom_out": _magnifier("-"),
+    "run": lambda p: (p.setBrush(p.pen().color()), p.drawPolygon([QPointF(9, 6), QPointF(26, 16), QPointF(9, 26)])),
+    "stop": lambda p: (p.setBrush(p.pen().color()), p.drawRoundedRect(QRectF(8, 8, 16, 16), 2, 2)),
 }
 
 
-@lru_cache(maxsize=32)
 def action_icon(name: str) -> QIcon:
-    return _path_icon(_DRAWINGS[name])
+    """The glyph in the palette's current text colour (call again after a theme switch)."""
+    return _themed_icon(name, QGuiApplication.palette().color(QPalette.ColorRole.WindowText).name())
+
+
+@lru_cache(maxsize=64)
+def _themed_icon(name: str, color: str) -> QIcon:
+    return _path_icon(_DRAWINGS[name], color)

@@ -26,6 +26,7 @@ from workbench.gui.problems import ProblemsPanel
 from workbench.gui.runs.workspace import RunsWorkspace
 from workbench.gui.serving.window_serving import WindowServing
 from workbench.gui.sharing.window_sharing import WindowSharing
+from workbench.gui.theme_menu import ThemeMenu
 from workbench.gui.yaml_preview import YamlPreview
 from workbench.model.document import PipelineGraph
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.docks = self._build_docks()
         self.sharing = WindowSharing(self)
         self.actions_by_name = build_actions(self)
+        self.theme_menu = ThemeMenu(self)
         snap = remembered.settings().value("snap_to_grid", True, type=bool)
         self.actions_by_name["snap_to_grid"].setChecked(snap)
         self.set_snap_to_grid(snap)
@@ -117,6 +119,8 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 elif name == "recent":
                     menu.addMenu(self.recent_menu)
+                elif name == "theme":
+                    menu.addMenu(self.theme_menu)
                 elif name == "docks":
                     for dock in self.docks.values():
                         menu.addAction(dock.toggleViewAction())

@@ -116,7 +116,8 @@ class CompareView(QWidget):
     # ----- plots ------------------------------------------------------------------------------
 
     def _curves_tab(self) -> QWidget:
-        from workbench.gui.runs.metrics_dock import PALETTE, make_plot_widget
+        from workbench.gui.runs.metrics_dock import make_plot_widget
+        from workbench.gui.runs.plot_style import add_curve
 
         names = sorted({name for s in self.summaries for name in s.curves})
         box = QWidget()
@@ -129,15 +130,13 @@ class CompareView(QWidget):
         plot.getPlotItem().setLabel("bottom", "step")
 
         def draw() -> None:
-            import pyqtgraph as pg
-
             plot.getPlotItem().clear()
             plot.getPlotItem().legend.clear()
             for index, summary in enumerate(self.summaries):
                 points = summary.curves.get(chooser.currentText())
                 if points:
                     x, y = zip(*points)
-                    plot.plot(x, y, name=short(summary.run.id), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=2))
+                    add_curve(plot, x, y, name=short(summary.run.id), index=index)
         chooser.currentIndexChanged.connect(draw)
         draw()
         row = QHBoxLayout()
@@ -182,6 +181,8 @@ class CompareView(QWidget):
     def _draw_parallel(self, plot, metric: str) -> None:
         import pyqtgraph as pg
 
+        from workbench.gui.runs.plot_style import add_curve, plot_colors
+
         item = plot.getPlotItem()
         item.clear()
         differences = parameter_differences([s.run for s in self.summaries])
@@ -200,10 +201,10 @@ class CompareView(QWidget):
             columns.append((values - low) / span)
             for position, value in ((0.0, low), (1.0, high)):
                 label = categories[int(value)] if categories else format_value(float(value))
-                text = pg.TextItem(label, color="#666", anchor=(0.5, 1.2 if position == 0.0 else -0.2))
+                text = pg.TextItem(label, color=plot_colors().text, anchor=(0.5, 1.2 if position == 0.0 else -0.2))
                 text.setPos(len(columns) - 1, position)
                 item.addItem(text)
-            item.plot([len(columns) - 1] * 2, [0, 1], pen=pg.mkPen("#999"))
+            add_curve(item, [len(columns) - 1] * 2, [0, 1], index=None, width=1)
         scores = columns[-1]
         for index in usable:
             shade = float(scores[index]) if np.isfinite(scores[index]) else 0.0
