@@ -55,7 +55,8 @@ def test_contrast_ratio_matches_wcag_reference_values():
 def test_palette_text_pairs_read(scheme):
     colors = theme.colors(scheme)
     pairs = [(f"{fg.name}/{bg.name}", colors[fg], colors[bg], TEXT) for fg, bg in theme.TEXT_PAIRS]
-    pairs += [(f"error on {bg.name}", theme.ERROR_TEXT[scheme], colors[bg], TEXT) for bg in (Role.Window, Role.Base)]
+    pairs += [(f"{kind} on {bg.name}", color, colors[bg], TEXT) for kind, color in theme.STATUS_TEXT[scheme].items()
+              for bg in (Role.Window, Role.Base, Role.AlternateBase)]
     pairs += [("selection on the view", colors[Role.Highlight], colors[Role.Base], GRAPHIC)]
     assert failing(pairs) == []
 

@@ -31,7 +31,10 @@ DARK = {
     Role.LinkVisited: "#c39cff", Role.ToolTipBase: "#3a3a3a", Role.ToolTipText: "#f0f0f0",
     Role.PlaceholderText: "#9a9a9a", Role.Accent: "#2a6fb8",
 }
-ERROR_TEXT = {"light": "#b3261e", "dark": "#f47067"}  # a message saying what is wrong, on Window or Base
+# messages in labels and rich text, on Window, Base or AlternateBase: what is wrong, a caution,
+# what went well, and secondary text
+STATUS_TEXT = {"light": {"error": "#b3261e", "warning": "#8a4b00", "success": "#1d6b2f", "muted": "#666666"},
+               "dark": {"error": "#f47067", "warning": "#f0a35e", "success": "#6fcf8a", "muted": "#a0a0a0"}}
 DISABLED = {"light": "#8c8c8c", "dark": "#7a7a7a"}  # disabled text: exempt from contrast, visibly dimmer
 TEXT_PAIRS = ((Role.Text, Role.Base), (Role.Text, Role.AlternateBase), (Role.WindowText, Role.Window),
               (Role.ButtonText, Role.Button), (Role.HighlightedText, Role.Highlight),
@@ -56,8 +59,13 @@ def palette_is_dark(palette: QPalette) -> bool:
     return palette.color(Role.Window).lightness() < 128
 
 
+def status_color(kind: str) -> str:
+    """"error", "warning", "success" or "muted" text in the current theme's colour."""
+    return STATUS_TEXT["dark" if palette_is_dark(QApplication.palette()) else "light"][kind]
+
+
 def error_text_color() -> str:
-    return ERROR_TEXT["dark" if palette_is_dark(QApplication.palette()) else "light"]
+    return status_color("error")
 
 
 def system_scheme(app: QApplication) -> str:

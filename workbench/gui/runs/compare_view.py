@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QTableWidget, QTa
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from workbench.gui.runs.controller import RunController
+from workbench.gui.theme import status_color
 from workbench.runs.compare import (RunSummary, format_value, graph_diff, metrics_table, parameter_differences,
                                     summarize)
 
@@ -230,9 +231,10 @@ class CompareView(QWidget):
             if diff.empty:
                 parts.append(f"<h3>{title}</h3><p>Same pipeline: no task added, removed or changed.</p>")
                 continue
-            items = [f"<li style='color:#2e7d32'>+ added <b>{html.escape(t)}</b></li>" for t in diff.added]
-            items += [f"<li style='color:#c62828'>\u2212 removed <b>{html.escape(t)}</b></li>" for t in diff.removed]
-            items += [f"<li style='color:#ef6c00'>~ changed <b>{html.escape(t)}</b>: {', '.join(what)}</li>"
+            added, removed, changed = (status_color(kind) for kind in ("success", "error", "warning"))
+            items = [f"<li style='color:{added}'>+ added <b>{html.escape(t)}</b></li>" for t in diff.added]
+            items += [f"<li style='color:{removed}'>\u2212 removed <b>{html.escape(t)}</b></li>" for t in diff.removed]
+            items += [f"<li style='color:{changed}'>~ changed <b>{html.escape(t)}</b>: {', '.join(what)}</li>"
                       for t, what in diff.changed.items()]
             parts.append(f"<h3>{title}</h3><ul>{''.join(items)}</ul>")
         browser.setHtml("".join(parts) or "<p>Only one run.</p>")

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from workbench.gui.runs.session import RunSession
+from workbench.gui.theme import status_color
 
 
 def _when(timestamp: float | None) -> str:
@@ -65,7 +66,8 @@ class StepInspector(QWidget):
 
     def refresh(self) -> None:
         if self.session is None or self.task_id not in (self.session.tasks if self.session else {}):
-            self.view.setHtml("<p style='color:gray'>Select a task on the canvas of a run to inspect it.</p>")
+            muted = status_color("muted")
+            self.view.setHtml(f"<p style='color:{muted}'>Select a task on the canvas of a run to inspect it.</p>")
             return
         rows = describe_task(self.session, self.task_id)
         body = "".join(f"<tr><td valign='top' style='padding-right:10px'><b>{label}</b></td><td>{value}</td></tr>"
