@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from workbench.gui import theme
 from workbench.gui.json_editor import JsonEditDialog, JsonField, check
 from workbench.model.document import Node, Parameter, new_id
 
@@ -70,6 +71,10 @@ def test_parameter_default_typed_validated_refused_then_committed_and_undone(win
     replace_text(qtbot, dialog, '[1, 2,\n {"lr": 0.1')
     assert "Line 2, column" in dialog.message.text() and "not saved" in dialog.message.text()
     assert not dialog.ok_button().isEnabled()
+    assert theme.STATUS_TEXT["light"]["error"] in dialog.message.text()
+    window.theme_menu.actions_by_choice["dark"].trigger()  # the message follows a theme switch
+    qtbot.waitUntil(lambda: theme.STATUS_TEXT["dark"]["error"] in dialog.message.text())
+    window.theme_menu.actions_by_choice["system"].trigger()
     commit(dialog)
     assert dialog.isVisible()  # refused
     assert document.graph.parameters["grid"].default == [1, 2]

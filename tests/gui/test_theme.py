@@ -135,6 +135,16 @@ def test_rendered_canvas_colours_read(window, tab, qtbot, scheme):
 
 # ----- switching at runtime ---------------------------------------------------------------------------
 
+def glyph_color(icon, mode=None) -> str:
+    """The colour of an icon's opaque pixels (its stroke)."""
+    from PySide6.QtGui import QIcon
+
+    image = icon.pixmap(32, 32, mode or QIcon.Mode.Normal).toImage()
+    opaque = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())
+              if image.pixelColor(x, y).alpha() == 255]
+    return max({c.name() for c in opaque}, key=[c.name() for c in opaque].count)
+
+
 def metrics_session():
     import time
 
@@ -178,7 +188,9 @@ def test_switching_theme_restyles_open_canvas_plots_logs_and_code(window, tab, q
                 "curve": metrics.curves["train-a"].opts["pen"].color().name(),
                 "roc": roc_curve.opts["pen"].color().name(),
                 "task": metrics.tasks.item(0).foreground().color().name(),
-                "log": logs.text.document().toHtml(), "keyword": keyword}
+                "log": logs.text.document().toHtml(), "keyword": keyword,
+                "icon": glyph_color(window.actions_by_name["fit"].icon()),
+                "undo": glyph_color(window.actions_by_name["undo"].icon())}
 
     for scheme in ("dark", "light", "dark"):
         plot = plot_style.DARK_PLOT if scheme == "dark" else plot_style.LIGHT_PLOT
@@ -192,6 +204,7 @@ def test_switching_theme_restyles_open_canvas_plots_logs_and_code(window, tab, q
         assert shown["keyword"] == (DARK_TOKENS if scheme == "dark" else LIGHT_TOKENS)["keyword"]
         assert window.palette().color(Role.Window).name() == theme.colors(scheme)[Role.Window]
         assert window.theme_menu.actions_by_choice[scheme].isChecked()
+        assert shown["icon"] == shown["undo"] == theme.colors(scheme)[Role.WindowText]
     assert highlighter.dark
 
 

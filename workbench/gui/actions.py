@@ -111,11 +111,15 @@ def _icon(window: QMainWindow, key: str) -> QIcon:
     return action_icon(key)
 
 
+UNDO_ICONS = {"undo": "undo", "redo": "redo"}  # the undo group's own actions (made by the window)
+
+
 def refresh_icons(window: QMainWindow, actions: dict[str, QAction]) -> None:
     """Draw the icons again in the current theme's colours (after a theme switch)."""
-    for spec in SPECS:
-        if spec.icon and spec.name in actions:
-            actions[spec.name].setIcon(_icon(window, spec.icon))
+    icons = {**{spec.name: spec.icon for spec in SPECS if spec.icon}, **UNDO_ICONS}
+    for name, icon in icons.items():
+        if name in actions:
+            actions[name].setIcon(_icon(window, icon))
 
 
 def build_actions(window: QMainWindow) -> dict[str, QAction]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QKeySequence, QMouseEvent, QShortcut, QTextCursor, QTextFormat
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import (QColor, QFontDatabase, QKeyEvent, QKeySequence, QMouseEvent, QShortcut, QTextCursor,
+                           QTextFormat)
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QTextEdit, QVBoxLayout, QWidget)
 
@@ -145,6 +146,12 @@ class JsonEditDialog(QDialog):
                                  if value is not None else "Empty: the parameter has no default (required)")
         self._mark_error_line()
         return not self.error
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch: say it again in the new theme's colours."""
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "timer"):  # not while being built
+            self.validate()
+        super().changeEvent(event)
 
     def _mark_error_line(self) -> None:
         selections = []

@@ -16,6 +16,7 @@ from workbench.gui.autosave import Autosaver, Recovery
 from workbench.gui.catalog import ComponentCatalog
 from workbench.gui.document_tab import DocumentTab
 from workbench.gui.editor_document import EditorDocument
+from workbench.gui.icons import action_icon
 from workbench.gui.inspector import Inspector
 from workbench.gui.library_actions import LibraryActions
 from workbench.gui.opening import open_file
@@ -101,10 +102,10 @@ class MainWindow(QMainWindow):
     def _add_undo_actions(self) -> None:
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcuts(["Ctrl+Z"])
-        undo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowBack))
+        undo.setIcon(action_icon("undo"))
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
-        redo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowForward))
+        redo.setIcon(action_icon("redo"))
         self.addAction(undo)
         self.addAction(redo)
         self.actions_by_name.update(undo=undo, redo=redo)
