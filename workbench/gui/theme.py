@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 Role, Group = QPalette.ColorRole, QPalette.ColorGroup
 NATIVE_STYLE = "workbench_native_style"  # app property: the style to return to when following the system
+THEMED = "workbench_themed"  # app property: the app's own palette is in use (not the platform's)
 
 LIGHT = {
     Role.Window: "#efefef", Role.WindowText: "#111111", Role.Base: "#ffffff", Role.AlternateBase: "#f4f4f4",
@@ -85,12 +86,15 @@ def apply_theme(app: QApplication, choice: str) -> str:
     else:
         hints.unsetColorScheme()
         scheme = system_scheme(app)
-        _use_style(app, app.property(NATIVE_STYLE))
-        app.setPalette(QPalette())  # back to the platform's own palette
+        if app.property(THEMED):  # back to the platform's own style and palette
+            _use_style(app, app.property(NATIVE_STYLE))
+            app.setPalette(QPalette())
+            app.setProperty(THEMED, False)
         if palette_is_dark(app.palette()) == (scheme == "dark"):
             return scheme
     _use_style(app, "Fusion")  # the native styles of some platforms ignore a custom palette
     app.setPalette(build_palette(scheme))
+    app.setProperty(THEMED, True)
     return scheme
 
 
