@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QFontDatabase, QKeyEvent, QKeySequence, QMouseEvent, QShortcut, QTextCursor,
                            QTextFormat)
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QTextEdit, QVBoxLayout, QWidget)
+                               QPushButton, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.gui.theme import error_text_color
 
@@ -208,7 +208,7 @@ class JsonField(QWidget):
         self.line = _SummaryLine()
         self.line.setPlaceholderText("(required)" if allow_empty else f"JSON {describe(type_name)}")
         self.line.open_requested.connect(self.open_editor)
-        self.edit_button = QPushButton("Edit\u2026")
+        self.edit_button = QToolButton(text="Edit\u2026")
         self.edit_button.setToolTip(f"Edit the {type_name} as JSON in a multi-line editor")
         self.edit_button.clicked.connect(self.open_editor)
         layout = QHBoxLayout(self)

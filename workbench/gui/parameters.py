@@ -28,7 +28,8 @@ class ParametersEditor(QWidget):
         self.rebuild = DeferredRebuild(self.refresh, self)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3):  # defaults (a List's JSON) and descriptions share what is left
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.add_button = QPushButton("Add parameter")
         self.remove_button = QPushButton("Remove")
