@@ -62,7 +62,10 @@ class Exerciser:
 
     def panel(self, root_of) -> None:
         """Every control under `root_of()`, looked up again after each edit (the panel rebuilds)."""
-        for kind, act in ((QComboBox, self._combo), (QAbstractSpinBox, self._spin), (QCheckBox, self._check)):
+        from workbench.gui.json_editor import JsonField
+
+        for kind, act in ((QComboBox, self._combo), (QAbstractSpinBox, self._spin), (QCheckBox, self._check),
+                          (JsonField, self._json)):
             position = 0
             while True:
                 controls = [w for w in root_of().findChildren(kind) if usable(w)]
@@ -101,6 +104,24 @@ class Exerciser:
             QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
             settle()
             self.counts["toggles"] += 1
+
+    def _json(self, root_of, kind, position, field) -> None:
+        """Open the JSON editor, type half a value (refused: stays open), then cancel with Esc."""
+        dialog = field.open_editor()
+        settle()
+        QTest.keyClicks(dialog.editor, "half-typed")
+        QTest.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+        self.counts["json_refused"] += dialog.isVisible()
+        QTest.keyClick(dialog.editor, Qt.Key.Key_Escape)
+        settle()
+        self.counts["json_editors"] += 1
+
+    def themes(self) -> None:
+        """Settings > Theme: every choice, back to following the system."""
+        for action in [*self.window.theme_menu.actions()[1:], self.window.theme_menu.actions()[0]]:
+            action.trigger()
+            settle()
+            self.counts["themes"] += 1
 
     def document(self, tab) -> None:
         graph = tab.document.graph
@@ -192,6 +213,7 @@ def exercise(paths: list[str]) -> int:
         exerciser = Exerciser(window)
         exerciser.document(tab)
         exerciser.actions()
+        exerciser.themes()
         counts = dict(exerciser.counts, uncaught=reporter.count, example=os.path.basename(path))
         print("EXERCISED " + json.dumps(counts, sort_keys=True), flush=True)
         failed += reporter.count

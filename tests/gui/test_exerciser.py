@@ -27,5 +27,8 @@ def test_exerciser_visits_everything_without_a_crash(tmp_path):
         assert c.get("changed_by_closed_dialog", 0) == 0, "a dialog closed mid-edit leaves the document intact"
         assert c["dialogs_closed_mid_edit"] >= 5, c
         assert c["actions"] >= 30 and c["docks"] >= 5, c
+        assert c["themes"] == 3, c
+        if c["example"] == "hyperparameter_sweep.wbp":  # its grid parameter is a List
+            assert c.get("json_editors", 0) >= 1 and c["json_refused"] == c["json_editors"], c
         if c["example"] != "new":
             assert c["picks"] >= 20 and c["steps"] >= 3 and c["selections"] >= 5, c

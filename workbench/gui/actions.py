@@ -14,7 +14,6 @@ STANDARD_ICONS = {
     "new": QStyle.StandardPixmap.SP_FileIcon, "open": QStyle.StandardPixmap.SP_DialogOpenButton,
     "save": QStyle.StandardPixmap.SP_DialogSaveButton, "close": QStyle.StandardPixmap.SP_DialogCloseButton,
     "delete": QStyle.StandardPixmap.SP_TrashIcon, "find": QStyle.StandardPixmap.SP_FileDialogContentsView,
-    "run": QStyle.StandardPixmap.SP_MediaPlay, "stop": QStyle.StandardPixmap.SP_MediaStop,
 }
 Key = QKeySequence.StandardKey
 
@@ -99,7 +98,7 @@ MENUS = (
                    "wrap_condition", "wrap_exit_handler", "unwrap")),
     ("&Run", ("run", "cancel_run", "rerun", "rerun_from_task", None, "sweep", None, "show_runs", "compare_runs", "open_tensorboard", None,
               "show_endpoints")),
-    ("&Settings", ("remote_targets", "library_folders")),
+    ("&Settings", ("remote_targets", "library_folders", None, "theme")),
 )
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "wrap_loop", "wrap_condition", "wrap_exit_handler",
            "unwrap", None, "auto_layout", "fit", "zoom_in", "zoom_out", None, "validate", "compile", None, "run",
@@ -110,6 +109,17 @@ def _icon(window: QMainWindow, key: str) -> QIcon:
     if key in STANDARD_ICONS:
         return window.style().standardIcon(STANDARD_ICONS[key])
     return action_icon(key)
+
+
+UNDO_ICONS = {"undo": "undo", "redo": "redo"}  # the undo group's own actions (made by the window)
+
+
+def refresh_icons(window: QMainWindow, actions: dict[str, QAction]) -> None:
+    """Draw the icons again in the current theme's colours (after a theme switch)."""
+    icons = {**{spec.name: spec.icon for spec in SPECS if spec.icon}, **UNDO_ICONS}
+    for name, icon in icons.items():
+        if name in actions:
+            actions[name].setIcon(_icon(window, icon))
 
 
 def build_actions(window: QMainWindow) -> dict[str, QAction]:

@@ -77,6 +77,7 @@ class BindingEditor(QWidget):
             default = self.port.default if binding is None else binding.value
             editor = ValueEditor(self.port.type, default)
             editor.value_edited.connect(lambda value: self.binding_edited.emit(Binding.constant(value), True))
+            editor.value_committed.connect(lambda value: self.binding_edited.emit(Binding.constant(value), False))
             return editor
         if kind in ("parameter", "output", "collected"):
             combo = QComboBox()

@@ -17,6 +17,7 @@ from workbench.components.authoring import (DEFAULT_BASE_IMAGE, check_python_sou
 from workbench.components.spec import ComponentSpec, Port
 from workbench.errors import ComponentError
 from workbench.gui.python_highlighter import PythonHighlighter
+from workbench.gui.theme import status_color
 from workbench.model.types import ARTIFACT_TYPES, PARAMETER_TYPES
 
 EXAMPLE_SOURCE = '''from kfp.dsl import Dataset, Input, Output
@@ -57,7 +58,7 @@ class PythonComponentDialog(QDialog):
         self.packages = QLineEdit(placeholderText="e.g. pandas==2.2 scikit-learn")
         self.signature = QLabel()
         self.error = QLabel()
-        self.error.setStyleSheet("color: #d13d3d;")
+        self.error.setStyleSheet(f"color: {status_color('error')};")
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Function", self.function)
@@ -194,7 +195,7 @@ class ContainerComponentDialog(QDialog):
         insert = QPushButton("Insert into args")
         insert.clicked.connect(self._insert_placeholder)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #d13d3d;")
+        self.error.setStyleSheet(f"color: {status_color('error')};")
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name)

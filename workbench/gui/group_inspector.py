@@ -49,7 +49,7 @@ class GroupInspector(QWidget):
         source.setCurrentIndex(max(0, source.findData(current)))
         form.addRow("Items from", source)
         literal = ValueEditor("List", group.items.value if current == "constant" and group.items else [])
-        literal.value_edited.connect(lambda value: self._set_items(Binding.constant(value), True))
+        literal.value_committed.connect(lambda value: self._set_items(Binding.constant(value), False))
         pick = QComboBox()
         self._fill_item_choices(pick, current)
         pick.activated.connect(lambda _i: self._set_items(pick.currentData(), False))

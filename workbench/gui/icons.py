@@ -1,5 +1,5 @@
 """Icons drawn with QPainter: one per component category and one per editor action, so the app
-ships no image files and the glyphs follow the palette's text colour."""
+ships no image files and the glyphs follow the palette's text colour (light or dark theme)."""
 
 from __future__ import annotations
 
@@ -42,15 +42,20 @@ def category_icon(category: str) -> QIcon:
     return QIcon(pixmap)
 
 
-def _path_icon(draw) -> QIcon:
-    pixmap, painter = _canvas()
-    pen = QPen(QGuiApplication.palette().color(QPalette.ColorRole.WindowText), 2.4)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    painter.setPen(pen)
-    draw(painter)
-    painter.end()
-    return QIcon(pixmap)
+def _path_icon(draw, color: str, disabled: str) -> QIcon:
+    """The glyph drawn in `color`, and in `disabled` for the disabled state (Qt's own greying barely
+    dims a light glyph on a dark theme)."""
+    icon = QIcon()
+    for mode, pen_color in ((QIcon.Mode.Normal, color), (QIcon.Mode.Disabled, disabled)):
+        pixmap, painter = _canvas()
+        pen = QPen(QColor(pen_color), 2.4)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        draw(painter)
+        painter.end()
+        icon.addPixmap(pixmap, mode)
+    return icon
 
 
 def _frame(painter: QPainter, color: str, label: str) -> None:
@@ -117,6 +122,20 @@ def _magnifier(sign: str):
     return draw
 
 
+def _turn_back(mirrored: bool):
+    """A curved arrow pointing left (undo), or right when mirrored (redo)."""
+    def draw(painter: QPainter) -> None:
+        if mirrored:
+            painter.translate(SIZE, 0)
+            painter.scale(-1, 1)
+        path = QPainterPath(QPointF(25, 25))
+        path.cubicTo(QPointF(27, 12), QPointF(17, 9), QPointF(7, 12))
+        painter.drawPath(path)
+        painter.drawLine(QPointF(7, 12), QPointF(12, 6))
+        painter.drawLine(QPointF(7, 12), QPointF(13, 16))
+    return draw
+
+
 _DRAWINGS = {
     "loop": lambda p: _frame(p, "#2f7fd1", "\u21bb"),
     "condition": lambda p: _frame(p, "#c9831c", "if"),
@@ -129,9 +148,20 @@ _DRAWINGS = {
     "compile": _gear,
     "zoom_in": _magnifier("+"),
     "zoom_out": _magnifier("-"),
+    "run": lambda p: (p.setBrush(p.pen().color()), p.drawPolygon([QPointF(9, 6), QPointF(26, 16), QPointF(9, 26)])),
+    "undo": _turn_back(False),
+    "redo": _turn_back(True),
+    "stop": lambda p: (p.setBrush(p.pen().color()), p.drawRoundedRect(QRectF(8, 8, 16, 16), 2, 2)),
 }
 
 
-@lru_cache(maxsize=32)
 def action_icon(name: str) -> QIcon:
-    return _path_icon(_DRAWINGS[name])
+    """The glyph in the palette's current text colour (call again after a theme switch)."""
+    palette = QGuiApplication.palette()
+    return _themed_icon(name, palette.color(QPalette.ColorRole.WindowText).name(),
+                        palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name())
+
+
+@lru_cache(maxsize=64)
+def _themed_icon(name: str, color: str, disabled: str) -> QIcon:
+    return _path_icon(_DRAWINGS[name], color, disabled)

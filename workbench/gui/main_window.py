@@ -16,6 +16,7 @@ from workbench.gui.autosave import Autosaver, Recovery
 from workbench.gui.catalog import ComponentCatalog
 from workbench.gui.document_tab import DocumentTab
 from workbench.gui.editor_document import EditorDocument
+from workbench.gui.icons import action_icon
 from workbench.gui.inspector import Inspector
 from workbench.gui.library_actions import LibraryActions
 from workbench.gui.opening import open_file
@@ -26,6 +27,7 @@ from workbench.gui.problems import ProblemsPanel
 from workbench.gui.runs.workspace import RunsWorkspace
 from workbench.gui.serving.window_serving import WindowServing
 from workbench.gui.sharing.window_sharing import WindowSharing
+from workbench.gui.theme_menu import ThemeMenu
 from workbench.gui.yaml_preview import YamlPreview
 from workbench.model.document import PipelineGraph
 
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self.docks = self._build_docks()
         self.sharing = WindowSharing(self)
         self.actions_by_name = build_actions(self)
+        self.theme_menu = ThemeMenu(self)
         snap = remembered.settings().value("snap_to_grid", True, type=bool)
         self.actions_by_name["snap_to_grid"].setChecked(snap)
         self.set_snap_to_grid(snap)
@@ -99,10 +102,10 @@ class MainWindow(QMainWindow):
     def _add_undo_actions(self) -> None:
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcuts(["Ctrl+Z"])
-        undo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowBack))
+        undo.setIcon(action_icon("undo"))
         redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
-        redo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowForward))
+        redo.setIcon(action_icon("redo"))
         self.addAction(undo)
         self.addAction(redo)
         self.actions_by_name.update(undo=undo, redo=redo)
@@ -117,6 +120,8 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 elif name == "recent":
                     menu.addMenu(self.recent_menu)
+                elif name == "theme":
+                    menu.addMenu(self.theme_menu)
                 elif name == "docks":
                     for dock in self.docks.values():
                         menu.addAction(dock.toggleViewAction())

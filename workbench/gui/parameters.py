@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView
 from workbench.gui.deferred_rebuild import DeferredRebuild
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.inspector import TYPING_WIDGETS
+from workbench.gui.json_editor import JSON_TYPES, JsonField
 from workbench.gui.value_editor import format_value
 from workbench.model.document import Parameter
 from workbench.model.types import PARAMETER_TYPES, parse_value
@@ -27,7 +28,8 @@ class ParametersEditor(QWidget):
         self.rebuild = DeferredRebuild(self.refresh, self)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3):  # defaults (a List's JSON) and descriptions share what is left
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.add_button = QPushButton("Add parameter")
         self.remove_button = QPushButton("Remove")
@@ -74,13 +76,21 @@ class ParametersEditor(QWidget):
             kind.addItems(PARAMETER_TYPES)
             kind.setCurrentText(parameter.type)
             kind.activated.connect(lambda _i, p=parameter.name, w=kind: self._edit(p, type=w.currentText()))
-            default = QLineEdit(format_value(parameter.type, parameter.default))
-            default.setPlaceholderText("(required)")
-            default.textEdited.connect(lambda text, p=parameter.name, w=default: self._set_default(p, text, w))
+            default = self._default_editor(parameter)
             description = QLineEdit(parameter.description)
             description.textEdited.connect(lambda text, p=parameter.name: self._edit(p, True, description=text))
             for column, widget in enumerate((name, kind, default, description)):
                 self.table.setCellWidget(row, column, widget)
+
+    def _default_editor(self, parameter: Parameter) -> QWidget:
+        if parameter.type in JSON_TYPES:
+            field = JsonField(parameter.type, parameter.default, allow_empty=True)
+            field.committed.connect(lambda value, p=parameter.name: self._edit(p, default=value))
+            return field
+        line = QLineEdit(format_value(parameter.type, parameter.default))
+        line.setPlaceholderText("(required)")
+        line.textEdited.connect(lambda text, p=parameter.name, w=line: self._set_default(p, text, w))
+        return line
 
     def _current(self, name: str) -> Parameter:
         return replace(self.document.graph.parameters[name])

@@ -1,4 +1,4 @@
-"""What the window remembers between sessions (QSettings): geometry, dock layout, recent files."""
+"""What the window remembers between sessions (QSettings): geometry, dock layout, recent files, theme."""
 
 from __future__ import annotations
 
@@ -25,3 +25,16 @@ def remember_file(path: str) -> None:
     path = str(Path(path).resolve())
     files = [path] + [f for f in recent_files() if f != path]
     settings().setValue("recent_files", files[:MAX_RECENT])
+
+
+THEMES = ("system", "light", "dark")
+
+
+def theme_choice() -> str:
+    """"system" (follow the platform's colour scheme), "light" or "dark"."""
+    value = settings().value("theme", "system")
+    return value if value in THEMES else "system"
+
+
+def remember_theme_choice(choice: str) -> None:
+    settings().setValue("theme", choice if choice in THEMES else "system")

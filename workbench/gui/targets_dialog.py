@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QWidget)
 
 from workbench.errors import WorkbenchError
+from workbench.gui.theme import status_color
 from workbench.runs.remote import secrets
 from workbench.settings import (KFP_AUTH_KINDS, KfpTarget, Settings, SettingsError, Target, VertexTarget,
                                 load_settings, save_settings, target_from_dict)
@@ -157,7 +158,7 @@ class TargetsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Remote Targets")
         self.problem = QLabel(wordWrap=True)
-        self.problem.setStyleSheet("color: #c0392b")
+        self.problem.setStyleSheet(f"color: {status_color('error')}")
         try:
             self.settings = load_settings()
         except WorkbenchError as exc:

@@ -1,5 +1,5 @@
-"""A constant editor typed by KFP type: a check box for Boolean, a line that must parse as the
-type for the rest (lists and dicts as JSON). It reports only values that parse."""
+"""A constant editor typed by KFP type: a check box for Boolean, the multi-line JSON editor for
+List and Dict, a line that must parse as the type for the rest. It reports only values that parse."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
 
+from workbench.gui.json_editor import JSON_TYPES, JsonField
 from workbench.model.types import parse_value
 
-PLACEHOLDERS = {"String": "text", "Integer": "whole number", "Float": "number", "List": "JSON list, e.g. [1, 2]",
-                "Dict": 'JSON object, e.g. {"a": 1}'}
+PLACEHOLDERS = {"String": "text", "Integer": "whole number", "Float": "number"}
 
 
 def format_value(type_name: str, value: Any) -> str:
@@ -24,19 +24,24 @@ def format_value(type_name: str, value: Any) -> str:
 
 
 class ValueEditor(QWidget):
-    value_edited = Signal(object)  # a parsed value, on every valid keystroke
+    value_edited = Signal(object)  # a parsed value, on every valid keystroke (merged into one undo step)
+    value_committed = Signal(object)  # a List / Dict value accepted in the JSON editor (an undo step of its own)
 
     def __init__(self, type_name: str, value: Any = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.type_name = type_name
+        self.line = self.json = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        if type_name == "Boolean":
+        if type_name in JSON_TYPES:
+            self.json = JsonField(type_name, value)
+            self.json.committed.connect(lambda value: self.value_committed.emit(value))
+            layout.addWidget(self.json)
+        elif type_name == "Boolean":
             self.check = QCheckBox("true")
             self.check.setChecked(bool(value))
             self.check.toggled.connect(self._toggled)  # PySide6 cannot connect toggled(bool) to a PyObject signal
             layout.addWidget(self.check)
-            self.line = None
         else:
             self.line = QLineEdit(format_value(type_name, value))
             self.line.setPlaceholderText(PLACEHOLDERS.get(type_name, type_name))
@@ -44,6 +49,8 @@ class ValueEditor(QWidget):
             layout.addWidget(self.line)
 
     def value(self) -> Any:
+        if self.json is not None:
+            return self.json.value
         if self.line is None:
             return self.check.isChecked()
         return parse_value(self.type_name, self.line.text())

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from workbench.gui.compile_worker import Compiler
 from workbench.gui.editor_document import EditorDocument
+from workbench.gui.theme import error_text_color
 
 SETTLE_MS = 800
 
@@ -64,7 +65,7 @@ class YamlPreview(QWidget):
 
     def _show(self, text: str, error: str) -> None:
         if error:
-            self.state.setText(f"<span style='color:#d13d3d'>{error}</span>")
+            self.state.setText(f"<span style='color:{error_text_color()}'>{error}</span>")
             return
         self.state.setText("compiled KFP pipeline spec (IR YAML)")
         scroll = self.text.verticalScrollBar().value()

@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphi
 
 from workbench.components.spec import Port
 from workbench.gui.canvas.items import PortItem
-from workbench.gui.canvas.style import GROUP_HEADER, is_dark, palette_color
+from workbench.gui.canvas.style import GROUP_HEADER, KIND_COLORS, frame_title_color, is_dark, palette_color
 
-KIND_COLORS = {"loop": "#2f7fd1", "condition": "#c9831c", "exit_handler": "#9a52c7"}
 KIND_WORDS = {"loop": "for each", "condition": "", "exit_handler": "exit handler"}
 
 
@@ -78,7 +77,7 @@ class GroupFrameItem(QGraphicsObject):
         font = QFont(painter.font())
         font.setBold(True)
         painter.setFont(font)
-        painter.setPen(color.lighter(140) if is_dark() else color.darker(130))
+        painter.setPen(frame_title_color(self.kind))
         header = self.header_rect().adjusted(12, 4, -12, 0)
         metrics = QFontMetricsF(font)
         title_width = min(metrics.horizontalAdvance(self.title) + 2, header.width())

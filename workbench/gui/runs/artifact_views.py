@@ -29,6 +29,7 @@ from workbench.runs.paths import workspace_root
 CSV_PREVIEW_ROWS = 1000
 PREVIEW_BYTES = 8 * 2**20
 TEXT_TYPES = {"system.Markdown": "markdown", "system.HTML": "html"}
+CONFUSION_SHADE, CONFUSION_ALPHA = "#1f77b4", (0.08, 0.6)  # the palette's text reads on it in both themes
 
 
 def artifact_file(artifact: ArtifactProduced) -> tuple[Path, str] | None:
@@ -113,8 +114,9 @@ def confusion_table(metadata: dict[str, Any]) -> QTableWidget | None:
     peak = max((max(row) for row in rows if row), default=1) or 1
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            shade = QColor("#1f77b4")
-            shade.setAlphaF(0.15 + 0.7 * float(value) / peak)
+            shade = QColor(CONFUSION_SHADE)
+            low, high = CONFUSION_ALPHA
+            shade.setAlphaF(low + (high - low) * float(value) / peak)
             table.item(r, c).setBackground(shade)
             table.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
     return table
@@ -122,17 +124,16 @@ def confusion_table(metadata: dict[str, Any]) -> QTableWidget | None:
 
 def roc_plot(curves: dict[str, tuple[list[float], list[float]]], title: str = "ROC") -> QWidget:
     """ROC curves overlaid, with the chance diagonal (imports pyqtgraph)."""
-    import pyqtgraph as pg
-
-    from workbench.gui.runs.metrics_dock import PALETTE, make_plot_widget
+    from workbench.gui.runs.metrics_dock import make_plot_widget
+    from workbench.gui.runs.plot_style import add_curve
 
     widget = make_plot_widget(title)
     item = widget.getPlotItem()
     item.setLabel("bottom", "false positive rate")
     item.setLabel("left", "true positive rate")
-    item.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DashLine))
+    add_curve(item, [0, 1], [0, 1], index=None, width=1, dashed=True)
     for index, (label, (fpr, tpr)) in enumerate(curves.items()):
-        item.plot([0.0, *fpr, 1.0], [0.0, *tpr, 1.0], name=label, pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=2))
+        add_curve(item, [0.0, *fpr, 1.0], [0.0, *tpr, 1.0], name=label, index=index)
     item.setRange(xRange=(0, 1), yRange=(0, 1))
     return widget
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QTableWidget, QTa
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from workbench.gui.runs.controller import RunController
+from workbench.gui.theme import status_color
 from workbench.runs.compare import (RunSummary, format_value, graph_diff, metrics_table, parameter_differences,
                                     summarize)
 
@@ -121,7 +122,8 @@ class CompareView(QWidget):
     # ----- plots ------------------------------------------------------------------------------
 
     def _curves_tab(self) -> QWidget:
-        from workbench.gui.runs.metrics_dock import PALETTE, make_plot_widget
+        from workbench.gui.runs.metrics_dock import make_plot_widget
+        from workbench.gui.runs.plot_style import add_curve
 
         names = sorted({name for s in self.summaries for name in s.curves})
         box = QWidget()
@@ -134,15 +136,13 @@ class CompareView(QWidget):
         plot.getPlotItem().setLabel("bottom", "step")
 
         def draw() -> None:
-            import pyqtgraph as pg
-
             plot.getPlotItem().clear()
             plot.getPlotItem().legend.clear()
             for index, summary in enumerate(self.summaries):
                 points = summary.curves.get(chooser.currentText())
                 if points:
                     x, y = zip(*points)
-                    plot.plot(x, y, name=short(summary.run.id), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=2))
+                    add_curve(plot, x, y, name=short(summary.run.id), index=index)
         chooser.currentIndexChanged.connect(draw)
         draw()
         row = QHBoxLayout()
@@ -187,6 +187,8 @@ class CompareView(QWidget):
     def _draw_parallel(self, plot, metric: str) -> None:
         import pyqtgraph as pg
 
+        from workbench.gui.runs.plot_style import add_curve, plot_colors
+
         item = plot.getPlotItem()
         item.clear()
         differences = parameter_differences([s.run for s in self.summaries])
@@ -205,10 +207,10 @@ class CompareView(QWidget):
             columns.append((values - low) / span)
             for position, value in ((0.0, low), (1.0, high)):
                 label = categories[int(value)] if categories else format_value(float(value))
-                text = pg.TextItem(label, color="#666", anchor=(0.5, 1.2 if position == 0.0 else -0.2))
+                text = pg.TextItem(label, color=plot_colors().text, anchor=(0.5, 1.2 if position == 0.0 else -0.2))
                 text.setPos(len(columns) - 1, position)
                 item.addItem(text)
-            item.plot([len(columns) - 1] * 2, [0, 1], pen=pg.mkPen("#999"))
+            add_curve(item, [len(columns) - 1] * 2, [0, 1], index=None, width=1)
         scores = columns[-1]
         for index in usable:
             shade = float(scores[index]) if np.isfinite(scores[index]) else 0.0
@@ -234,9 +236,10 @@ class CompareView(QWidget):
             if diff.empty:
                 parts.append(f"<h3>{title}</h3><p>Same pipeline: no task added, removed or changed.</p>")
                 continue
-            items = [f"<li style='color:#2e7d32'>+ added <b>{html.escape(t)}</b></li>" for t in diff.added]
-            items += [f"<li style='color:#c62828'>\u2212 removed <b>{html.escape(t)}</b></li>" for t in diff.removed]
-            items += [f"<li style='color:#ef6c00'>~ changed <b>{html.escape(t)}</b>: {', '.join(what)}</li>"
+            added, removed, changed = (status_color(kind) for kind in ("success", "error", "warning"))
+            items = [f"<li style='color:{added}'>+ added <b>{html.escape(t)}</b></li>" for t in diff.added]
+            items += [f"<li style='color:{removed}'>\u2212 removed <b>{html.escape(t)}</b></li>" for t in diff.removed]
+            items += [f"<li style='color:{changed}'>~ changed <b>{html.escape(t)}</b>: {', '.join(what)}</li>"
                       for t, what in diff.changed.items()]
             parts.append(f"<h3>{title}</h3><ul>{''.join(items)}</ul>")
         browser.setHtml("".join(parts) or "<p>Only one run.</p>")

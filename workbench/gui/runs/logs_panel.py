@@ -3,12 +3,13 @@ the end unless you scroll away, searchable, ANSI colours rendered or stripped, a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QTextEdit, QVBoxLayout, QWidget)
 
-from workbench.gui.runs.ansi import ansi_to_html, strip_ansi
+from workbench.gui.canvas.style import is_dark
+from workbench.gui.runs.ansi import ansi_to_html, log_colours, strip_ansi
 from workbench.gui.runs.session import RunSession
 from workbench.runs.events import LogLine
 
@@ -131,9 +132,11 @@ class LogsPanel(QWidget):
         cursor = QTextCursor(self.text.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         if self.colours.currentData():
-            rows = [(f'<span style="color: #888">[{line.task_id}]</span> ' if with_task else "")
-                    + (f'<span style="color: #d13d3d">{ansi_to_html(line.line)}</span>' if line.stream == "stderr"
-                       else ansi_to_html(line.line)) for line in lines]
+            dark = is_dark()
+            theme = log_colours(dark)
+            rows = [(f'<span style="color: {theme["muted"]}">[{line.task_id}]</span> ' if with_task else "")
+                    + (f'<span style="color: {theme["stderr"]}">{ansi_to_html(line.line, dark)}</span>'
+                       if line.stream == "stderr" else ansi_to_html(line.line, dark)) for line in lines]
             if not self.text.document().isEmpty():
                 cursor.insertBlock()
             cursor.insertHtml("<br>".join(rows))
@@ -144,6 +147,12 @@ class LogsPanel(QWidget):
             cursor.insertText("\n".join(rows), QTextCharFormat())
         if self.follow.isChecked():
             self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch: render the coloured log again in the new theme's colours."""
+        if event.type() == QEvent.Type.PaletteChange and self.colours.currentData() and self.shown:
+            self.reload()
+        super().changeEvent(event)
 
     def _scrolled(self, value: int) -> None:
         """Scrolling up stops following; scrolling back to the end resumes it."""

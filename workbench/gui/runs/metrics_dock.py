@@ -11,17 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from workbench.gui.runs.decimate import envelope, in_view
+from workbench.gui.runs.plot_style import add_curve, curve_color
 from workbench.gui.runs.session import RunSession
 
 REFRESH_MS = 100  # 10 Hz: smooth to the eye, and each repaint of a busy plot costs ~20 ms
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf")
 
 
 def smooth(values: np.ndarray, window: int) -> np.ndarray:
@@ -38,7 +37,9 @@ def make_plot_widget(title: str = "") -> Any:
     """A pyqtgraph PlotWidget set up for many points (first call imports pyqtgraph)."""
     import pyqtgraph as pg
 
-    widget = pg.PlotWidget(background="w" if widget_is_light() else "k")
+    from workbench.gui.runs.plot_style import follow_theme, style_plot
+
+    widget = pg.PlotWidget()
     item = widget.getPlotItem()
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setDownsampling(auto=True, mode="peak")
@@ -46,13 +47,9 @@ def make_plot_widget(title: str = "") -> Any:
     item.addLegend(offset=(-10, 10))  # top right: curves usually start high on the left
     if title:
         item.setTitle(title)
+    style_plot(widget)
+    follow_theme(widget)
     return widget
-
-
-def widget_is_light() -> bool:
-    from workbench.gui.canvas.style import is_dark
-
-    return not is_dark()
 
 
 class MetricsPanel(QWidget):
@@ -207,7 +204,14 @@ class MetricsPanel(QWidget):
             self.drawn.pop(task_id, None)
 
     def _colour(self, index: int) -> QColor:
-        return QColor(PALETTE[index % len(PALETTE)])
+        return curve_color(index)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A theme switch: the task list takes the new curve colours (the plot restyles itself)."""
+        if event.type() == QEvent.Type.PaletteChange:
+            for row in range(self.tasks.count()):
+                self.tasks.item(row).setForeground(self._colour(row))
+        super().changeEvent(event)
 
     def xy(self, task_id: str) -> tuple[np.ndarray, np.ndarray]:
         """The curve as plotted: x by the chosen axis, y smoothed."""
@@ -222,10 +226,8 @@ class MetricsPanel(QWidget):
         x, y = self.xy(task_id)
         curve = self.curves.get(task_id)
         if curve is None:
-            import pyqtgraph as pg
-
             index = [self.tasks.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.tasks.count())].index(task_id)
-            curve = self.plot.plot(name=self._label(task_id), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
+            curve = add_curve(self.plot, name=self._label(task_id), index=index, width=1.6)
             curve.setDownsampling(auto=False)
             curve.setClipToView(False)
             self.curves[task_id] = curve

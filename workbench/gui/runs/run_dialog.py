@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
 from workbench.gui.runs.controller import LOCAL_TARGETS
+from workbench.gui.theme import status_color
 from workbench.runs.engine.admission import DEFAULT_FLOOR_FRACTION, default_cap, size_text
 from workbench.runs.engine.machine import read_memory
 from workbench.model.document import Parameter
@@ -80,7 +81,7 @@ class ParameterForm(QWidget):
             edit.setPlaceholderText("required" if parameter.required else "(empty: no value)")
             edit.setToolTip(f"{parameter.type}: {parameter.description}" if parameter.description else parameter.type)
             error = QLabel()
-            error.setStyleSheet("color: #c62828")
+            error.setStyleSheet(f"color: {status_color('error')}")
             error.hide()
             box = QVBoxLayout()
             box.setSpacing(0)
@@ -150,7 +151,7 @@ class RunDialog(QDialog):
         where.addRow("Caching", self.use_cache)
         layout.addLayout(where)
         self.local_failures = QLabel(local_failures, wordWrap=True)
-        self.local_failures.setStyleSheet("color: #e65100")
+        self.local_failures.setStyleSheet(f"color: {status_color('warning')}")
         self.local_failures.setVisible(bool(local_failures))
         layout.addWidget(self.local_failures)
         box = QGroupBox("Parameters")

@@ -124,6 +124,7 @@ class StatusOverlay(QObject):
         self.timer.setInterval(1000)  # running badges count their elapsed seconds
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        scene.destroyed.connect(self.timer.stop)  # its tab was closed: nothing left to paint on
         self.refresh()
 
     def detach(self) -> None:

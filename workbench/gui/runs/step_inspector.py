@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from workbench.gui.runs.session import RunSession
+from workbench.gui.theme import status_color
 
 
 def _when(timestamp: float | None) -> str:
@@ -34,12 +35,13 @@ def describe_task(session: RunSession, task_id: str) -> list[tuple[str, str]]:
     exception = str(details.get("exception") or "") if task.state == "failed" else ""
     source = details.get("cached_from") if task.state == "cached" else None
     reason = "" if exception or source else session.reason(task_id)  # their own rows below say more
+    muted, error = status_color("muted"), status_color("error")
     rows = [("Task", html.escape(session.display_name(task_id))
-             + (f" <span style='color:gray'>({html.escape(task.task_id)})</span>"
+             + (f" <span style='color:{muted}'>({html.escape(task.task_id)})</span>"
                 if session.display_name(task_id) != task.task_id else "")),
             ("State", html.escape(task.state) + (f" \u2014 {html.escape(reason)}" if reason else ""))]
     if exception:
-        rows.append(("Error", f"<b style='color:#c62828'>{html.escape(exception)}</b>"))
+        rows.append(("Error", f"<b style='color:{error}'>{html.escape(exception)}</b>"))
     if isinstance(source, dict) and source.get("run_id"):
         rows.append(("Cached from", f"run {html.escape(str(source['run_id']))}, task "
                                     f"{html.escape(str(source.get('task_id', '')))}: its curves, metrics and "
@@ -92,7 +94,8 @@ class StepInspector(QWidget):
 
     def refresh(self) -> None:
         if self.session is None or self.task_id not in (self.session.tasks if self.session else {}):
-            self.view.setHtml("<p style='color:gray'>Select a task on the canvas of a run to inspect it.</p>")
+            muted = status_color("muted")
+            self.view.setHtml(f"<p style='color:{muted}'>Select a task on the canvas of a run to inspect it.</p>")
             self._show_traceback("")
             return
         rows = describe_task(self.session, self.task_id)

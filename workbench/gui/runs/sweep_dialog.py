@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
 from workbench.gui.runs.controller import RunController
 from workbench.gui.runs.run_dialog import value_text
 from workbench.gui.runs.session import RunOptions, RunSession
+from workbench.gui.theme import status_color
 from workbench.model.document import Parameter
 from workbench.model.types import parse_value
 
@@ -117,7 +118,7 @@ class SweepDialog(QDialog):
             self.values[name].textChanged.connect(lambda _t, n=name: self.use[n].setChecked(True))
             form.addRow(self.use[name], self.values[name])
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: gray")
+        self.summary.setStyleSheet(f"color: {status_color('muted')}")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Launch")
         self.buttons.accepted.connect(self.accept)
