@@ -9,10 +9,12 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from workbench.components.spec import Port
+from workbench.gui.canvas.detail import detail_opacity, readable_px
 from workbench.gui.canvas.items import PortItem
-from workbench.gui.canvas.style import GROUP_HEADER, is_dark, palette_color
+from workbench.gui.canvas.style import GROUP_HEADER, GROUP_PADDING, is_dark, palette_color
 
 KIND_COLORS = {"loop": "#2f7fd1", "condition": "#c9831c", "exit_handler": "#9a52c7"}
+TITLE_BAND = GROUP_HEADER + GROUP_PADDING - 6  # room above the members for a title grown at low zoom
 KIND_WORDS = {"loop": "for each", "condition": "", "exit_handler": "exit handler"}
 
 
@@ -75,18 +77,31 @@ class GroupFrameItem(QGraphicsObject):
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawRoundedRect(self.rect, 10, 10)
-        font = QFont(painter.font())
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        font = QFont()  # the application font: painter state leaks between items
         font.setBold(True)
+        header = self.header_rect().adjusted(12, 4, -12, 0)
+        base_px = QFontMetricsF(font).height() / 1.2
+        size = min(readable_px(base_px, lod), TITLE_BAND / 1.25)
+        if size > base_px:  # zoomed out: the title grows into the padding, as far as the frame is wide
+            font.setPixelSize(100)
+            size = max(base_px, min(size, 100 * header.width() / max(QFontMetricsF(font).horizontalAdvance(self.title), 1)))
+            font.setPixelSize(max(1, int(size)))
+            header.setHeight(max(header.height(), QFontMetricsF(font).height()))
         painter.setFont(font)
         painter.setPen(color.lighter(140) if is_dark() else color.darker(130))
-        header = self.header_rect().adjusted(12, 4, -12, 0)
         metrics = QFontMetricsF(font)
         title_width = min(metrics.horizontalAdvance(self.title) + 2, header.width())
         painter.drawText(header, Qt.AlignmentFlag.AlignVCenter,
                          metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, header.width()))
-        if self.detail:
-            font.setBold(False)
+        opacity = detail_opacity(lod)
+        if self.detail and opacity > 0:
+            font = QFont()
+            painter.save()
             painter.setFont(font)
-            rest = header.adjusted(title_width + 8, 0, 0, 0)
+            painter.setOpacity(painter.opacity() * opacity)
+            rest = QRectF(header.left() + title_width + 8, header.top(), header.width() - title_width - 8,
+                          header.height())
             painter.drawText(rest, Qt.AlignmentFlag.AlignVCenter,
                              QFontMetricsF(font).elidedText(self.detail, Qt.TextElideMode.ElideRight, rest.width()))
+            painter.restore()
