@@ -55,6 +55,11 @@ class FittedLabel:
     font: QFont
     lines: tuple[str, ...]
     line_height: float
+    complete: bool = True  # False when the text had to be cut (drawn elided)
+
+    def screen_px(self, lod: float) -> float:
+        """How tall the letters are on screen."""
+        return self.font.pixelSize() * lod
 
 
 def _pieces(text: str) -> list[tuple[str, bool]]:
@@ -136,12 +141,12 @@ class LabelFitter:
         if rows < 1:
             return None
         lines = [line for line, _ in self._lines(smallest, width)]
-        return self._label(smallest, lines[:rows - 1] + [" ".join(lines[rows - 1:])])
+        return self._label(smallest, lines[:rows - 1] + [" ".join(lines[rows - 1:])], complete=False)
 
-    def _label(self, size: float, lines: list[str]) -> FittedLabel:
+    def _label(self, size: float, lines: list[str], complete: bool = True) -> FittedLabel:
         font = QFont(self.font)
         font.setPixelSize(max(1, int(size)))
-        return FittedLabel(font, tuple(lines), size * self._height_ratio)
+        return FittedLabel(font, tuple(lines), size * self._height_ratio, complete)
 
 
 def draw_label(painter: QPainter, label: FittedLabel, box: QRectF) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from workbench.components.spec import Port
-from workbench.gui.canvas.detail import (DETAIL_FULL, STATE_GLYPHS, LabelFitter, detail_opacity, draw_label, is_overview,
+from workbench.gui.canvas.detail import (DETAIL_FULL, STATE_GLYPHS, FittedLabel, LabelFitter, detail_opacity, draw_label, is_overview,
                                          readable_px, text_on)
 from workbench.gui.canvas.style import (GRID, HEADER_HEIGHT, NODE_WIDTH, PORT_RADIUS, PORT_ROW, STATE_COLORS,
                                         is_dark, node_height, palette_color, type_color)
@@ -200,14 +200,20 @@ class NodeItem(QGraphicsObject):
         painter.setBrush(fill)
         painter.drawRoundedRect(QRectF(0, 0, NODE_WIDTH, self.height).adjusted(width / 2, width / 2, -width / 2,
                                                                                 -width / 2), 6, 6)
-        if self._fitter is None:
-            self._fitter = LabelFitter(QFont())
-        text = self._titled(self.title)
-        box = QRectF(0, 0, NODE_WIDTH, self.height).adjusted(6 + width, 4 + width, -6 - width, -4 - width)
-        label = self._fitter.fit(text, box, lod)
+        label = self.overview_label(lod)
         if label is not None:
             painter.setPen(ink)
-            draw_label(painter, label, box)
+            draw_label(painter, label, self._label_box(lod))
+
+    def _label_box(self, lod: float) -> QRectF:
+        inset = 3.0 / lod  # the border, in screen pixels
+        return QRectF(0, 0, NODE_WIDTH, self.height).adjusted(6 + inset, 4 + inset, -6 - inset, -4 - inset)
+
+    def overview_label(self, lod: float) -> FittedLabel | None:
+        """The display name (after the run state's glyph) as large as it fits the tile at `lod`."""
+        if self._fitter is None:
+            self._fitter = LabelFitter(QFont())
+        return self._fitter.fit(self._titled(self.title), self._label_box(lod), lod)
 
     def _titled(self, title: str) -> str:
         """The title led by the run state's glyph (kept on the first line with it)."""
