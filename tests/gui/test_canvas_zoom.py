@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from gui_drive import click, double_click, node_named
-from workbench.gui.canvas.detail import DETAIL_FULL, OVERVIEW_BELOW, SMALLEST_PX
+from workbench.gui.canvas.detail import OVERVIEW_BELOW, SMALLEST_PX
 from workbench.gui.canvas.style import STATE_COLORS
 from workbench.gui.canvas.view import EMPTY_HINT
 from workbench.gui.runs.session import RunSession

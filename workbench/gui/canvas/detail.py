@@ -1,9 +1,10 @@
 """Levels of detail: what the canvas draws at a given zoom (the painter's scale, `lod`).
 
 Zoomed in, a node shows its ports, port labels and component. Zooming out, those fade between
-DETAIL_FULL and OVERVIEW_BELOW while the title grows to stay readable and leads with the run state's glyph; below OVERVIEW_BELOW a node
-is an overview tile: its run state's colour fills it and its display name is drawn as large as the
-tile allows, so a fitted pipeline can still be read after a run.
+DETAIL_FULL and OVERVIEW_BELOW while the title grows to stay readable and leads with the run
+state's glyph; below OVERVIEW_BELOW a node is an overview tile: its run state's colour fills it and
+its display name is drawn as large as the tile allows, so a fitted pipeline can still be read
+after a run.
 """
 
 from __future__ import annotations
@@ -92,61 +93,74 @@ def _wrap(pieces: list[tuple[str, bool]], widths: dict[str, float], space: float
     return [*lines, (line, width)] if line else lines
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """A text's break pieces and their widths at _REFERENCE_PX (sizes scale linearly)."""
+    pieces: tuple[tuple[str, bool], ...]
+    widths: dict[str, float]
+    space: float
+    line_ratio: float  # line height / font size
+
+    @classmethod
+    def of(cls, text: str, font: QFont) -> _Measured:
+        reference = QFont(font)
+        reference.setPixelSize(_REFERENCE_PX)
+        metrics = QFontMetricsF(reference)
+        pieces = tuple(_pieces(text))
+        return cls(pieces, {piece: metrics.horizontalAdvance(piece) for piece, _ in pieces},
+                   metrics.horizontalAdvance(" "), metrics.height() * LINE_SPACING / _REFERENCE_PX)
+
+    def lines(self, size: float, width: float) -> list[tuple[str, float]]:
+        scale = size / _REFERENCE_PX
+        return [(line, w * scale) for line, w in _wrap(list(self.pieces), self.widths, self.space, width / scale)]
+
+
 class LabelFitter:
-    """Fits one text into a box as large as it goes, remembering the last answer per zoom."""
+    """Fits texts into a box as large as they go. A node paints at a new zoom only (its pixmap
+    cache serves the other repaints), so the few answers of the current zoom are kept."""
+
+    KEPT = 8
 
     def __init__(self, font: QFont):
         self.font = QFont(font)
         self.font.setBold(True)
-        self._text: str | None = None
-        self._pieces: list[tuple[str, bool]] = []
-        self._widths: dict[str, float] = {}
-        self._space = 0.0
-        self._height_ratio = 1.0
-        self._last: tuple[tuple, FittedLabel | None] | None = None
-
-    def _measure(self, text: str) -> None:
-        reference = QFont(self.font)
-        reference.setPixelSize(_REFERENCE_PX)
-        metrics = QFontMetricsF(reference)
-        self._text, self._pieces = text, _pieces(text)
-        self._widths = {piece: metrics.horizontalAdvance(piece) for piece, _ in self._pieces}
-        self._space = metrics.horizontalAdvance(" ")
-        self._height_ratio = metrics.height() * LINE_SPACING / _REFERENCE_PX
+        self._measured: dict[str, _Measured] = {}
+        self._fitted: dict[tuple, FittedLabel | None] = {}
 
     def fit(self, text: str, box: QRectF, lod: float) -> FittedLabel | None:
         """The largest font (LARGEST_PX on screen at most) whose wrapped lines fit `box`; at
         SMALLEST_PX the lines that fit, the last elided; None when not even one line fits."""
         key = (text, round(lod, 4), round(box.width(), 1), round(box.height(), 1))
-        if self._last is None or self._last[0] != key:
-            if text != self._text:
-                self._measure(text)
-            self._last = (key, self._fit(box, lod) if self._pieces else None)
-        return self._last[1]
+        if key not in self._fitted:
+            if text not in self._measured:
+                if len(self._measured) >= self.KEPT:
+                    self._measured.clear()
+                self._measured[text] = _Measured.of(text, self.font)
+            if len(self._fitted) >= self.KEPT:
+                self._fitted.clear()
+            measured = self._measured[text]
+            self._fitted[key] = self._fit(measured, box, lod) if measured.pieces else None
+        return self._fitted[key]
 
-    def _lines(self, size: float, width: float) -> list[tuple[str, float]]:
-        scale = size / _REFERENCE_PX
-        return [(line, w * scale) for line, w in _wrap(self._pieces, self._widths, self._space, width / scale)]
-
-    def _fit(self, box: QRectF, lod: float) -> FittedLabel | None:
+    def _fit(self, measured: _Measured, box: QRectF, lod: float) -> FittedLabel | None:
         width = box.width() * 0.96  # rendering at the final size differs a little from the scaled metrics
         smallest = SMALLEST_PX / lod
-        size = min(LARGEST_PX / lod, box.height() / self._height_ratio)
+        size = min(LARGEST_PX / lod, box.height() / measured.line_ratio)
         while size >= smallest:
-            lines = self._lines(size, width)
-            if all(w <= width for _, w in lines) and len(lines) * size * self._height_ratio <= box.height():
-                return self._label(size, [line for line, _ in lines])
+            lines = measured.lines(size, width)
+            if all(w <= width for _, w in lines) and len(lines) * size * measured.line_ratio <= box.height():
+                return self._label(size, measured, [line for line, _ in lines])
             size *= 0.92
-        rows = int(box.height() // (smallest * self._height_ratio))
+        rows = int(box.height() // (smallest * measured.line_ratio))
         if rows < 1:
             return None
-        lines = [line for line, _ in self._lines(smallest, width)]
-        return self._label(smallest, lines[:rows - 1] + [" ".join(lines[rows - 1:])], complete=False)
+        lines = [line for line, _ in measured.lines(smallest, width)]
+        return self._label(smallest, measured, lines[:rows - 1] + [" ".join(lines[rows - 1:])], complete=False)
 
-    def _label(self, size: float, lines: list[str], complete: bool = True) -> FittedLabel:
+    def _label(self, size: float, measured: _Measured, lines: list[str], complete: bool = True) -> FittedLabel:
         font = QFont(self.font)
         font.setPixelSize(max(1, int(size)))
-        return FittedLabel(font, tuple(lines), size * self._height_ratio, complete)
+        return FittedLabel(font, tuple(lines), size * measured.line_ratio, complete)
 
 
 def draw_label(painter: QPainter, label: FittedLabel, box: QRectF) -> None:

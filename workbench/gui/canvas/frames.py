@@ -85,7 +85,8 @@ class GroupFrameItem(QGraphicsObject):
         size = min(readable_px(base_px, lod), TITLE_BAND / 1.25)
         if size > base_px:  # zoomed out: the title grows into the padding, as far as the frame is wide
             font.setPixelSize(100)
-            size = max(base_px, min(size, 100 * header.width() / max(QFontMetricsF(font).horizontalAdvance(self.title), 1)))
+            widest = 100 * header.width() / max(QFontMetricsF(font).horizontalAdvance(self.title), 1)
+            size = max(base_px, min(size, widest))
             font.setPixelSize(max(1, int(size)))
             header.setHeight(max(header.height(), QFontMetricsF(font).height()))
         painter.setFont(font)

@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from workbench.components.spec import Port
-from workbench.gui.canvas.detail import (DETAIL_FULL, STATE_GLYPHS, FittedLabel, LabelFitter, detail_opacity, draw_label, is_overview,
-                                         readable_px, text_on)
+from workbench.gui.canvas.detail import (DETAIL_FULL, STATE_GLYPHS, FittedLabel, LabelFitter, detail_opacity,
+                                         draw_label, is_overview, readable_px, text_on)
 from workbench.gui.canvas.style import (GRID, HEADER_HEIGHT, NODE_WIDTH, PORT_RADIUS, PORT_ROW, STATE_COLORS,
                                         is_dark, node_height, palette_color, type_color)
 
@@ -206,14 +206,20 @@ class NodeItem(QGraphicsObject):
             draw_label(painter, label, self._label_box(lod))
 
     def _label_box(self, lod: float) -> QRectF:
-        inset = 3.0 / lod  # the border, in screen pixels
-        return QRectF(0, 0, NODE_WIDTH, self.height).adjusted(6 + inset, 4 + inset, -6 - inset, -4 - inset)
+        inset = 1.5 / lod + 2  # inside the border (up to 3 screen pixels when selected)
+        return QRectF(0, 0, NODE_WIDTH, self.height).adjusted(2 + inset, inset, -2 - inset, -inset)
 
     def overview_label(self, lod: float) -> FittedLabel | None:
-        """The display name (after the run state's glyph) as large as it fits the tile at `lod`."""
+        """The display name as large as it fits the tile at `lod`, after the run state's glyph
+        unless the glyph would cut the name (the colour, and a dashed border for skipped, still
+        tell the state)."""
         if self._fitter is None:
             self._fitter = LabelFitter(QFont())
-        return self._fitter.fit(self._titled(self.title), self._label_box(lod), lod)
+        box = self._label_box(lod)
+        label = self._fitter.fit(self._titled(self.title), box, lod)
+        if self.run_state and (label is None or not label.complete):
+            return self._fitter.fit(self.title, box, lod) or label
+        return label
 
     def _titled(self, title: str) -> str:
         """The title led by the run state's glyph (kept on the first line with it)."""
