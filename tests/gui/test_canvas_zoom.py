@@ -310,3 +310,22 @@ def test_empty_canvas_hint_until_a_node_is_added_and_back_when_all_are_deleted(w
     assert not tab.document.graph.nodes
     assert _hint_ink(view) > 20
 
+
+
+def test_label_fitter_breaks_at_spaces_and_hyphens_and_gives_up_when_nothing_is_readable(qtbot):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont
+
+    from workbench.gui.canvas.detail import LARGEST_PX, LabelFitter
+
+    fitter = LabelFitter(QFont())
+    wide = fitter.fit("validate-and-preprocess", QRectF(0, 0, 160, 90), 0.4)
+    assert wide.complete and len(wide.lines) >= 2 and "".join(wide.lines) == "validate-and-preprocess"
+    assert SMALLEST_PX <= wide.screen_px(0.4) <= LARGEST_PX
+    short = fitter.fit("xgboost", QRectF(0, 0, 160, 90), 0.4)
+    assert short.lines == ("xgboost",) and short.screen_px(0.4) >= wide.screen_px(0.4)
+    assert fitter.fit("\u2713\u00a0logistic regression", QRectF(0, 0, 160, 90), 0.4).lines[0].startswith(
+        "\u2713\u00a0logistic"), "the glyph stays with the first word"
+    cut = fitter.fit("a-very-long-task-name-that-goes-on", QRectF(0, 0, 160, 40), 0.3)  # one line of 7.5 px
+    assert cut is not None and not cut.complete and len(cut.lines) == 1
+    assert fitter.fit("anything", QRectF(0, 0, 160, 40), 0.05) is None, "at 2 px a tile shows its colour only"
