@@ -66,6 +66,13 @@ class GroupFrameItem(QGraphicsObject):
     def header_rect(self) -> QRectF:
         return QRectF(self.rect.left(), self.rect.top(), self.rect.width(), GROUP_HEADER - 8)
 
+    def _reserved_right(self) -> float:
+        """Header room taken on the right by child items placed there (the run overlay's badge)."""
+        band = self.header_rect()
+        taken = [self.mapRectFromItem(child, child.boundingRect()) for child in self.childItems()
+                 if not isinstance(child, PortItem) and child.isVisible()]
+        return max((band.right() - rect.left() for rect in taken if rect.intersects(band)), default=0.0)
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         color = QColor(KIND_COLORS[self.kind])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -80,13 +87,13 @@ class GroupFrameItem(QGraphicsObject):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         font = QFont()  # the application font: painter state leaks between items
         font.setBold(True)
-        header = self.header_rect().adjusted(12, 4, -12, 0)
+        header = self.header_rect().adjusted(12, 4, -12 - self._reserved_right(), 0)
         base_px = QFontMetricsF(font).height() / 1.2
         size = min(readable_px(base_px, lod), TITLE_BAND / 1.25)
         if size > base_px:  # zoomed out: the title grows into the padding, as far as the frame is wide
             font.setPixelSize(100)
             widest = 100 * header.width() / max(QFontMetricsF(font).horizontalAdvance(self.title), 1)
-            size = max(base_px, min(size, widest))
+            size = max(base_px, 0.8 * size, min(size, widest))  # shrink to fit, elide past 80 %
             font.setPixelSize(max(1, int(size)))
             header.setHeight(max(header.height(), QFontMetricsF(font).height()))
         painter.setFont(font)
