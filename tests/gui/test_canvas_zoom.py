@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui_drive import click, double_click, node_named
+from gui_drive import click, double_click, drag, node_named
 from workbench.gui.canvas.detail import OVERVIEW_BELOW, SMALLEST_PX
 from workbench.gui.canvas.style import STATE_COLORS
 from workbench.gui.canvas.view import EMPTY_HINT
@@ -165,6 +165,22 @@ def test_level_of_detail_switches_at_the_threshold(tab, qtbot):
     assert train.detail_level(view.zoom) == "fading"
     assert _distance(pixel(body), failed) > 100
     overlay.detach()
+
+
+def test_zoomed_out_a_press_where_a_port_was_moves_the_tile(tab):
+    """Overview tiles draw no ports, so none can be grabbed: the press moves the task."""
+    graph = tab.document.graph
+    source, target = node_named(graph, "make-data"), node_named(graph, "train")
+    tab.view.set_zoom(OVERVIEW_BELOW * 0.8)
+    before = graph.nodes[source].position
+    start = tab.scene.nodes[source].outputs["data"].scenePos() + QPointF(-3, 0)
+    drag(tab.view, start, tab.scene.nodes[target].inputs["data"].scenePos())
+    assert "data" not in graph.nodes[target].inputs, "no connection made from an invisible port"
+    assert graph.nodes[source].position != before
+    tab.document.undo_stack.undo()
+    tab.view.reset_zoom()
+    drag(tab.view, tab.scene.nodes[source].outputs["data"].scenePos(), tab.scene.nodes[target].inputs["data"].scenePos())
+    assert graph.nodes[target].inputs["data"].node == source, "zoomed in, the same gesture connects"
 
 
 def _distance(a: QColor, b: QColor) -> int:

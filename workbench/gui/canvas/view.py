@@ -105,7 +105,7 @@ class PipelineView(QGraphicsView):
         overview = is_overview(self.zoom)
         if overview != self._overview:
             self._overview = overview
-            self.scene().set_edge_caching(overview)
+            self.scene().set_overview(overview)
         self.minimap.refresh()
 
     def _user_moved(self, *_args) -> None:
