@@ -174,6 +174,10 @@ class DocumentTab(QWidget):
             self.view.centerOn(self.scene.nodes[found[0]])
         return len(found)
 
+    def zoom_to_selection(self) -> None:
+        if not self.view.fit_selection():
+            self.status_message.emit("select tasks or frames to zoom to them")
+
     def reveal(self, element: str) -> None:
         """Select a node or group (from the problems panel) and scroll to it."""
         self.scene.select_ids([element])

@@ -362,6 +362,7 @@ class MainWindow(QMainWindow):
     align_left, align_top, unwrap = _on_tab("align", "left"), _on_tab("align", "top"), _on_tab("unwrap")
     wrap_loop, wrap_condition = _on_tab("wrap", "loop"), _on_tab("wrap", "condition")
     wrap_exit_handler = _on_tab("wrap", "exit_handler")
+    zoom_to_selection = _on_tab("zoom_to_selection")
     del _on_tab
 
     def fit(self) -> None:

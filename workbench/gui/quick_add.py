@@ -1,16 +1,17 @@
 """Quick-add: a search popup at the mouse (as in Orange's quick menu). Opened by double-clicking
 empty canvas or dropping a dangling edge; in the second case it lists only components with an
-input that output can feed."""
+input that output can feed. It opens fully inside the window (or screen); its list scrolls."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from workbench.components.spec import ComponentSpec, Port
 from workbench.gui.catalog import CatalogEntry
 from workbench.gui.icons import category_icon
+from workbench.gui.popup_geometry import place_popup
 from workbench.model.types import is_compatible
 
 
@@ -19,6 +20,9 @@ def compatible_input(spec: ComponentSpec, source: Port | None) -> str | None:
     if source is None:
         return None
     return next((p.name for p in spec.inputs if is_compatible(source.type, p.type)), None)
+
+
+SIZE = QSize(320, 360)
 
 
 class QuickAddPopup(QDialog):
@@ -32,7 +36,7 @@ class QuickAddPopup(QDialog):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
-        self.resize(320, 360)
+        self.resize(SIZE)
         for entry in entries:
             if source is not None and compatible_input(entry.spec, source) is None:
                 continue
@@ -70,6 +74,6 @@ class QuickAddPopup(QDialog):
         self.accept()
 
     def popup_at(self, global_pos: QPoint) -> None:
-        self.move(global_pos)
+        place_popup(self, global_pos, SIZE)
         self.search.setFocus()
         self.open()

@@ -6,9 +6,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem
 
+from workbench.gui.canvas.detail import is_overview
 from workbench.gui.canvas.style import palette_color
 
 ARROW = 8.0
+NO_PEN, NO_BRUSH = Qt.PenStyle.NoPen, Qt.BrushStyle.NoBrush  # looked up once: enum access costs per paint
 
 
 def curve(start: QPointF, end: QPointF) -> QPainterPath:
@@ -26,10 +28,14 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.source, self.output, self.target, self.input_name = source, output, target, input_name
         self.color, self.dashed = color, dashed
+        self._pen = QPen(color, 2)
+        if dashed:
+            self._pen.setStyle(Qt.PenStyle.DashLine)
+        self._curve, self._arrow = QPainterPath(), QPolygonF()  # kept: path() returns a copy on each call
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
         self.setToolTip(f"{output} \u2192 {input_name}" + (" (collected from every iteration)" if dashed else ""))
-        self._end, self._bounds = QPointF(), QRectF()
+        self._bounds = QRectF()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -41,7 +47,10 @@ class EdgeItem(QGraphicsPathItem):
         path = curve(start, via) if via is not None else QPainterPath(start)
         path.connectPath(curve(via if via is not None else start, QPointF(end.x() - ARROW, end.y())))
         self.setPath(path)
-        self._end = end
+        self._curve = path
+        # the curve always arrives horizontally, so the arrow points right
+        self._arrow = QPolygonF([end, QPointF(end.x() - ARROW, end.y() - ARROW * 0.45),
+                                 QPointF(end.x() - ARROW, end.y() + ARROW * 0.45)])
         self._bounds = super().boundingRect().adjusted(-ARROW, -ARROW, ARROW, ARROW)
 
     def shape(self) -> QPainterPath:
@@ -53,17 +62,17 @@ class EdgeItem(QGraphicsPathItem):
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        color = palette_color(QPalette.ColorRole.Highlight) if self.isSelected() else self.color
-        pen = QPen(color, 3 if self.isSelected() else 2)
-        if self.dashed:
-            pen.setStyle(Qt.PenStyle.DashLine)
+        """Called for every visible edge on every repaint, so it reuses its pen and shapes (the
+        views and the exporter turn antialiasing on); the arrow goes with the other details when
+        zoomed out."""
+        pen, color = self._pen, self.color
+        if self.isSelected():
+            color = palette_color(QPalette.ColorRole.Highlight)
+            pen = QPen(color, 3, self._pen.style())
         painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
-        tip = self._end  # the curve always arrives horizontally, so the arrow points right
-        arrow = QPolygonF([tip, QPointF(tip.x() - ARROW, tip.y() - ARROW * 0.45),
-                           QPointF(tip.x() - ARROW, tip.y() + ARROW * 0.45)])
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawPolygon(arrow)
+        painter.setBrush(NO_BRUSH)
+        painter.drawPath(self._curve)
+        if not is_overview(option.levelOfDetailFromTransform(painter.worldTransform())):
+            painter.setPen(NO_PEN)
+            painter.setBrush(color)
+            painter.drawPolygon(self._arrow)

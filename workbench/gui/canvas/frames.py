@@ -9,9 +9,12 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from workbench.components.spec import Port
+from workbench.gui.canvas.detail import detail_opacity, readable_px
 from workbench.gui.canvas.items import PortItem
-from workbench.gui.canvas.style import GROUP_HEADER, KIND_COLORS, frame_title_color, is_dark, palette_color
+from workbench.gui.canvas.style import (GROUP_HEADER, GROUP_PADDING, KIND_COLORS, frame_title_color, is_dark,
+                                        palette_color)
 
+TITLE_BAND = GROUP_HEADER + GROUP_PADDING - 6  # room above the members for a title grown at low zoom
 KIND_WORDS = {"loop": "for each", "condition": "", "exit_handler": "exit handler"}
 
 
@@ -63,6 +66,13 @@ class GroupFrameItem(QGraphicsObject):
     def header_rect(self) -> QRectF:
         return QRectF(self.rect.left(), self.rect.top(), self.rect.width(), GROUP_HEADER - 8)
 
+    def _reserved_right(self) -> float:
+        """Header room taken on the right by child items placed there (the run overlay's badge)."""
+        band = self.header_rect()
+        taken = [self.mapRectFromItem(child, child.boundingRect()) for child in self.childItems()
+                 if not isinstance(child, PortItem) and child.isVisible()]
+        return max((band.right() - rect.left() for rect in taken if rect.intersects(band)), default=0.0)
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         color = QColor(KIND_COLORS[self.kind])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -74,18 +84,32 @@ class GroupFrameItem(QGraphicsObject):
         painter.setPen(pen)
         painter.setBrush(fill)
         painter.drawRoundedRect(self.rect, 10, 10)
-        font = QFont(painter.font())
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        font = QFont()  # the application font: painter state leaks between items
         font.setBold(True)
+        header = self.header_rect().adjusted(12, 4, -12 - self._reserved_right(), 0)
+        base_px = QFontMetricsF(font).height() / 1.2
+        size = min(readable_px(base_px, lod), TITLE_BAND / 1.25)
+        if size > base_px:  # zoomed out: the title grows into the padding, as far as the frame is wide
+            font.setPixelSize(100)
+            widest = 100 * header.width() / max(QFontMetricsF(font).horizontalAdvance(self.title), 1)
+            size = max(base_px, 0.8 * size, min(size, widest))  # shrink to fit, elide past 80 %
+            font.setPixelSize(max(1, int(size)))
+            header.setHeight(max(header.height(), QFontMetricsF(font).height()))
         painter.setFont(font)
         painter.setPen(frame_title_color(self.kind))
-        header = self.header_rect().adjusted(12, 4, -12, 0)
         metrics = QFontMetricsF(font)
         title_width = min(metrics.horizontalAdvance(self.title) + 2, header.width())
         painter.drawText(header, Qt.AlignmentFlag.AlignVCenter,
                          metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, header.width()))
-        if self.detail:
-            font.setBold(False)
+        opacity = detail_opacity(lod)
+        if self.detail and opacity > 0:
+            font = QFont()
+            painter.save()
             painter.setFont(font)
-            rest = header.adjusted(title_width + 8, 0, 0, 0)
+            painter.setOpacity(painter.opacity() * opacity)
+            rest = QRectF(header.left() + title_width + 8, header.top(), header.width() - title_width - 8,
+                          header.height())
             painter.drawText(rest, Qt.AlignmentFlag.AlignVCenter,
                              QFontMetricsF(font).elidedText(self.detail, Qt.TextElideMode.ElideRight, rest.width()))
+            painter.restore()

@@ -7,11 +7,13 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from workbench.components.spec import Port
+from workbench.gui.canvas.detail import (DETAIL_FULL, STATE_GLYPHS, FittedLabel, LabelFitter, detail_opacity,
+                                         draw_label, is_overview, readable_px, text_on)
 from workbench.gui.canvas.style import (GRID, HEADER_HEIGHT, NODE_WIDTH, PORT_RADIUS, PORT_ROW, STATE_COLORS,
                                         is_dark, node_height, palette_color, type_color)
 
 
-DETAIL_ZOOM = 0.35  # below this scale text and ports are too small to read: boxes only
+PORT_REACH = PORT_RADIUS + 5  # how far a highlighted port reaches beyond the node's edge
 
 
 def _port_tooltip(port: Port, direction: str) -> str:
@@ -26,13 +28,18 @@ def _port_tooltip(port: Port, direction: str) -> str:
 
 
 class PortItem(QGraphicsItem):
-    """A typed connection point. `owner` is a node id (or a loop id for a loop-item source)."""
+    """A typed connection point. `owner` is a node id (or a loop id for a loop-item source).
+    A node's ports are drawn by the node (into its pixmap cache: no paint call per port on each
+    repaint); they stay items for hovering, tooltips and hit tests."""
 
     NORMAL, HIGHLIGHTED, DIMMED = range(3)
 
-    def __init__(self, parent: QGraphicsItem, owner: str, port: Port, is_output: bool, kind: str = "port"):
+    def __init__(self, parent: QGraphicsItem, owner: str, port: Port, is_output: bool, kind: str = "port",
+                 drawn_by_parent: bool = False):
         super().__init__(parent)
         self.owner, self.port, self.is_output, self.kind = owner, port, is_output, kind
+        self.drawn_by_parent = drawn_by_parent
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, drawn_by_parent)
         self.state = self.NORMAL
         self.color = type_color(port.type)
         self.setToolTip(_port_tooltip(port, "output" if is_output else "input"))
@@ -51,11 +58,19 @@ class PortItem(QGraphicsItem):
     def set_state(self, state: int) -> None:
         if state != self.state:
             self.state = state
-            self.update()
+            (self.parentItem() if self.drawn_by_parent else self).update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < DETAIL_ZOOM:
+        opacity = detail_opacity(option.levelOfDetailFromTransform(painter.worldTransform()))
+        if opacity <= 0:
             return
+        painter.save()  # the view does not save painter state between items
+        painter.setOpacity(painter.opacity() * opacity)
+        self.draw(painter)
+        painter.restore()
+
+    def draw(self, painter: QPainter) -> None:
+        """The port around the painter's origin."""
         color = QColor(self.color)
         radius = PORT_RADIUS
         if self.state == self.DIMMED:
@@ -83,6 +98,7 @@ class NodeItem(QGraphicsObject):
         self.bound_inputs: dict[str, str] = {}
         self.snap = True
         self.moved_callback = None  # set by the scene: called with the node id while dragging
+        self._fitter: LabelFitter | None = None  # the overview name, fitted once per zoom
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -98,9 +114,9 @@ class NodeItem(QGraphicsObject):
                 item.scene().removeItem(item)
         self.prepareGeometryChange()
         self.height = node_height(len(inputs), len(outputs))
-        self._bounds = QRectF(-2, -2, NODE_WIDTH + 4, self.height + 4)
-        self.inputs = {p.name: PortItem(self, self.node_id, p, False) for p in inputs}
-        self.outputs = {p.name: PortItem(self, self.node_id, p, True) for p in outputs}
+        self._bounds = QRectF(-PORT_REACH, -2, NODE_WIDTH + 2 * PORT_REACH, self.height + 4)  # with the ports
+        self.inputs = {p.name: PortItem(self, self.node_id, p, False, drawn_by_parent=True) for p in inputs}
+        self.outputs = {p.name: PortItem(self, self.node_id, p, True, drawn_by_parent=True) for p in outputs}
         for row, item in enumerate(self.inputs.values()):
             item.setPos(0, HEADER_HEIGHT + (row + 0.5) * PORT_ROW)
         for row, item in enumerate(self.outputs.values()):
@@ -117,40 +133,120 @@ class NodeItem(QGraphicsObject):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def body_rect(self) -> QRectF:
+        """The node's box in scene coordinates, without the ports that stick out of it."""
+        return QRectF(self.pos().x(), self.pos().y(), NODE_WIDTH, self.height)
+
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, self.height), 6, 6)
         return path
 
+    def detail_level(self, lod: float) -> str:
+        """"overview" (a coloured tile with the name), "fading" (details fading out) or "full"."""
+        if is_overview(lod):
+            return "overview"
+        return "full" if detail_opacity(lod) >= 1 else "fading"
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if is_overview(lod):
+            self._paint_overview(painter, lod)
+            return
         dark = is_dark()
         base = palette_color(QPalette.ColorRole.Base)
         text = palette_color(QPalette.ColorRole.Text)
         rect = QRectF(0, 0, NODE_WIDTH, self.height)
-        border = palette_color(QPalette.ColorRole.Highlight) if self.isSelected() else QColor("#777" if dark else "#aaa")
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(border, 2.5 if self.isSelected() else 1))
+        painter.setPen(QPen(self._border(), 2.5 if self.isSelected() else 1))
         painter.setBrush(base.lighter(120) if dark else base)
         painter.drawRoundedRect(rect, 6, 6)
         header = QRectF(1, 1, NODE_WIDTH - 2, HEADER_HEIGHT - 2)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 14) if dark else QColor(0, 0, 0, 10))
         painter.drawRoundedRect(header, 5, 5)
-        if option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM:
-            self._paint_text(painter, text)
+        self._paint_title(painter, text, lod)
+        opacity = detail_opacity(lod)
+        if opacity > 0:
+            painter.save()
+            painter.setOpacity(painter.opacity() * opacity)
+            self._paint_details(painter, text)
+            for port in [*self.inputs.values(), *self.outputs.values()]:
+                painter.translate(port.pos())
+                port.draw(painter)
+                painter.translate(-port.pos())
+            painter.restore()
         self._paint_status(painter, text)
 
-    def _paint_text(self, painter: QPainter, text: QColor) -> None:
-        title_font = QFont(painter.font())
+    def _border(self) -> QColor:
+        return palette_color(QPalette.ColorRole.Highlight) if self.isSelected() else QColor(
+            "#777" if is_dark() else "#aaa")
+
+    def _paint_overview(self, painter: QPainter, lod: float) -> None:
+        """The whole node in its run state's colour, its display name as large as it fits."""
+        state = self.run_state
+        if state:
+            fill = QColor(STATE_COLORS.get(state, "#9e9e9e"))
+            ink = text_on(fill)
+        else:
+            base = palette_color(QPalette.ColorRole.Base)
+            fill, ink = (base.lighter(120) if is_dark() else base), palette_color(QPalette.ColorRole.Text)
+        width = (3.0 if self.isSelected() else 1.0) / lod  # screen pixels, inside the node
+        pen = QPen(self._border() if self.isSelected() or not state else fill.darker(130), width)
+        if state == "skipped":
+            pen.setStyle(Qt.PenStyle.DashLine)
+            fill.setAlpha(150)
+        painter.setPen(pen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(QRectF(0, 0, NODE_WIDTH, self.height).adjusted(width / 2, width / 2, -width / 2,
+                                                                                -width / 2), 6, 6)
+        label = self.overview_label(lod)
+        if label is not None:
+            painter.setPen(ink)
+            draw_label(painter, label, self._label_box(lod))
+
+    def _label_box(self, lod: float) -> QRectF:
+        inset = 1.5 / lod + 2  # inside the border (up to 3 screen pixels when selected)
+        return QRectF(0, 0, NODE_WIDTH, self.height).adjusted(2 + inset, inset, -2 - inset, -inset)
+
+    def overview_label(self, lod: float) -> FittedLabel | None:
+        """The display name as large as it fits the tile at `lod`, after the run state's glyph
+        unless the glyph would cut the name (the colour, and a dashed border for skipped, still
+        tell the state)."""
+        if self._fitter is None:
+            self._fitter = LabelFitter(QFont())
+        box = self._label_box(lod)
+        label = self._fitter.fit(self._titled(self.title), box, lod)
+        if self.run_state and (label is None or not label.complete):
+            return self._fitter.fit(self.title, box, lod) or label
+        return label
+
+    def _titled(self, title: str) -> str:
+        """The title led by the run state's glyph (kept on the first line with it)."""
+        glyph = STATE_GLYPHS.get(self.run_state)
+        return f"{glyph}\u00a0{title}" if glyph else title
+
+    def _paint_title(self, painter: QPainter, text: QColor, lod: float) -> None:
+        """The title, grown as the zoom falls so it stays readable while the details fade (and the
+        status strip's text with them: the title then leads with the state's glyph)."""
+        title_font = QFont()  # the application font: painter state leaks between items
         title_font.setBold(True)
+        metrics = QFontMetricsF(title_font)
+        size = readable_px(metrics.height() / 1.2, lod)
+        if size > metrics.height() / 1.2:
+            title_font.setPixelSize(max(1, int(size)))
+            metrics = QFontMetricsF(title_font)
         painter.setFont(title_font)
         painter.setPen(text)
         width = NODE_WIDTH - 16
-        metrics = QFontMetricsF(title_font)
-        painter.drawText(QRectF(8, 3, width, 18), Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, width))
-        small = QFont(painter.font())
-        small.setBold(False)
+        painter.drawText(QRectF(8, 3, width, max(18.0, metrics.height())), Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(self.title if lod >= DETAIL_FULL else self._titled(self.title),
+                                            Qt.TextElideMode.ElideRight, width))
+
+    def _paint_details(self, painter: QPainter, text: QColor) -> None:
+        """The component's name and the port labels (with the values bound to inputs)."""
+        width = NODE_WIDTH - 16
+        small = QFont()
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
         painter.setFont(small)
         faint = QColor(text)
@@ -184,6 +280,9 @@ class NodeItem(QGraphicsObject):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(strip, 4, 4)
+        font = QFont()
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
         painter.setPen(QColor("white"))
         painter.drawText(strip.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter,
                          self.run_text or self.run_state)

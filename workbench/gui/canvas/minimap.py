@@ -1,9 +1,10 @@
 """A small overview in the view's corner: every node as a dot-sized box and the visible area;
-click or drag in it to move the view."""
+click or drag in it to move the view. It shows only while part of the pipeline is out of view, so
+it never hides a node of a fitted canvas (and says nothing the view does not show already)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
@@ -18,12 +19,32 @@ class Minimap(QWidget):
         self.resize(*SIZE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Overview: click or drag to move the view")
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)  # many view changes, one refresh
+        self._refresh_timer.timeout.connect(self._apply)
         self.place()
 
     def place(self) -> None:
         viewport = self.view.viewport().geometry()
         self.move(viewport.right() - SIZE[0] - MARGIN, viewport.bottom() - SIZE[1] - MARGIN)
-        self.setVisible(viewport.width() > 3 * SIZE[0] and viewport.height() > 2 * SIZE[1])
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show (soon: once per pass of the event loop) when the viewport has room for it and some
+        content lies outside the visible area."""
+        self._refresh_timer.start()
+
+    def _apply(self) -> None:
+        if self.view.scene() is None:  # the scene goes first when a tab closes
+            return
+        viewport = self.view.viewport()
+        content = self.view.scene().content_rect()
+        visible = self.view.mapToScene(viewport.rect()).boundingRect()
+        wanted = viewport.width() > 3 * SIZE[0] and viewport.height() > 2 * SIZE[1] and not (
+            content.isNull() or visible.contains(content))
+        if wanted != self.isVisibleTo(self.view):
+            self.setVisible(wanted)
+        elif wanted:
+            self.update()
 
     def _mapping(self) -> tuple[QRectF, float, QPointF]:
         content = self.view.scene().content_rect()

@@ -41,6 +41,8 @@ class PipelineScene(QGraphicsScene):
         self.frames: dict[str, GroupFrameItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.frames_frozen = False
+        self.overview = False  # set by the view from its zoom (set_overview)
+        self.edge_cache = QGraphicsItem.CacheMode.NoCache
         self._gesture: ConnectDrag | MoveGesture | None = None
         self.rebuild()
         document.graph_changed.connect(self._on_graph_changed)
@@ -124,6 +126,7 @@ class PipelineScene(QGraphicsScene):
             out_port = graph.component_of(source).output(output) if source_node else None
             color = type_color(out_port.type if out_port else "String")
             edge = EdgeItem(source, output, node_id, name, color, dashed=binding.kind == "collected")
+            edge.setCacheMode(self.edge_cache)
             self.addItem(edge)
             self.edges[(node_id, name)] = edge
             self._route(edge)
@@ -232,8 +235,7 @@ class PipelineScene(QGraphicsScene):
         rect = QRectF()
         for member in group.members:
             if member in self.nodes:
-                rect = rect.united(QRectF(self.nodes[member].pos(), self.nodes[member].boundingRect().size())
-                                   .adjusted(2, 2, -4, -4))
+                rect = rect.united(self.nodes[member].body_rect().adjusted(2, 2, 0, 0))
             elif member in self.frames:
                 rect = rect.united(self.frames[member].rect)
         if rect.isNull():
@@ -251,11 +253,17 @@ class PipelineScene(QGraphicsScene):
 
     def item_at(self, pos: QPointF) -> QGraphicsItem | None:
         for item in self.items(pos):
+            if isinstance(item, PortItem) and self.overview:
+                continue  # not drawn on overview tiles
             if isinstance(item, (NodeItem, PortItem, GroupFrameItem, EdgeItem)):
                 return item
         return None
 
     def port_at(self, pos: QPointF) -> PortItem | None:
+        """The port nearest `pos`; none while zoomed out to overview tiles, which draw no ports
+        (a press on a tile's edge then moves the task)."""
+        if self.overview:
+            return None
         ports = [i for i in self.items(QRectF(pos.x() - 8, pos.y() - 8, 16, 16)) if isinstance(i, PortItem)]
         return min(ports, key=lambda p: (p.scenePos() - pos).manhattanLength(), default=None)
 
@@ -286,6 +294,15 @@ class PipelineScene(QGraphicsScene):
             item = self.nodes.get(element) or self.frames.get(element)
             if item is not None:
                 item.setSelected(True)
+
+    def set_overview(self, on: bool) -> None:
+        """The view is zoomed out to overview tiles (canvas/detail.py). Then 800 edges cost a
+        500-task repaint most of its time: drawn from pixmaps they are cheap. Zoomed in they are
+        long and follow moving nodes, so they are drawn directly."""
+        self.overview = on
+        self.edge_cache = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
+        for edge in self.edges.values():
+            edge.setCacheMode(self.edge_cache)
 
     def content_rect(self) -> QRectF:
         rect = QRectF()

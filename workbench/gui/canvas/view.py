@@ -1,14 +1,19 @@
-"""The canvas view: wheel zoom, pan with the middle button or space + drag, fit, grid, minimap."""
+"""The canvas view: wheel zoom, pan with the middle button or space + drag, fit (all or the
+selection), grid, minimap, and a hint on an empty canvas.
+
+A view stays fitted while the user has not zoomed or panned it: a document opens fitted however
+the window's docks settle, and a layout change (Design / Run) refits it."""
 
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter,
-                           QPalette, QPen, QWheelEvent)
+from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QKeyEvent, QMouseEvent,
+                           QPainter, QPalette, QPen, QTransform, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView
 
+from workbench.gui.canvas.detail import is_overview
 from workbench.gui.canvas.minimap import Minimap
 from workbench.gui.canvas.scene import PipelineScene
 from workbench.gui.canvas.style import GRID, is_dark, palette_color
@@ -16,6 +21,8 @@ from workbench.gui.canvas.style import GRID, is_dark, palette_color
 COMPONENT_MIME = "application/x-workbench-component"
 MIN_ZOOM, MAX_ZOOM = 0.1, 3.0
 ZOOM_STEP = 1.2
+FIT_MARGIN = 24  # screen pixels around the fitted content
+EMPTY_HINT = "Drag components here or double-click"
 
 
 class PipelineView(QGraphicsView):
@@ -33,20 +40,26 @@ class PipelineView(QGraphicsView):
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self._space_down = False
-        self._fitted = False
+        self.keep_fitted = True  # refit on resize until the user zooms or pans
         self._pan_from: QPointF | None = None
+        self._hint_shown = False
+        self._overview = False  # the zoom draws nodes as overview tiles (see canvas/detail.py)
         self.minimap = Minimap(self)
-        scene.changed.connect(lambda _regions: self.minimap.update())
+        scene.changed.connect(self._scene_changed)
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.actionTriggered.connect(self._user_moved)  # dragging or clicking a scroll bar
 
     @property
     def zoom(self) -> float:
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
-        factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
+        """Zoom around the anchor; a fitted view of a large graph may be below MIN_ZOOM already."""
+        self.keep_fitted = False
+        factor = min(MAX_ZOOM, max(min(MIN_ZOOM, self.zoom), factor))
         scale = factor / self.zoom
         self.scale(scale, scale)
-        self.minimap.update()
+        self._zoom_changed()
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom * ZOOM_STEP)
@@ -57,18 +70,46 @@ class PipelineView(QGraphicsView):
     def reset_zoom(self) -> None:
         self.set_zoom(1.0)
 
+    def centerOn(self, *args) -> None:  # noqa: N802 (Qt's name): find, reveal and the minimap move the view
+        self.keep_fitted = False
+        super().centerOn(*args)
+
     def fit(self) -> None:
-        """Zoom to show every node and frame (never beyond 100 %)."""
-        rect = self.scene().content_rect()
-        self._fitted = True
+        """Zoom to show every node and frame (never beyond 100 %); the view stays fitted through resizes."""
+        self.fit_rect(self.scene().content_rect())
+        self.keep_fitted = True
+
+    def fit_selection(self) -> bool:
+        """Zoom to the selected tasks, frames and connections; False when nothing is selected."""
+        rect = QRectF()
+        for item in self.scene().selectedItems():
+            rect = rect.united(item.sceneBoundingRect())
+        if rect.isNull():
+            return False
+        self.fit_rect(rect)
+        self.keep_fitted = False
+        return True
+
+    def fit_rect(self, rect: QRectF) -> None:
+        """Show `rect` whole, centred, with FIT_MARGIN pixels around it, at 100 % at most."""
         if rect.isNull():
             return
-        rect = rect.adjusted(-40, -40, 40, 40)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom > 1.0:
-            self.set_zoom(1.0)
-            self.centerOn(rect.center())
-        self.minimap.update()
+        viewport = self.viewport().rect()
+        zoom = min((viewport.width() - 2 * FIT_MARGIN) / max(rect.width(), 1.0),
+                   (viewport.height() - 2 * FIT_MARGIN) / max(rect.height(), 1.0), 1.0)
+        self.setTransform(QTransform.fromScale(max(zoom, 0.01), max(zoom, 0.01)))
+        QGraphicsView.centerOn(self, rect.center())
+        self._zoom_changed()
+
+    def _zoom_changed(self) -> None:
+        overview = is_overview(self.zoom)
+        if overview != self._overview:
+            self._overview = overview
+            self.scene().set_overview(overview)
+        self.minimap.refresh()
+
+    def _user_moved(self, *_args) -> None:
+        self.keep_fitted = False
 
     # ----- input -------------------------------------------------------------------------------
 
@@ -94,9 +135,10 @@ class PipelineView(QGraphicsView):
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
+            self.keep_fitted = False
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
-            self.minimap.update()
+            self.minimap.refresh()
             event.accept()
             return
         super().mouseMoveEvent(event)
@@ -149,10 +191,24 @@ class PipelineView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.minimap.place()
-        if not self._fitted and self.isVisible() and self.viewport().width() > 200:
-            self._fitted = True
+        if self.keep_fitted:
             self.fit()
+        self.minimap.place()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.minimap.refresh()
+        if self._hint_shown:
+            self.viewport().update()  # the hint stays centred: repaint instead of scrolling its pixels
+
+    def _scene_changed(self, _regions) -> None:
+        self.minimap.refresh()
+        if self._hint_shown != self.is_empty():
+            self.viewport().update()
+
+    def is_empty(self) -> bool:
+        scene = self.scene()
+        return scene is not None and not scene.nodes and not scene.frames
 
     # ----- painting ----------------------------------------------------------------------------
 
@@ -166,6 +222,23 @@ class PipelineView(QGraphicsView):
         left, top = math.floor(rect.left() / GRID) * GRID, math.floor(rect.top() / GRID) * GRID
         points = [QPointF(x, y) for x in _frange(left, rect.right(), GRID) for y in _frange(top, rect.bottom(), GRID)]
         painter.drawPoints(points)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """On an empty canvas, a hint in the middle of the viewport (painted: it takes no clicks)."""
+        self._hint_shown = self.is_empty()
+        if not self._hint_shown:
+            return
+        painter.save()
+        painter.resetTransform()
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        painter.setFont(font)
+        color = QColor(palette_color(QPalette.ColorRole.Text))
+        color.setAlpha(120)
+        painter.setPen(color)
+        painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                         EMPTY_HINT)
+        painter.restore()
 
 
 def _frange(start: float, stop: float, step: float):
