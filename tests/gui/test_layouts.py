@@ -73,6 +73,8 @@ def test_run_layout_shows_plots_logs_and_artifacts_large_enough_to_read(qtbot, c
     print(f"\nRun {size[0]}x{size[1]}: canvas {width_share:.0%} of the width, {area_share:.0%} of the area; "
           f"metric plot {workspace.metrics.plot.height()} px tall")
     assert width_share >= 0.95 and tab.view.height() >= 250  # the live states stay in sight
+    shown = tab.view.mapToScene(tab.view.viewport().rect()).boundingRect()
+    assert shown.contains(tab.scene.itemsBoundingRect()), "the pipeline was not fitted to the smaller canvas"
     assert workspace.metrics.plot.height() >= 300
     assert workspace.logs.text.height() >= 300
 
@@ -84,11 +86,15 @@ def test_run_layout_shows_plots_logs_and_artifacts_large_enough_to_read(qtbot, c
     assert viewer.currentWidget().height() >= 300, "the ROC curve is squashed"
     viewer.setCurrentIndex(1)
     qtbot.wait(50)
-    assert viewer.tabText(1) == "Confusion matrix" and viewer.currentWidget().height() >= 300
+    matrix = viewer.currentWidget()
+    assert viewer.tabText(1) == "Confusion matrix" and matrix.height() >= 300
+    drawn = matrix.horizontalHeader().height() + sum(matrix.rowHeight(r) for r in range(matrix.rowCount()))
+    assert drawn >= 290, "the matrix's cells do not fill its room"
     assert window.size().toTuple() == size
     close_window(window)
 
 
+@pytest.mark.xserver
 @pytest.mark.parametrize("layout", [DESIGN, RUN])
 def test_the_window_fits_1280x800_with_nothing_cut_or_covered(small_window, qtbot, layout):
     window = small_window
@@ -147,6 +153,7 @@ def test_long_unwrapped_lines_never_widen_a_dock_or_the_window(small_window, qtb
         assert not dock.widget().horizontalScrollBar().isVisible(), f"{dock.windowTitle()} scrolls sideways"
 
 
+@pytest.mark.xserver
 def test_one_click_and_shortcuts_switch_and_each_layout_keeps_its_arrangement(small_window, qtbot):
     window = small_window
     window.open_path(str(EXAMPLE))
@@ -160,6 +167,7 @@ def test_one_click_and_shortcuts_switch_and_each_layout_keeps_its_arrangement(sm
     qtbot.wait(20)
     run_height = window.runs.docks["run"].height()
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts go to the active window
     QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.layouts.current == DESIGN and window.actions_by_name["design_layout"].isChecked()
     qtbot.wait(20)

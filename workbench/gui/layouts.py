@@ -11,7 +11,7 @@ the Run layout; when the last run in flight ends the window goes back to Design,
 picked a layout while it ran, or a run failed or was cancelled (its logs and failure stay in view,
 as a debugger stays on an exception). Each layout keeps its own arrangement of docks
 (`QMainWindow.saveState`), remembered per user; Reset Window Layout restores the current layout's
-defaults.
+defaults. After a switch the pipeline is fitted to the canvas's new size.
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ class WindowLayouts(QObject):
             self.current = name
             remembered.settings().setValue(CURRENT_KEY, name)
             self._restore(name)
+            self.window.layout().activate()  # the docks in place now: the canvas has its new size
             self.changed.emit(name)
         self._check()
 

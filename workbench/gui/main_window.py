@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.layouts = WindowLayouts(self, {**self.docks, **self.runs.docks},
                                      {DESIGN: self.actions_by_name["design_layout"],
                                       RUN: self.actions_by_name["run_layout"]})
+        self.layouts.changed.connect(self.fit)  # the canvas changed size: show the whole pipeline again
         controller = self.runs.controller
         controller.session_started.connect(self.layouts.run_started)
         controller.start_failed.connect(self.layouts.run_failed_to_start)

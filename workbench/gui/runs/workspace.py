@@ -225,7 +225,7 @@ class RunsWorkspace(QObject):
         if old is not None:
             old.detach()
             old.deleteLater()
-        overlay = StatusOverlay(tab.scene, session, self)
+        overlay = StatusOverlay(tab.scene, session, tab)  # it goes when the tab closes
         overlay.progress_text.connect(lambda text, s=session: self.current is s and self.progress.setText(text))
         self.overlays[tab] = overlay
         tab.scene.selectionChanged.connect(self._selection_changed)
@@ -234,11 +234,7 @@ class RunsWorkspace(QObject):
         return overlay
 
     def _forget(self, tab) -> None:
-        """A closed tab's overlay goes with it (its scene is gone: nothing to detach from)."""
-        overlay = self.overlays.pop(tab, None)
-        if overlay is not None:
-            overlay.timer.stop()
-            overlay.deleteLater()
+        self.overlays.pop(tab, None)  # the overlay was the tab's child: deleted with it
 
     def show_session(self, session: RunSession | None) -> None:
         """The run views show `session`; None empties them."""
