@@ -1,4 +1,5 @@
-"""What the window remembers between sessions (QSettings): geometry, dock layout, recent files."""
+"""What the window remembers between sessions (QSettings): geometry, the arrangement of each layout
+(layouts.py), the open documents (session_restore.py), recent files."""
 
 from __future__ import annotations
 
