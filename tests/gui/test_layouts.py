@@ -115,6 +115,13 @@ def test_the_window_fits_1280x800_with_nothing_cut_or_covered(small_window, qtbo
         for index in range(bar.count()):
             needed = bar.fontMetrics().horizontalAdvance(bar.tabText(index))
             assert bar.tabRect(index).width() > needed, f"tab {bar.tabText(index)!r} is cut"
+    for dock in window.layouts.docks.values():  # every panel, where the layout puts it, fits its place
+        dock.show()
+        dock.raise_()
+        qtbot.wait(20)
+        scroll = getattr(dock.widget(), "horizontalScrollBar", None)
+        assert scroll is None or not scroll().isVisible(), f"{dock.windowTitle()} is cut in the {layout} layout"
+    assert window.size().toTuple() == (1280, 800)
 
 
 @pytest.mark.parametrize("layout", [DESIGN, RUN])

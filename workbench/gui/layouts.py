@@ -78,18 +78,19 @@ def _run_sizes(size: QSize) -> list[tuple[list[str], list[int], Qt.Orientation]]
 
 LAYOUTS = {
     DESIGN: Layout("Design", False, (
-        Place("palette", area=Area.LeftDockWidgetArea), Place("library", tab_with="palette"),
+        Place("palette", area=Area.LeftDockWidgetArea),
         Place("inspector", area=Area.RightDockWidgetArea), Place("yaml", tab_with="inspector"),
-        Place("metrics", False, tab_with="inspector"), Place("endpoints", False, tab_with="inspector"),
+        Place("library", tab_with="inspector"),
         Place("problems", area=Area.BottomDockWidgetArea), Place("parameters", tab_with="problems"),
         Place("run", False, tab_with="problems"), Place("history", False, tab_with="problems"),
+        Place("metrics", False, tab_with="problems"), Place("endpoints", False, tab_with="problems"),
     ), ("palette", "inspector", "problems"), _design_sizes),
     RUN: Layout("Run", True, (
         Place("run", area=Area.BottomDockWidgetArea), Place("metrics", right_of="run"),
         Place("history", False, tab_with="run"), Place("problems", False, tab_with="run"),
         Place("parameters", False, tab_with="run"), Place("inspector", False, tab_with="metrics"),
         Place("yaml", False, tab_with="metrics"), Place("endpoints", False, tab_with="metrics"),
-        Place("palette", False, area=Area.LeftDockWidgetArea), Place("library", False, tab_with="palette"),
+        Place("library", False, tab_with="metrics"), Place("palette", False, area=Area.LeftDockWidgetArea),
     ), ("run", "metrics"), _run_sizes),
 }
 

@@ -1,5 +1,5 @@
 """Sharing's place in the main window: one worker pool, the bundle export and open flows, and the
-Library dock (tabbed with the component palette). The window's menu slots call into this."""
+Library dock (a tab beside the inspector, see layouts). The window's menu slots call into this."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class WindowSharing:
         self.library = LibraryController(window, self.jobs)
         self.dock = panel_dock(window, "dock-library", "Library", self.library.browser,
                                Qt.DockWidgetArea.LeftDockWidgetArea)
-        window.docks["library"] = self.dock  # the window's layouts put it in a tab beside the palette
+        window.docks["library"] = self.dock  # the window's layouts give it its place
         self.window = window
 
     def show_library(self) -> None:
