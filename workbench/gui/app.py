@@ -10,13 +10,13 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from workbench import __version__
+from workbench.gui import session_restore
 from workbench.gui.autosave import Recovery, pending_recoveries
 from workbench.gui.crash.error_reporter import ErrorReporter
 from workbench.gui.crash.fault_log import CrashReport, FaultLog, archive, previous_crashes
 from workbench.gui.crash.report_dialog import DISCARD, RECOVER, StartupReportDialog
 from workbench.gui.main_window import MainWindow
 from workbench.gui.editor_document import EditorDocument
-from workbench.gui import session_restore
 from workbench.logs import configure_file_logging
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLineEdit, QMainWindow,
                                QTabWidget, QWidget)
 
 from workbench.errors import WorkbenchError
+from workbench.gui import session_restore
 from workbench.gui import settings as remembered
 from workbench.gui.actions import MENUS, TOOLBAR, build_actions
 from workbench.gui.autosave import Autosaver, Recovery
@@ -26,7 +27,6 @@ from workbench.gui.palette import ComponentPalette
 from workbench.gui.panel_dock import panel_dock
 from workbench.gui.parameters import ParametersEditor
 from workbench.gui.problems import ProblemsPanel
-from workbench.gui import session_restore
 from workbench.gui.runs.workspace import RunsWorkspace
 from workbench.gui.serving.window_serving import WindowServing
 from workbench.gui.sharing.window_sharing import WindowSharing
