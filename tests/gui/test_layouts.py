@@ -254,37 +254,63 @@ def finish(window, session, state: str = "succeeded") -> None:
     window.runs.controller.session_finished.emit(session)
 
 
-def test_a_run_brings_the_run_layout_and_its_end_the_design_layout(small_window):
+def test_a_run_brings_the_run_layout_and_its_end_the_design_layout(small_window, qtbot):
     window = small_window
     session = start(window, "r1")
     assert window.layouts.current == RUN and window.runs.docks["metrics"].isVisible()
     finish(window, session)
-    assert window.layouts.current == DESIGN
+    qtbot.waitUntil(lambda: window.layouts.current == DESIGN)
+    assert window.docks["palette"].isVisible() and not window.runs.docks["metrics"].isVisible()
 
 
-def test_the_design_layout_comes_back_only_after_the_last_run(small_window):
+def stays_in_run(window, qtbot) -> bool:
+    qtbot.wait(50)  # the way back is decided once the event that ended the run has been handled
+    return window.layouts.current == RUN
+
+
+def test_the_design_layout_comes_back_only_after_the_last_run(small_window, qtbot):
     window = small_window
     first, second = start(window, "r1"), start(window, "r2")
     finish(window, first)
-    assert window.layouts.current == RUN
+    assert stays_in_run(window, qtbot)
     finish(window, second)
-    assert window.layouts.current == DESIGN
+    qtbot.waitUntil(lambda: window.layouts.current == DESIGN)
+
+
+def test_a_sweep_starting_its_next_run_as_one_ends_stays_in_run(small_window, qtbot):
+    window = small_window
+    next_runs = ["r2", "r3"]
+
+    def start_next(_session) -> None:  # what a sweep does when one of its runs ends
+        if next_runs:
+            start(window, next_runs.pop(0))
+    window.runs.controller.session_finished.connect(start_next)
+    first = start(window, "r1")
+    switches: list[str] = []
+    window.layouts.changed.connect(switches.append)
+    finish(window, first)
+    assert stays_in_run(window, qtbot)
+    finish(window, window.runs.controller.sessions["r2"])
+    assert stays_in_run(window, qtbot)
+    assert switches == []  # no flicker to Design and back between the sweep's runs
+    finish(window, window.runs.controller.sessions["r3"])
+    qtbot.waitUntil(lambda: window.layouts.current == DESIGN)
 
 
 @pytest.mark.parametrize("state", ["failed", "cancelled"])
-def test_a_run_that_fails_or_is_cancelled_stays_in_view(small_window, state):
+def test_a_run_that_fails_or_is_cancelled_stays_in_view(small_window, qtbot, state):
     window = small_window
     finish(window, start(window, "r1"), state)
-    assert window.layouts.current == RUN
+    assert stays_in_run(window, qtbot)
 
 
-def test_a_run_that_could_not_start_goes_back_to_design(small_window):
+def test_a_run_that_could_not_start_goes_back_to_design(small_window, qtbot):
     window = small_window
     session = start(window, "r1")
     session.state, session.message = "failed", "docker is not running"
     window.runs.controller.start_failed.emit(session, session.message)
     window.runs.controller.session_finished.emit(session)
-    assert window.layouts.current == DESIGN
+    qtbot.waitUntil(lambda: window.layouts.current == DESIGN)
 
 
 def test_a_layout_the_user_picks_during_a_run_stays(small_window, qtbot):
@@ -293,14 +319,14 @@ def test_a_layout_the_user_picks_during_a_run_stays(small_window, qtbot):
     click_action(qtbot, window, "design_layout")
     click_action(qtbot, window, "run_layout")
     finish(window, session)
-    assert window.layouts.current == RUN  # the user chose it while the run went on
+    assert stays_in_run(window, qtbot)  # the user chose it while the run went on
 
 
 def test_a_run_started_in_the_run_layout_leaves_it_there(small_window, qtbot):
     window = small_window
     click_action(qtbot, window, "run_layout")
     finish(window, start(window, "r1"))
-    assert window.layouts.current == RUN
+    assert stays_in_run(window, qtbot)
 
 
 # ----- run views follow the active document ---------------------------------------------------------

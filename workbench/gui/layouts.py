@@ -212,6 +212,9 @@ class WindowLayouts(QObject):
         if session.state != "succeeded" and session.run_id not in self._not_started:
             self._keep_run = True
         self._not_started.discard(session.run_id)
+        QTimer.singleShot(0, self._after_runs)  # a sweep starts its next run in answer to this same end
+
+    def _after_runs(self) -> None:
         if self._in_flight:
             return
         back = self._return_to_design and not self._keep_run and self.current == RUN
