@@ -200,6 +200,7 @@ def exercise(paths: list[str]) -> int:
         window.resize(1400, 900)
         window.show()
         QTest.qWaitForWindowExposed(window, 2000)
+        window.layouts.switch("design")  # the last window's actions left it in the Run layout
         CLOSED.clear()
         if path == "new":
             tab = window.new_document()

@@ -10,6 +10,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from workbench import __version__
+from workbench.gui import session_restore
 from workbench.gui.autosave import Recovery, pending_recoveries
 from workbench.gui.crash.error_reporter import ErrorReporter
 from workbench.gui.crash.fault_log import CrashReport, FaultLog, archive, previous_crashes
@@ -38,6 +39,9 @@ def recover(window: MainWindow, recoveries: list[Recovery]) -> int:
             continue
         document = EditorDocument(graph, recovery.original_path)
         document.undo_stack.resetClean()  # unsaved: closing asks, saving ends the recovery
+        reopened = window.tab_for_path(recovery.original_path)  # by the session, as last saved
+        if reopened is not None and not reopened.document.modified:
+            window.close_tab(reopened)
         window.add_document(document, recovery)
         recovered += 1
     return recovered
@@ -70,11 +74,16 @@ def offer_recovery(window: MainWindow, crashes: list[CrashReport] | None = None)
 
 
 def build_window(files: list[str]) -> MainWindow:
+    """The window with the last session's documents, its active tab and layout, plus `files` (the
+    last of them active); an empty pipeline when nothing opened."""
     window = MainWindow()
+    restored = session_restore.restore(window)
     for path in files:
         window.open_path(path)
-    if not files:
+    if not restored and window.current is None:
         window.new_document()
+    window.keeps_session = True
+    session_restore.remember(window)
     return window
 
 

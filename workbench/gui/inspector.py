@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QFormLayout, QLin
 from workbench.gui.deferred_rebuild import DeferredRebuild, swap_page
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.group_inspector import GroupInspector
+from workbench.gui.narrow_widgets import narrow_all
 from workbench.gui.node_inspector import NodeInspector
 
 TYPING_WIDGETS = (QLineEdit, QPlainTextEdit, QAbstractSpinBox)
@@ -43,6 +44,7 @@ class Inspector(QScrollArea):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.setWidget(holder)
         self.page: QWidget = swap_page(self._layout, None, QWidget())
+        self._layout.addStretch(1)  # a short page sits at the top of a tall dock
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     def set_document(self, document: EditorDocument | None) -> None:
@@ -77,7 +79,9 @@ class Inspector(QScrollArea):
         rebuild does), since the old page is hidden at once."""
         self._stale = False
         self.rebuild.cancel()
-        self.page = swap_page(self._layout, self.page, self._new_page())
+        page = self._new_page()
+        narrow_all(page)  # the dock's width is the layout's, never the page's
+        self.page = swap_page(self._layout, self.page, page)
 
     def _new_page(self) -> QWidget:
         document = self.document

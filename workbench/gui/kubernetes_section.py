@@ -19,6 +19,7 @@ from workbench.gui.connections import binding_for
 from workbench.gui.deferred_rebuild import retire
 from workbench.gui.kubernetes_entries import (LIST_KINDS, MAP_KINDS, Field, ListKind, add_entry, field_problem,
                                               remove_entry, set_field, set_map, set_name, set_scalar)
+from workbench.gui.narrow_widgets import narrow
 from workbench.model.bindings import Binding
 from workbench.model.document import PipelineGraph
 from workbench.model.kubernetes import KubernetesConfig
@@ -35,13 +36,6 @@ def mark(line: QLineEdit, problem: str, hint: str = "") -> None:
     """Red border and the reason as tooltip on a bad value; the hint otherwise."""
     line.setStyleSheet(BAD_FIELD if problem else "")
     line.setToolTip(problem or hint)
-
-
-def narrow(combo: QComboBox) -> QComboBox:
-    """A dropdown that may shrink below its longest entry (the inspector dock is narrow)."""
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(8)
-    return combo
 
 
 def name_sources(graph: PipelineGraph, node_id: str) -> list[tuple[str, Binding]]:

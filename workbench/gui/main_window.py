@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
-                               QTabWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLineEdit, QMainWindow, QMenu, QMessageBox, QSizePolicy,
+                               QTabWidget, QWidget)
 
 from workbench.errors import WorkbenchError
+from workbench.gui import session_restore
 from workbench.gui import settings as remembered
 from workbench.gui.actions import MENUS, TOOLBAR, build_actions
 from workbench.gui.autosave import Autosaver, Recovery
 from workbench.gui.catalog import ComponentCatalog
 from workbench.gui.document_tab import DocumentTab
 from workbench.gui.editor_document import EditorDocument
+from workbench.gui.elided_label import ElidedLabel
 from workbench.gui.icons import action_icon
 from workbench.gui.inspector import Inspector
+from workbench.gui.layouts import DESIGN, RUN, WindowLayouts
 from workbench.gui.library_actions import LibraryActions
 from workbench.gui.opening import open_file
 from workbench.gui.outputs import Outputs
 from workbench.gui.palette import ComponentPalette
+from workbench.gui.panel_dock import panel_dock
 from workbench.gui.parameters import ParametersEditor
 from workbench.gui.problems import ProblemsPanel
 from workbench.gui.runs.workspace import RunsWorkspace
@@ -35,6 +39,10 @@ APP_NAME = "Pipeline Workbench"
 OPEN_FILTER = ("Pipelines (*.wbp *.yaml *.yml *.zip);;Workbench documents (*.wbp);;KFP pipeline YAML (*.yaml *.yml);;"
                "Pipeline bundles (*.zip)")
 STATUS_MS = 6000
+DEFAULT_SIZE = (1400, 900)
+ALWAYS_ENABLED = ("new", "open", "quit", "import_component", "new_python_component", "new_container_component", "undo",
+                  "redo", "reset_layout", "design_layout", "run_layout", "remote_targets", "library_folders",
+                  "show_library", "show_runs", "compare_runs", "cancel_run")
 
 
 class MainWindow(QMainWindow):
@@ -68,35 +76,37 @@ class MainWindow(QMainWindow):
         self.runs = RunsWorkspace(self)
         self.serving = WindowServing(self)
         self.docks["endpoints"] = self.serving.dock
+        self.layouts = WindowLayouts(self, {**self.docks, **self.runs.docks},
+                                     {DESIGN: self.actions_by_name["design_layout"],
+                                      RUN: self.actions_by_name["run_layout"]})
+        self.layouts.changed.connect(self.fit)  # the canvas changed size: show the whole pipeline again
+        controller = self.runs.controller
+        controller.session_started.connect(self.layouts.run_started)
+        controller.start_failed.connect(self.layouts.run_failed_to_start)
+        controller.session_finished.connect(self.layouts.run_finished)
+        self.keeps_session = False  # the app sets it once the last session's documents are back
+        self._closing = False
         self._add_undo_actions()
         self.find_box = QLineEdit(placeholderText="Find task (Ctrl+F)", clearButtonEnabled=True)
         self.find_box.setMaximumWidth(220)
         self.find_box.returnPressed.connect(self._find)
         self._build_menus()
-        self.problem_counts = QLabel()
+        self.problem_counts = ElidedLabel()
         self.statusBar().addPermanentWidget(self.problem_counts)
-        self._restore_layout()
+        self._restore_geometry()
         self._current_changed()
 
     # ----- construction ------------------------------------------------------------------------
 
     def _build_docks(self) -> dict[str, QDockWidget]:
         docks = {}
-        for name, title, widget, area in (
+        for name, title, panel, area in (
                 ("palette", "Components", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
                 ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("yaml", "Compiled YAML", self.yaml_preview, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea),
                 ("parameters", "Pipeline Parameters", self.parameters, Qt.DockWidgetArea.BottomDockWidgetArea)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock-{name}")
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            docks[name] = dock
-        self.tabifyDockWidget(docks["inspector"], docks["yaml"])
-        self.tabifyDockWidget(docks["problems"], docks["parameters"])
-        docks["inspector"].raise_()
-        docks["problems"].raise_()
+            docks[name] = panel_dock(self, f"dock-{name}", title, panel, area)
         return docks
 
     def _add_undo_actions(self) -> None:
@@ -123,7 +133,7 @@ class MainWindow(QMainWindow):
                 elif name == "theme":
                     menu.addMenu(self.theme_menu)
                 elif name == "docks":
-                    for dock in self.docks.values():
+                    for dock in self.layouts.docks.values():
                         menu.addAction(dock.toggleViewAction())
                 else:
                     menu.addAction(self.actions_by_name[name])
@@ -133,6 +143,11 @@ class MainWindow(QMainWindow):
             toolbar.addSeparator() if name is None else toolbar.addAction(self.actions_by_name[name])
         toolbar.addSeparator()
         toolbar.addWidget(self.find_box)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.actions_by_name["design_layout"])
+        toolbar.addAction(self.actions_by_name["run_layout"])
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -142,32 +157,22 @@ class MainWindow(QMainWindow):
         if not files:
             self.recent_menu.addAction("(no recent files)").setEnabled(False)
 
-    def _restore_layout(self) -> None:
-        store = remembered.settings()
-        if store.value("geometry") is not None:
-            self.restoreGeometry(store.value("geometry"))
-        else:
-            self.resize(1400, 900)
-        self._default_dock_sizes = store.value("window_state") is None
-        if not self._default_dock_sizes:
-            self.restoreState(store.value("window_state"))
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._default_dock_sizes:  # first run: give the canvas most of the room, once laid out
-            self._default_dock_sizes = False
-            QTimer.singleShot(0, self.reset_layout)
+    def _restore_geometry(self) -> None:
+        """Where and how large the window was; the first time, a size that fits the screen."""
+        geometry = remembered.settings().value("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            room = self.screen().availableGeometry()
+            self.resize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
 
     def reset_layout(self) -> None:
-        """Every dock back in its place and size, the canvas taking most of the room."""
-        for name, dock in self.docks.items():
-            dock.setFloating(False)
-            dock.show()
-        self.docks["inspector"].raise_()
-        self.docks["problems"].raise_()
-        self.sharing.place_dock()
-        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [230, 400], Qt.Orientation.Horizontal)
+        """The docks of the current layout (Design or Run) back in their default places and sizes."""
+        self.layouts.reset()
+
+    def show_design_layout(self, _checked: bool = True) -> None:
+        self.layouts.switch(DESIGN)
+
+    def show_run_layout(self, _checked: bool = True) -> None:
+        self.layouts.switch(RUN)
 
     # ----- tabs --------------------------------------------------------------------------------
 
@@ -199,13 +204,12 @@ class MainWindow(QMainWindow):
         for panel in (self.inspector, self.problems, self.parameters, self.yaml_preview):
             panel.set_document(document)
         for name, action in self.actions_by_name.items():
-            if name not in ("new", "open", "quit", "import_component", "new_python_component",
-                            "new_container_component", "undo", "redo", "reset_layout", "remote_targets",
-                            "library_folders", "show_library", "show_runs", "compare_runs", "cancel_run"):
+            if name not in ALWAYS_ENABLED:
                 action.setEnabled(tab is not None)
         if tab:
             self.inspector.set_selection(tab.scene.selected_ids())
         self._update_titles(tab)
+        self._remember_session()
 
     def _selection_changed(self) -> None:
         if self.current is not None:
@@ -244,20 +248,24 @@ class MainWindow(QMainWindow):
         for path in paths:
             self.open_path(path)
 
-    def open_path(self, path: str) -> DocumentTab | None:
-        """Open a document or import a KFP YAML; a file that cannot be read gives a message only.
-        A `.zip` bundle is checked and reviewed first, on a worker: it opens later, so None here."""
+    def open_path(self, path: str, problems: list[str] | None = None) -> DocumentTab | None:
+        """Open a document or import a KFP YAML; a file that cannot be read gives a message only (a
+        dialog, or a line added to `problems` when given). A `.zip` bundle is checked and reviewed
+        first, on a worker: it opens later, so None here."""
         if path.lower().endswith(".zip"):
             self.sharing.opener.open(path)
             return None
-        for tab in self.tabs_list():
-            if tab.document.path and Path(tab.document.path).resolve() == Path(path).resolve():
-                self.tabs.setCurrentWidget(tab)
-                return tab
+        tab = self.tab_for_path(path)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+            return tab
         try:
             opened = open_file(path)
         except WorkbenchError as exc:
-            self.show_error("Cannot open the file", exc)
+            if problems is None:
+                self.show_error("Cannot open the file", exc)
+            else:
+                problems.append(str(exc))
             return None
         document = EditorDocument(opened.graph, opened.path)
         tab = self.add_document(document)
@@ -268,6 +276,13 @@ class MainWindow(QMainWindow):
                                     "Some parts of the pipeline have no equivalent in the editor:\n\n"
                                     + "\n".join(opened.notes[:20]))
         return tab
+
+    def tab_for_path(self, path: str | None) -> DocumentTab | None:
+        """The tab of the document saved at `path`, if one is open."""
+        for tab in self.tabs_list() if path else []:
+            if tab.document.path and Path(tab.document.path).resolve() == Path(path).resolve():
+                return tab
+        return None
 
     def save(self) -> bool:
         tab = self.current
@@ -311,7 +326,12 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(self.tabs.indexOf(tab))
         tab.document.close()
         tab.deleteLater()
+        self._remember_session()
         return True
+
+    def _remember_session(self) -> None:
+        if self.keeps_session and not self._closing:
+            session_restore.remember(self)
 
     def _confirm_discard(self, tab: DocumentTab) -> bool:
         """Ask Save / Discard / Cancel; True when it is fine to close."""
@@ -325,13 +345,16 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_session()  # before the tabs close one by one
+        self._closing = True
         for tab in self.tabs_list():
             if not self.close_tab(tab):
+                self._closing = False
+                self._remember_session()
                 event.ignore()
                 return
-        store = remembered.settings()
-        store.setValue("geometry", self.saveGeometry())
-        store.setValue("window_state", self.saveState())
+        remembered.settings().setValue("geometry", self.saveGeometry())
+        self.layouts.save()
         event.accept()
 
     def show_error(self, title: str, error: Exception) -> None:

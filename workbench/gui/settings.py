@@ -1,4 +1,5 @@
-"""What the window remembers between sessions (QSettings): geometry, dock layout, recent files, theme."""
+"""What the window remembers between sessions (QSettings): geometry, the arrangement of each layout
+(layouts.py), the open documents (session_restore.py), recent files, the theme."""
 
 from __future__ import annotations
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from workbench.gui.compile_worker import Compiler
+from workbench.gui.elided_label import ElidedLabel
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.theme import error_text_color
 
@@ -23,7 +24,7 @@ class YamlPreview(QWidget):
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.state = QLabel("")
+        self.state = ElidedLabel()  # a long compile error must not widen the dock
         refresh = QPushButton("Compile now")
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
@@ -60,13 +61,16 @@ class YamlPreview(QWidget):
         if self.document is None:
             return
         self._dirty = False
+        self.state.setStyleSheet("")
         self.state.setText("compiling\u2026")
         self.compiler.start(self.document.graph)
 
     def _show(self, text: str, error: str) -> None:
         if error:
-            self.state.setText(f"<span style='color:{error_text_color()}'>{error}</span>")
+            self.state.setStyleSheet(f"color: {error_text_color()}")
+            self.state.setText(error)
             return
+        self.state.setStyleSheet("")
         self.state.setText("compiled KFP pipeline spec (IR YAML)")
         scroll = self.text.verticalScrollBar().value()
         self.text.setPlainText(text)

@@ -7,6 +7,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "pipelines" / "train_compare_deploy.wbp"
 RUN_TIMEOUT_MS = 300_000
+TASKS = ("load-tabular-data", "validate-and-preprocess", "engineer-features", "train-model", "train-model-2",
+         "train-model-3", "select-best-model", "deploy-model")
 
 
 def start_from_dialog(window, qtbot, values: dict[str, str] | None = None, target: str = "docker"):
@@ -31,3 +33,14 @@ def start_from_dialog(window, qtbot, values: dict[str, str] | None = None, targe
 
 def wait_finished(qtbot, session, timeout: int = RUN_TIMEOUT_MS) -> None:
     qtbot.waitUntil(lambda: session.finished, timeout=timeout)
+
+
+def remote_frames() -> list[dict]:
+    """What the fake Kubeflow Pipelines server answers, poll after poll, for a run of the example."""
+    done = {task: "SUCCEEDED" for task in TASKS}
+    return [
+        {"run": "PENDING", "tasks": {}},
+        {"run": "RUNNING", "tasks": {"load-tabular-data": "RUNNING"}},
+        {"run": "RUNNING", "tasks": {"load-tabular-data": "SUCCEEDED", "validate-and-preprocess": "RUNNING"}},
+        {"run": "SUCCEEDED", "tasks": {**done, "write-report": "SKIPPED"}},
+    ]

@@ -4,35 +4,8 @@ run's, the run is in the history with its target, and its console page opens fro
 
 from __future__ import annotations
 
-import pytest
-
 from fake_services import FakeKfp
-from run_helpers import EXAMPLE, start_from_dialog, wait_finished
-
-TASKS = ("load-tabular-data", "validate-and-preprocess", "engineer-features", "train-model", "train-model-2",
-         "train-model-3", "select-best-model", "deploy-model")
-
-
-def frames() -> list[dict]:
-    done = {task: "SUCCEEDED" for task in TASKS}
-    return [
-        {"run": "PENDING", "tasks": {}},
-        {"run": "RUNNING", "tasks": {"load-tabular-data": "RUNNING"}},
-        {"run": "RUNNING", "tasks": {"load-tabular-data": "SUCCEEDED", "validate-and-preprocess": "RUNNING"}},
-        {"run": "SUCCEEDED", "tasks": {**done, "write-report": "SKIPPED"}},
-    ]
-
-
-@pytest.fixture
-def kfp_target(tmp_path, monkeypatch):
-    from workbench.gui.runs import remote_start
-    from workbench.settings import KfpTarget, load_settings, save_settings
-
-    monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setattr(remote_start, "POLL_INTERVAL_S", 0.2)
-    with FakeKfp(frames()) as fake:
-        save_settings(load_settings().with_target(KfpTarget(name="lab", host=fake.url)))
-        yield fake
+from run_helpers import EXAMPLE, TASKS, start_from_dialog, wait_finished
 
 
 def test_a_remote_run_streams_states_onto_the_canvas(window, example_tab, qtbot, kfp_target, monkeypatch):

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from run_helpers import start_from_dialog, wait_finished
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
 
 REPO = Path(__file__).resolve().parents[3]
 SHOTS = REPO / "docs" / "screenshots"
@@ -20,15 +18,12 @@ pytestmark = pytest.mark.usefixtures("docker_images")
 def test_screenshots_of_a_finished_run_and_a_comparison(window, example_tab, qtbot):
     SHOTS.mkdir(parents=True, exist_ok=True)
     workspace = window.runs
-    for dock in window.findChildren(QDockWidget):  # the canvas and the run docks only
-        dock.hide()
     first = start_from_dialog(window, qtbot, {"epochs": "120"})
     wait_finished(qtbot, first)
     second = start_from_dialog(window, qtbot, {"epochs": "40", "threshold": "0.99"})
     wait_finished(qtbot, second)
     assert (first.state, second.state) == ("succeeded", "succeeded")
-    window.resizeDocks([workspace.docks["metrics"]], [600], Qt.Orientation.Horizontal)
-    window.resizeDocks([workspace.docks["run"]], [250], Qt.Orientation.Vertical)
+    window.actions_by_name["run_layout"].trigger()  # the runs succeeded: the window went back to Design
     example_tab.scene.select_ids([example_tab.document.graph.node_by_name("train-model").id])
     workspace.details.setCurrentWidget(workspace.logs)
     qtbot.waitUntil(lambda: sum(workspace.metrics.plotted_points().values()) == 3 * 40, timeout=5000)

@@ -16,9 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QUrl, Qt, Signal
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from workbench.gui.runs.session import RunSession
 from workbench.runs.compare import roc_points
@@ -119,6 +119,8 @@ def confusion_table(metadata: dict[str, Any]) -> QTableWidget | None:
             shade.setAlphaF(low + (high - low) * float(value) / peak)
             table.item(r, c).setBackground(shade)
             table.item(r, c).setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    for header in (table.horizontalHeader(), table.verticalHeader()):  # the matrix fills its room, labels whole
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     return table
 
 

@@ -40,6 +40,8 @@ class LogsPanel(QWidget):
         following = QPushButton("\u2193")
         following.setToolTip("Next match (Enter)")
         following.clicked.connect(self.find_next)
+        for button in (previous, following):
+            button.setMaximumWidth(button.fontMetrics().horizontalAdvance("\u2193") + 28)
         self.matches = QLabel()
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setMaximumBlockCount(MAX_BLOCKS)

@@ -1,17 +1,20 @@
 """The window's run features in one place: the Run menu's slots, the run docks (logs and step
 details, live metrics, history), the status overlays on canvases, comparisons and sweeps.
 
-The main window only creates this object and forwards its Run-menu actions here. Docks start
-hidden and appear when a run starts or the history is asked for, so an editing session never
-loads pyqtgraph.
+The main window only creates this object and forwards its Run-menu actions here. The run docks
+belong to the Run layout (see layouts), which a starting run brings up, so an editing session never
+loads pyqtgraph. They show the run of the active document's tab, or nothing.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QTabWidget
 
 from workbench.errors import WorkbenchError
+from workbench.gui.elided_label import ElidedLabel
+from workbench.gui.layouts import RUN
+from workbench.gui.panel_dock import panel_dock
 from workbench.gui.runs.artifact_views import ArtifactPanel
 from workbench.gui.runs.compare_view import CompareView
 from workbench.gui.runs.controller import RunController
@@ -75,7 +78,7 @@ class RunsWorkspace(QObject):
             ("run", "Run", self.details, Qt.DockWidgetArea.BottomDockWidgetArea),
             ("metrics", "Live Metrics", self.metrics, Qt.DockWidgetArea.RightDockWidgetArea),
             ("history", "Runs", self.history, Qt.DockWidgetArea.BottomDockWidgetArea))}
-        self.progress = QLabel()
+        self.progress = ElidedLabel()
         window.statusBar().addPermanentWidget(self.progress)
         window.tabs.currentChanged.connect(self._tab_changed)
         window.installEventFilter(self)
@@ -95,10 +98,7 @@ class RunsWorkspace(QObject):
         self.controller.in_background(lambda: refresh_unfinished(self.controller.store()), refreshed)
 
     def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(f"dock-runs-{name}")
-        dock.setWidget(widget)
-        self.window.addDockWidget(area, dock)
+        dock = panel_dock(self.window, f"dock-runs-{name}", title, widget, area)
         dock.hide()
         return dock
 
@@ -125,10 +125,11 @@ class RunsWorkspace(QObject):
         dialog.open()
 
     def _compile_and_start(self, tab, choice: dict) -> None:
-        self._status("Compiling\u2026")
         graph = tab.document.graph.copy()
+        self.window.statusBar().showMessage(f"Compiling {graph.name}\u2026")  # until it is compiled
 
         def compiled(ir_text: str | None, error: str) -> None:
+            self.window.statusBar().clearMessage()  # the run's progress (or the error) says what happens now
             if error:
                 self._error("Cannot run the pipeline", error)
                 return
@@ -219,28 +220,35 @@ class RunsWorkspace(QObject):
     # ----- sessions ---------------------------------------------------------------------------
 
     def bind(self, tab, session: RunSession) -> StatusOverlay:
-        """Show `session` on `tab`'s canvas (replacing an earlier run shown there)."""
+        """Show `session` on `tab`'s canvas (replacing an earlier run shown there); the run views
+        then show the active tab's run (the user may have switched tabs while it compiled)."""
         old = self.overlays.pop(tab, None)
         if old is not None:
             old.detach()
             old.deleteLater()
         graph = tab.document.graph
         session.names = lambda task_id: task_paths.display_name(graph, task_id)
-        overlay = StatusOverlay(tab.scene, session, self)
+        overlay = StatusOverlay(tab.scene, session, tab)  # it goes when the tab closes
         overlay.progress_text.connect(lambda text, s=session: self.current is s and self.progress.setText(text))
         self.overlays[tab] = overlay
         tab.scene.selectionChanged.connect(self._selection_changed)
+        tab.destroyed.connect(lambda _=None, t=tab: self._forget(t))
+        self._tab_changed()
         return overlay
 
-    def show_session(self, session: RunSession) -> None:
+    def _forget(self, tab) -> None:
+        self.overlays.pop(tab, None)  # the overlay was the tab's child: deleted with it
+
+    def show_session(self, session: RunSession | None) -> None:
+        """The run views show `session`; None empties them."""
         self.current = session
         self.logs.set_session(session)
         self.metrics.set_session(session)
         self.final_metrics.set_session(session)
         self.artifacts.set_session(session)
         self.step.show_task(session, None)
-        self.docks["run"].show()
-        self.docks["metrics"].show()
+        if session is None:
+            self.progress.setText("")
 
     def _session_started(self, session: RunSession) -> None:
         self.show_session(session)
@@ -270,9 +278,14 @@ class RunsWorkspace(QObject):
             self.history.reload()
 
     def _tab_changed(self) -> None:
+        """The run views follow the active tab: its document's run, or nothing (never the run of the
+        document shown before)."""
         overlay = self.overlays.get(self.window.current)
-        if overlay is not None and overlay.session is not self.current:
-            self.show_session(overlay.session)
+        session = overlay.session if overlay is not None else None
+        if session is not self.current:
+            self.show_session(session)
+        if overlay is not None:
+            self.progress.setText(overlay.summary())
 
     def _selection_changed(self) -> None:
         """A task picked on a run's canvas: its details, logs and artifacts."""
@@ -306,7 +319,7 @@ class RunsWorkspace(QObject):
             graph.name = f"{graph.name} \u00b7 run {session.run_id}"
             tab = self.window.add_document(EditorDocument(graph))
             self.bind(tab, session)
-            self.show_session(session)
+            self.window.layouts.switch(RUN)
             tab.view.fit()
         self.controller.in_background(lambda: load_past_run(self.controller.store(), run_id), loaded)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from workbench.gui.panel_dock import panel_dock
 from workbench.gui.serving.endpoints_panel import EndpointsPanel
 
 
@@ -26,10 +27,7 @@ class WindowServing(QObject):
         self.window = window
         self.controller = window.runs.controller
         self.panel = EndpointsPanel()
-        self.dock = QDockWidget("Endpoints", window)
-        self.dock.setObjectName("dock-endpoints")
-        self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock = panel_dock(window, "dock-endpoints", "Endpoints", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock.hide()
         self.tensorboards: dict[str, object] = {}  # run id -> TensorBoardServer
         window.runs.history.serve_requested.connect(self.serve_run)
