@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from workbench.runs.task_names import TaskNames, plain
+
 if TYPE_CHECKING:
     from workbench.runs.store import ArtifactRecord, MetricPoint, RunRecord, RunStore
 
@@ -30,12 +32,16 @@ def lower_is_better(metric: str) -> bool:
 class RunSummary:
     """What a comparison needs of one run. `metrics` maps `task/metric` to a number: final
     Metrics artifact values, plus `task/name (last)` for live series; `curves` keeps the live
-    series (task/name -> [(step or index, value)]); `roc` maps a task to (fpr, tpr) lists."""
+    series (task/name -> [(step or index, value)]); `roc` maps a task to (fpr, tpr) lists. Keys
+    hold task ids, which match across runs; `names` turns them into the names people gave
+    (`series_label`), `tasks` is every task id the run recorded."""
 
     run: RunRecord
     metrics: dict[str, float] = field(default_factory=dict)
     curves: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     roc: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    names: TaskNames = field(default_factory=TaskNames)
+    tasks: frozenset[str] = frozenset()
 
 
 def final_metrics(artifacts: list[ArtifactRecord]) -> dict[str, float]:
@@ -83,7 +89,28 @@ def summarize(store: RunStore, run_id: str, *, with_curves: bool = True) -> RunS
             points = roc_points(artifact.metadata)
             if points:
                 roc[artifact.task_id] = points
-    return RunSummary(run, metrics, curves, roc)
+    tasks = store.tasks(run.id)
+    names = TaskNames.from_ir(run.pipeline_yaml).with_loop_items((t.task_id, t.details) for t in tasks)
+    task_ids = {t.task_id for t in tasks} | {a.task_id for a in artifacts} | {key.rsplit("/", 1)[0] for key in curves}
+    return RunSummary(run, metrics, curves, roc, names, frozenset(task_ids))
+
+
+def task_label(task_id: str, summaries: list[RunSummary]) -> str:
+    """A task's label over several runs: with its loop items when every run that has the task
+    agrees on them (a sweep over item lists does not), else with the iteration index."""
+    having = [s for s in summaries if task_id in s.tasks] or summaries[:1]
+    labels = {s.names.label(task_id) for s in having}
+    return labels.pop() if len(labels) == 1 else having[0].names.label(task_id, items=False)
+
+
+def series_label(key: str, summaries: list[RunSummary]) -> str:
+    """`for-loop-1[0]/train-model-2/loss (last)` -> `xgboost · lr=0.1 (train-model-2) / loss (last)`.
+    The task is the longest task id the key starts with (metric names may hold slashes too)."""
+    task_ids = [t for s in summaries for t in s.tasks if key.startswith(t + "/")]
+    if not task_ids:
+        return plain(key)
+    task_id = max(task_ids, key=len)
+    return f"{task_label(task_id, summaries)} / {plain(key[len(task_id) + 1:])}"
 
 
 def parameter_differences(runs: list[RunRecord]) -> dict[str, list[Any]]:
@@ -199,6 +226,7 @@ def comparison_tables(summaries: list[RunSummary]) -> list[tuple[str, list[str],
     metrics = []
     for row in metrics_table(summaries):
         cells = [format_value(v) + (" *" if i == row.best else "") for i, v in enumerate(row.values)]
-        metrics.append([row.name + (" (lower is better)" if row.lower_is_better else ""), *cells])
+        metrics.append([series_label(row.name, summaries) + (" (lower is better)" if row.lower_is_better else ""),
+                        *cells])
     return [("Parameter differences", ["PARAMETER", *ids], parameters),
             ("Metrics (* best)", ["METRIC", *ids], metrics)]

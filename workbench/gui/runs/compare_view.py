@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QTableWidget, QTa
 
 from workbench.gui.runs.controller import RunController
 from workbench.runs.compare import (RunSummary, format_value, graph_diff, metrics_table, parameter_differences,
-                                    summarize)
+                                    series_label, summarize, task_label)
 
 BEST = QColor(46, 160, 67, 70)
 
@@ -102,7 +102,10 @@ class CompareView(QWidget):
         table = self._table("Metric")
         table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            table.setItem(r, 0, QTableWidgetItem(row.name + (" \u2193" if row.lower_is_better else " \u2191")))
+            head = QTableWidgetItem(series_label(row.name, self.summaries) + (" \u2193" if row.lower_is_better
+                                                                                else " \u2191"))
+            head.setToolTip(row.name)
+            table.setItem(r, 0, head)
             for column, value in enumerate(row.values, start=1):
                 item = QTableWidgetItem(format_value(value) + ("  \u2605" if column - 1 == row.best else ""))
                 if column - 1 == row.best:
@@ -121,10 +124,9 @@ class CompareView(QWidget):
         names = sorted({name for s in self.summaries for name in s.curves})
         box = QWidget()
         layout = QVBoxLayout(box)
-        chooser = QComboBox()
-        chooser.addItems(names)
+        chooser = self._series_chooser(names)
         if any(n.endswith("/loss") for n in names):
-            chooser.setCurrentText(next(n for n in names if n.endswith("/loss")))
+            chooser.setCurrentIndex(chooser.findData(next(n for n in names if n.endswith("/loss"))))
         plot = make_plot_widget()
         plot.getPlotItem().setLabel("bottom", "step")
 
@@ -134,7 +136,7 @@ class CompareView(QWidget):
             plot.getPlotItem().clear()
             plot.getPlotItem().legend.clear()
             for index, summary in enumerate(self.summaries):
-                points = summary.curves.get(chooser.currentText())
+                points = summary.curves.get(chooser.currentData())
                 if points:
                     x, y = zip(*points)
                     plot.plot(x, y, name=short(summary.run.id), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=2))
@@ -151,7 +153,8 @@ class CompareView(QWidget):
     def _roc_tab(self) -> QWidget:
         from workbench.gui.runs.artifact_views import roc_plot
 
-        curves = {f"{short(s.run.id)} {task}": points for s in self.summaries for task, points in s.roc.items()}
+        curves = {f"{short(s.run.id)} {task_label(task, self.summaries)}": points
+                  for s in self.summaries for task, points in s.roc.items()}
         if not curves:
             return QLabel("None of these runs produced ClassificationMetrics.")
         return roc_plot(curves, "ROC curves of every run")
@@ -161,25 +164,34 @@ class CompareView(QWidget):
         metrics = sorted({name for s in self.summaries for name in s.metrics})
         box = QWidget()
         layout = QVBoxLayout(box)
-        chooser = QComboBox()
-        chooser.addItems(metrics)
+        chooser = self._series_chooser(metrics)
         preferred = [m for m in metrics if m.endswith("roc_auc")] or [m for m in metrics if "loss" not in m]
         if preferred:
-            chooser.setCurrentText(preferred[0])
+            chooser.setCurrentIndex(chooser.findData(preferred[0]))
         from workbench.gui.runs.metrics_dock import make_plot_widget
 
         plot = make_plot_widget()
-        chooser.currentIndexChanged.connect(lambda: self._draw_parallel(plot, chooser.currentText()))
+        chooser.currentIndexChanged.connect(lambda: self._draw_parallel(plot, chooser.currentData()))
         row = QHBoxLayout()
         row.addWidget(QLabel("Metric"))
         row.addWidget(chooser, 1)
         layout.addLayout(row)
         layout.addWidget(plot, 1)
         self.parallel_chooser, self.parallel_plot = chooser, plot
-        self._draw_parallel(plot, chooser.currentText())
+        self._draw_parallel(plot, chooser.currentData())
         return box
 
-    def _draw_parallel(self, plot, metric: str) -> None:
+    def _series_chooser(self, keys: list[str]) -> QComboBox:
+        """A dropdown of `task/metric` keys shown by the names people gave (the key in the tooltip)."""
+        chooser = QComboBox()
+        chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        chooser.setMinimumContentsLength(40)
+        for key in keys:
+            chooser.addItem(series_label(key, self.summaries), key)
+            chooser.setItemData(chooser.count() - 1, key, Qt.ItemDataRole.ToolTipRole)
+        return chooser
+
+    def _draw_parallel(self, plot, metric: str | None) -> None:
         import pyqtgraph as pg
 
         item = plot.getPlotItem()
@@ -191,7 +203,7 @@ class CompareView(QWidget):
         if not metric or not usable:
             item.setTitle("no run has this metric")
             return
-        axes.append((metric, np.array([metric_values[i] if metric_values[i] is not None else np.nan
+        axes.append((series_label(metric, self.summaries), np.array([metric_values[i] if metric_values[i] is not None else np.nan
                                        for i in range(len(self.summaries))]), None))
         columns = []
         for name, values, categories in axes:
@@ -213,7 +225,7 @@ class CompareView(QWidget):
                       name=short(self.summaries[index].run.id))
         item.getAxis("bottom").setTicks([[(i, name) for i, (name, _, _) in enumerate(axes)]])
         item.getAxis("left").setTicks([[(0, "min"), (1, "max")]])
-        item.setTitle(f"parameters \u2192 {metric}")
+        item.setTitle(html.escape(f"parameters \u2192 {series_label(metric, self.summaries)}"))
         item.setRange(xRange=(-0.3, len(columns) - 0.7), yRange=(-0.15, 1.15))
 
     def _diff_tab(self) -> QWidget:
@@ -229,9 +241,11 @@ class CompareView(QWidget):
             if diff.empty:
                 parts.append(f"<h3>{title}</h3><p>Same pipeline: no task added, removed or changed.</p>")
                 continue
-            items = [f"<li style='color:#2e7d32'>+ added <b>{html.escape(t)}</b></li>" for t in diff.added]
-            items += [f"<li style='color:#c62828'>\u2212 removed <b>{html.escape(t)}</b></li>" for t in diff.removed]
-            items += [f"<li style='color:#ef6c00'>~ changed <b>{html.escape(t)}</b>: {', '.join(what)}</li>"
+            new, old = other.names, base.names
+            items = [f"<li style='color:#2e7d32'>+ added <b>{html.escape(new.label(t))}</b></li>" for t in diff.added]
+            items += [f"<li style='color:#c62828'>\u2212 removed <b>{html.escape(old.label(t))}</b></li>"
+                      for t in diff.removed]
+            items += [f"<li style='color:#ef6c00'>~ changed <b>{html.escape(new.label(t))}</b>: {', '.join(what)}</li>"
                       for t, what in diff.changed.items()]
             parts.append(f"<h3>{title}</h3><ul>{''.join(items)}</ul>")
         browser.setHtml("".join(parts) or "<p>Only one run.</p>")

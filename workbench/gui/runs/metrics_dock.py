@@ -8,6 +8,7 @@ at about two a pixel (`decimate`), so a million points per curve stay smooth.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,11 @@ def make_plot_widget(title: str = "") -> Any:
     return widget
 
 
+def legend_text(label: str) -> str:
+    """A plot legend renders HTML: a task's name is shown as the text it is."""
+    return html.escape(label)
+
+
 def widget_is_light() -> bool:
     from workbench.gui.canvas.style import is_dark
 
@@ -77,6 +83,7 @@ class MetricsPanel(QWidget):
         auto = QPushButton("Auto-range")
         auto.clicked.connect(self.auto_range)
         self.readout = QLabel(" ")
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)  # task names are shown as the text they are
         self.tasks = QListWidget()
         self.tasks.setMinimumWidth(120)
         self.tasks.setMaximumWidth(220)
@@ -179,7 +186,8 @@ class MetricsPanel(QWidget):
         for row in range(self.tasks.count()):
             if self.tasks.item(row).data(Qt.ItemDataRole.UserRole) == task_id:
                 return self.tasks.item(row)
-        item = QListWidgetItem(task_id)
+        item = QListWidgetItem(self.session.names.label(task_id))
+        item.setToolTip(self.session.names.tooltip(task_id))
         item.setData(Qt.ItemDataRole.UserRole, task_id)
         item.setCheckState(Qt.CheckState.Checked)
         item.setForeground(self._colour(self.tasks.count()))
@@ -207,7 +215,7 @@ class MetricsPanel(QWidget):
             import pyqtgraph as pg
 
             index = [self.tasks.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.tasks.count())].index(task_id)
-            curve = self.plot.plot(name=task_id, pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
+            curve = self.plot.plot(name=legend_text(self.session.names.label(task_id)), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
             curve.setDownsampling(auto=False)
             curve.setClipToView(False)
             self.curves[task_id] = curve
@@ -259,4 +267,5 @@ class MetricsPanel(QWidget):
                 best = (distance, task_id, x[index], y[index])
         if best is not None:
             axis = "t" if self.x_axis.currentData() == "time" else "step"
-            self.readout.setText(f"{best[1]}  {self.chosen_metric()} = {best[3]:.6g}  at {axis} {best[2]:.6g}")
+            self.readout.setText(f"{self.session.names.label(best[1])}  {self.chosen_metric()} = {best[3]:.6g}  "
+                                 f"at {axis} {best[2]:.6g}")

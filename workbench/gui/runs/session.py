@@ -15,6 +15,7 @@ import numpy as np
 
 from workbench.runs.events import ArtifactProduced, LogLine, MetricLogged, RunEvent, RunFinished, RunStarted, \
     TaskStateChanged
+from workbench.runs.task_names import TaskNames
 
 TERMINAL = ("succeeded", "failed", "skipped", "cancelled", "cached")
 
@@ -88,6 +89,23 @@ class RunSession:
         self.series: dict[tuple[str, str], SeriesBuffer] = {}
         self.artifacts: list[ArtifactProduced] = []
         self.changed_tasks: set[str] = set()  # since the canvas overlay last looked (it clears it)
+        self._names: TaskNames | None = None
+        self._loop_details: dict[str, dict[str, Any]] = {}  # loop task id -> details naming its items
+
+    @property
+    def names(self) -> TaskNames:
+        """The names people gave the run's tasks (from its IR, plus its document when `use_document`
+        was called) and the items of its loops so far."""
+        if self._names is None:
+            self._names = TaskNames.from_ir(self.options.ir_text if self.options else None)
+        if self._loop_details:
+            self._names = self._names.with_loop_items(self._loop_details.items())
+            self._loop_details = {}
+        return self._names
+
+    def use_document(self, graph: Any) -> None:
+        """Name the run's groups after the frames of the document it ran from."""
+        self._names = self.names.with_document(graph)
 
     @property
     def finished(self) -> bool:
@@ -119,6 +137,8 @@ class RunSession:
         task.state, task.message = event.state, event.message
         if event.details:
             task.details = {**task.details, **event.details}
+            if "items" in event.details:
+                self._loop_details[event.task_id] = event.details
         if event.state == "running" and task.start is None:
             task.start = event.time
         if event.state in TERMINAL:
@@ -153,6 +173,8 @@ class RunSession:
         for task in store.tasks(record.id):
             session.tasks[task.task_id] = TaskView(task.task_id, task.task_name, task.state, task.iteration,
                                                    task.start_time, task.end_time, task.message, task.details)
+            if "items" in task.details:
+                session._loop_details[task.task_id] = task.details
         for point in store.metrics(record.id):
             session.apply(MetricLogged(record.id, point.task_id, point.name, point.value, point.step, point.time))
         session.logs = [LogLine(record.id, line.task_id, line.line, line.time, line.stream)
@@ -160,4 +182,5 @@ class RunSession:
         session.artifacts = [ArtifactProduced(record.id, a.task_id, a.name, a.type, a.uri, a.metadata, a.time)
                              for a in store.artifacts(record.id)]
         session.changed_tasks = set(session.tasks)
+        session.names  # parsed here, on the worker thread
         return session

@@ -27,7 +27,10 @@ def describe_task(session: RunSession, task_id: str) -> list[tuple[str, str]]:
     code) are left out rather than shown empty."""
     task = session.tasks[task_id]
     details = task.details
-    rows = [("Task", html.escape(task.task_id)), ("State", html.escape(task.state)
+    label = session.names.label(task_id, limit=None)
+    title = html.escape(label) + ("" if label == task_id else
+                                  f"<br><span style='color:gray'>task id {html.escape(task_id)}</span>")
+    rows = [("Task", title), ("State", html.escape(task.state)
                                                     + (f" \u2014 {html.escape(task.message)}" if task.message else ""))]
     duration = f"{task.end - task.start:.1f} s" if task.start and task.end else "-"
     rows += [("Start", _when(task.start)), ("End", _when(task.end)), ("Duration", duration)]
