@@ -80,7 +80,8 @@ def summarize(store: RunStore, run_id: str, *, with_curves: bool = True) -> RunS
     run = store.get_run(run_id)
     artifacts = store.artifacts(run.id)
     metrics = final_metrics(artifacts)
-    curves = curves_of(store.metrics(run.id)) if with_curves else {}
+    logged = store.metrics(run.id) if with_curves else []
+    curves = curves_of(logged)
     for key, series in curves.items():
         metrics[f"{key} (last)"] = series[-1][1]
     roc = {}
@@ -91,7 +92,7 @@ def summarize(store: RunStore, run_id: str, *, with_curves: bool = True) -> RunS
                 roc[artifact.task_id] = points
     tasks = store.tasks(run.id)
     names = TaskNames.from_ir(run.pipeline_yaml).with_loop_items((t.task_id, t.details) for t in tasks)
-    task_ids = {t.task_id for t in tasks} | {a.task_id for a in artifacts} | {key.rsplit("/", 1)[0] for key in curves}
+    task_ids = {t.task_id for t in tasks} | {a.task_id for a in artifacts} | {point.task_id for point in logged}
     return RunSummary(run, metrics, curves, roc, names, frozenset(task_ids))
 
 
