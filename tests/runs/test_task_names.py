@@ -96,16 +96,23 @@ def test_unreadable_or_missing_ir_names_nothing():
         assert TaskNames.from_ir(text).label("for-loop-1[0]/train") == "train \u00b7 #0"
 
 
-def test_document_names_the_groups_the_ir_cannot():
+def test_frames_are_named_from_the_ir_and_from_the_document_for_runs_compiled_before_that():
     from workbench.compiler.compile import compile_graph
     from workbench.model.serialize import load
 
     graph = load("pipelines/sharded_processing.wbp")
-    names = TaskNames.from_ir(compile_graph(graph))
-    assert names.label("exit-handler-1") == "exit-handler-1"
-    names = names.with_document(graph)
+    text = compile_graph(graph)
+    names = TaskNames.from_ir(text)
     assert names.label("exit-handler-1") == "always clean up (exit-handler-1)"
-    assert names.label("exit-handler-1/for-loop-2") == "shards (for-loop-2)"
+    assert names.label("exit-handler-1/for-loop-2[3]/process-shard") == "process-shard \u00b7 #3"
+    spec = yaml.safe_load(text)  # as compiled before frames' names went into the IR
+    spec["root"]["dag"]["tasks"]["exit-handler-1"]["taskInfo"]["name"] = "exit-handler-1"
+    spec["components"]["comp-exit-handler-1"]["dag"]["tasks"]["for-loop-2"]["taskInfo"]["name"] = "for-loop-2"
+    old = TaskNames.from_ir(yaml.safe_dump(spec))
+    assert old.label("exit-handler-1") == "exit-handler-1"
+    named = old.with_document(graph)
+    assert named.label("exit-handler-1") == "always clean up (exit-handler-1)"
+    assert named.label("exit-handler-1/for-loop-2") == "shards (for-loop-2)"
 
 
 def test_messages_name_tasks_by_their_given_names():

@@ -1,12 +1,12 @@
 """The names people gave a run's tasks, for every view of a run (the app's and the CLI's).
 
 A task id (`for-loop-2[3]/train-model-2`) names a task by its IR key. People named it in the
-editor ("gradient boosting"); the compiler writes that display name into the IR as the task's
-`taskInfo.name`, so the IR a run keeps in the history is enough to name its tasks, also for runs of
-imported pipelines that never had a document. Group frames' names live only in the document
-(`with_document`). Loop iterations are labelled by their item ("lr=0.1, epochs=20"), which the
-engine reports with the loop task (`details["items"]`, see `item_labels`); runs recorded before
-that fall back to "#3".
+editor ("gradient boosting", a loop frame "grid"); the compiler writes those names into the IR as
+the tasks' `taskInfo.name`, so the IR a run keeps in the history is enough to name its tasks, also
+for runs of imported pipelines that never had a document. Pipelines compiled before frames' names
+went into the IR get them from the document (`with_document`). Loop iterations are labelled by
+their item ("lr=0.1, epochs=20"), which the engine reports with the loop task (`details["items"]`,
+see `item_labels`); runs recorded before that fall back to "#3".
 
 Labels read "display name · item (task name)": the name given first, the task name second and
 only when it differs. Names are data: they may be long, hold newlines or look like HTML, so every
