@@ -136,7 +136,7 @@ def test_cli_runs_compare_names_tasks_and_loop_iterations_as_people_gave_them(tm
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if "(train)" in line]
     # the same item in both runs: labelled by it; items that differ between the runs: by the index
-    assert rows[0].startswith("gradient <b>boosting</b> v2 \u00b7 lr=0.1, epochs=20 (train) / val/loss (last)")
-    assert rows[0].split()[-3:] == ["0.4", "0.3", "*"]
-    assert rows[1].startswith("gradient <b>boosting</b> v2 \u00b7 #1 (train) / val/loss (last)")
+    assert rows[0].startswith("gradient <b>boosting</b> v2 \u00b7 #1 (train) / val/loss (last)")  # sorted by label
+    assert rows[1].startswith("gradient <b>boosting</b> v2 \u00b7 lr=0.1, epochs=20 (train) / val/loss (last)")
+    assert rows[1].split()[-3:] == ["0.4", "0.3", "*"]
     assert "for-loop-1[" not in result.stdout

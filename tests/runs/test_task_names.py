@@ -59,6 +59,8 @@ def test_iterations_without_recorded_items_fall_back_to_their_index():
     names = TaskNames().with_loop_items([("for-loop-1", {"iterations": 3})])  # a run from before items
     assert names.label("for-loop-1[2]/train") == "train \u00b7 #2"
     assert names.loop_item("for-loop-1", 2) == "#2"
+    twice = TaskNames(items={"for-loop-1": ("0.1", "0.5", "0.1")})      # the same item twice stays apart
+    assert [twice.item_of("for-loop-1", i) for i in range(3)] == ["0.1 #0", "0.5", "0.1 #2"]
     inner = TaskNames(items={"a[0]/for-loop-3": ("x", "y"), "a[1]/for-loop-3": ("z", "w")})
     assert inner.loop_item("for-loop-3", 0) == "#0"           # differs between outer iterations
 

@@ -225,9 +225,9 @@ def comparison_tables(summaries: list[RunSummary]) -> list[tuple[str, list[str],
     differences = parameter_differences([summary.run for summary in summaries])
     parameters = [[name, *map(format_value, values)] for name, values in differences.items()]
     metrics = []
-    for row in metrics_table(summaries):
+    labelled = [(series_label(row.name, summaries), row) for row in metrics_table(summaries)]
+    for label, row in sorted(labelled, key=lambda pair: pair[0]):
         cells = [format_value(v) + (" *" if i == row.best else "") for i, v in enumerate(row.values)]
-        metrics.append([series_label(row.name, summaries) + (" (lower is better)" if row.lower_is_better else ""),
-                        *cells])
+        metrics.append([label + (" (lower is better)" if row.lower_is_better else ""), *cells])
     return [("Parameter differences", ["PARAMETER", *ids], parameters),
             ("Metrics (* best)", ["METRIC", *ids], metrics)]

@@ -175,9 +175,11 @@ class TaskNames:
 
     def item_of(self, loop_task_id: str, index: int) -> str:
         """The item label of one iteration of a loop task (`for-loop-2`, `for-loop-2[1]/for-loop-4`),
-        or "#index" when the run did not record it."""
+        or "#index" when the run did not record it; an item the loop holds twice gets its index too."""
         labels = self.items.get(loop_task_id, ())
-        return labels[index] if 0 <= index < len(labels) and labels[index] else f"#{index}"
+        if not (0 <= index < len(labels) and labels[index]):
+            return f"#{index}"
+        return labels[index] if labels.count(labels[index]) == 1 else f"{labels[index]} #{index}"
 
     def loop_item(self, loop_name: str, index: int) -> str:
         """The item label of iteration `index` of every instance of a loop (an inner loop runs once

@@ -198,12 +198,12 @@ def test_compare_names_metrics_curves_and_roc_by_the_given_names(window, qtbot):
     view = workspace.compare(["20260101-000000-aaaaaa", "20260101-000001-bbbbbb"])
     qtbot.waitUntil(lambda: bool(view.summaries), timeout=30_000)
     rows = [view.tabs.widget(1).item(row, 0).text() for row in range(view.tabs.widget(1).rowCount())]
-    assert rows == ["trainer \u00b7 0.1 (train) / loss (last) \u2193",   # the same item in both runs
+    assert rows == [f"{SHOWN} (train-model-2) / auc \u2191",             # sorted by what they show
                     "trainer \u00b7 #1 (train) / loss (last) \u2193",    # 0.2 in one run, 0.7 in the other
-                    f"{SHOWN} (train-model-2) / auc \u2191"]
+                    "trainer \u00b7 0.1 (train) / loss (last) \u2193"]   # the same item in both runs
     chooser = view.curve_chooser
     assert [chooser.itemText(i) for i in range(chooser.count())] == [
-        "trainer \u00b7 0.1 (train) / loss", "trainer \u00b7 #1 (train) / loss"]
+        "trainer \u00b7 #1 (train) / loss", "trainer \u00b7 0.1 (train) / loss"]
     assert chooser.currentData() == "for-loop-1[0]/train/loss"
     view.tabs.setCurrentIndex(3)
     legend = view.tabs.widget(3).getPlotItem().legend

@@ -98,7 +98,7 @@ class CompareView(QWidget):
         return table
 
     def _metrics_tab(self) -> QWidget:
-        rows = metrics_table(self.summaries)
+        rows = sorted(metrics_table(self.summaries), key=lambda row: series_label(row.name, self.summaries))
         table = self._table("Metric")
         table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -186,7 +186,7 @@ class CompareView(QWidget):
         chooser = QComboBox()
         chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         chooser.setMinimumContentsLength(40)
-        for key in keys:
+        for key in sorted(keys, key=lambda key: series_label(key, self.summaries)):
             chooser.addItem(series_label(key, self.summaries), key)
             chooser.setItemData(chooser.count() - 1, key, Qt.ItemDataRole.ToolTipRole)
         return chooser

@@ -86,7 +86,10 @@ class MetricsPanel(QWidget):
         self.readout.setTextFormat(Qt.TextFormat.PlainText)  # task names are shown as the text they are
         self.tasks = QListWidget()
         self.tasks.setMinimumWidth(120)
-        self.tasks.setMaximumWidth(220)
+        self.tasks.setMaximumWidth(360)
+        # names are cut in the middle, so both the name and a loop item's end stay readable
+        self.tasks.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.tasks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tasks.itemChanged.connect(self._task_toggled)
         bar = QHBoxLayout()
         for widget in (QLabel("Metric"), self.metric_box, self.x_axis, self.smoothing, self.log_y, auto):
@@ -128,7 +131,8 @@ class MetricsPanel(QWidget):
         self.placeholder.deleteLater()
         self.plot.show()
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([160, max(300, self.width() - 160)])
+        side = max(160, min(300, self.width() // 3))
+        self.splitter.setSizes([side, max(300, self.width() - side)])
 
     def set_session(self, session: RunSession | None) -> None:
         self.session = session

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from workbench.gui.runs.session import RunSession
+from workbench.runs.task_names import leaf_name
 
 
 def _when(timestamp: float | None) -> str:
@@ -28,7 +29,7 @@ def describe_task(session: RunSession, task_id: str) -> list[tuple[str, str]]:
     task = session.tasks[task_id]
     details = task.details
     label = session.names.label(task_id, limit=None)
-    title = html.escape(label) + ("" if label == task_id else
+    title = html.escape(label) + ("" if task_id == leaf_name(task_id) else  # the label ends with the leaf
                                   f"<br><span style='color:gray'>task id {html.escape(task_id)}</span>")
     rows = [("Task", title), ("State", html.escape(task.state)
                                                     + (f" \u2014 {html.escape(task.message)}" if task.message else ""))]
