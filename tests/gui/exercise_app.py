@@ -183,6 +183,8 @@ def feed_run(window, tab) -> int:
             for step in range(3):
                 session.apply(MetricLogged("exercised", task_id, "loss", 1.0 / (step + 1), step, now))
     session.apply(RunFinished("exercised", "succeeded", now + 1))
+    session.names  # read from the IR now; then the pipeline is dropped, so that Run Again refuses
+    session.options = None  # instead of starting a real run
     window.runs.bind(tab, session)
     window.runs.show_session(session)
     settle()

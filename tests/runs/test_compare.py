@@ -118,6 +118,7 @@ def record_loop_run(store: RunStore, run_id: str, items: list[str], losses: list
     store.on_event(TaskStateChanged(run_id, "for-loop-1", "for-loop-1", "running", now,
                                     details={"iterations": len(items), "items": items}))
     for index, loss in enumerate(losses):
+        store.on_event(TaskStateChanged(run_id, f"for-loop-1[{index}]/train", "train", "succeeded", now))
         store.on_event(MetricLogged(run_id, f"for-loop-1[{index}]/train", "val/loss", loss, 0, now))
     store.on_event(TaskStateChanged(run_id, "for-loop-1", "for-loop-1", "succeeded", now,
                                     details={"iterations": len(items), "items": items}))
@@ -140,3 +141,7 @@ def test_cli_runs_compare_names_tasks_and_loop_iterations_as_people_gave_them(tm
     assert rows[1].startswith("gradient <b>boosting</b> v2 \u00b7 lr=0.1, epochs=20 (train) / val/loss (last)")
     assert rows[1].split()[-3:] == ["0.4", "0.3", "*"]
     assert "for-loop-1[" not in result.stdout
+    shown = subprocess.run([sys.executable, "-m", "workbench", "runs", "show", "20260101-000001"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    row = next(line for line in shown.stdout.splitlines() if line.startswith("for-loop-1[1]/train"))
+    assert "gradient <b>boosting</b> v2 \u00b7 lr=0.9, epochs=1  " in row  # the NAME column of `runs show`

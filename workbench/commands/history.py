@@ -130,10 +130,13 @@ def _show(args: argparse.Namespace) -> int:
                          ("message", run.message or "-")]:
         print(f"{label + ':':<11}{value}")
     if tasks:
+        from workbench.runs.task_names import TaskNames
+
+        names = TaskNames.from_ir(run.pipeline_yaml).with_loop_items((t.task_id, t.details) for t in tasks)
         print()
-        _table(["TASK", "STATE", "START", "DURATION", "MESSAGE"],
-               [[t.task_id, t.state, _when(t.start_time), _duration(t.start_time, t.end_time), t.message]
-                for t in tasks])
+        _table(["TASK", "NAME", "STATE", "START", "DURATION", "MESSAGE"],
+               [[t.task_id, names.parts(t.task_id, limit=40)[0], t.state, _when(t.start_time),
+                 _duration(t.start_time, t.end_time), names.humanize(t.message)] for t in tasks])
     return 0
 
 

@@ -184,7 +184,8 @@ def record_run(store, run_id: str, items: list, losses: list[float]) -> None:
     for index, loss in enumerate(losses):
         store.on_event(TaskStateChanged(run_id, f"for-loop-1[{index}]/train", "train", "succeeded", now))
         store.on_event(MetricLogged(run_id, f"for-loop-1[{index}]/train", "loss", loss, 0, now))
-    store.on_event(ArtifactProduced(run_id, "train-model-2", "metrics", "system.Metrics", "/m", {"auc": losses[0]}, now))
+    store.on_event(ArtifactProduced(run_id, "train-model-2", "metrics", "system.Metrics", "/m", {"auc": losses[0]},
+                                    now))
     store.on_event(ArtifactProduced(run_id, "train-model-2", "roc", "system.ClassificationMetrics", "/r", ROC, now))
     store.on_event(RunFinished(run_id, "succeeded", now + 1))
     store.flush()

@@ -132,7 +132,8 @@ def roc_plot(curves: dict[str, tuple[list[float], list[float]]], title: str = "R
     item.setLabel("left", "true positive rate")
     item.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DashLine))
     for index, (label, (fpr, tpr)) in enumerate(curves.items()):
-        item.plot([0.0, *fpr, 1.0], [0.0, *tpr, 1.0], name=legend_text(label), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=2))
+        item.plot([0.0, *fpr, 1.0], [0.0, *tpr, 1.0], name=legend_text(label),
+                  pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=2))
     item.setRange(xRange=(0, 1), yRange=(0, 1))
     return widget
 

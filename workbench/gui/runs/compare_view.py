@@ -203,8 +203,9 @@ class CompareView(QWidget):
         if not metric or not usable:
             item.setTitle("no run has this metric")
             return
-        axes.append((series_label(metric, self.summaries), np.array([metric_values[i] if metric_values[i] is not None else np.nan
-                                       for i in range(len(self.summaries))]), None))
+        axes.append((series_label(metric, self.summaries),
+                     np.array([metric_values[i] if metric_values[i] is not None else np.nan
+                               for i in range(len(self.summaries))]), None))
         columns = []
         for name, values, categories in axes:
             low, high = np.nanmin(values), np.nanmax(values)

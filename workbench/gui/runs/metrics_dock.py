@@ -219,7 +219,8 @@ class MetricsPanel(QWidget):
             import pyqtgraph as pg
 
             index = [self.tasks.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.tasks.count())].index(task_id)
-            curve = self.plot.plot(name=legend_text(self.session.names.label(task_id)), pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
+            curve = self.plot.plot(name=legend_text(self.session.names.label(task_id)),
+                                   pen=pg.mkPen(PALETTE[index % len(PALETTE)], width=1.6))
             curve.setDownsampling(auto=False)
             curve.setClipToView(False)
             self.curves[task_id] = curve

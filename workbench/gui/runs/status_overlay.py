@@ -169,7 +169,7 @@ class StatusOverlay(QObject):
             elif state in ("succeeded", "failed") and len(tasks) == 1 and tasks[0].start and tasks[0].end:
                 text = f"{state} in {duration_text(tasks[0].end - tasks[0].start)}"
             elif state == "skipped" and len(tasks) == 1 and tasks[0].message:
-                text = f"skipped: {tasks[0].message}"
+                text = f"skipped: {self.session.names.humanize(tasks[0].message)}"
             elif state == "pending":
                 text = waiting_text(tasks) or text
             if len(tasks) > 1:

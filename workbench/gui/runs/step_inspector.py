@@ -31,8 +31,9 @@ def describe_task(session: RunSession, task_id: str) -> list[tuple[str, str]]:
     label = session.names.label(task_id, limit=None)
     title = html.escape(label) + ("" if task_id == leaf_name(task_id) else  # the label ends with the leaf
                                   f"<br><span style='color:gray'>task id {html.escape(task_id)}</span>")
-    rows = [("Task", title), ("State", html.escape(task.state)
-                                                    + (f" \u2014 {html.escape(task.message)}" if task.message else ""))]
+    message = session.names.humanize(task.message)  # "upstream task 'xgboost (train-model-2)' failed"
+    state = html.escape(task.state) + (f" \u2014 {html.escape(message)}" if message else "")
+    rows = [("Task", title), ("State", state)]
     duration = f"{task.end - task.start:.1f} s" if task.start and task.end else "-"
     rows += [("Start", _when(task.start)), ("End", _when(task.end)), ("Duration", duration)]
     for key, label in (("image", "Image"), ("command", "Command"), ("resources", "Resources"),
