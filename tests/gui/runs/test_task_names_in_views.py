@@ -80,6 +80,9 @@ def test_live_metrics_list_and_legend_use_the_given_names_as_plain_text(qtbot):
     assert "task id: for-loop-1[1]/train" in rows[2].toolTip() and "x" * 200 in rows[2].toolTip()
     legend = panel.plot.getPlotItem().legend
     assert [label.item.toPlainText() for _, label in legend.items] == LABELS  # the tags show, not bold text
+    assert not legend.isVisible()  # long names: it would cover the curves; the task list names them
+    panel.resize(1900, 500)
+    assert legend.isVisible()
 
     # unticking a task by its check box takes its curve and legend entry away
     box = panel.tasks.visualItemRect(rows[0])

@@ -87,8 +87,8 @@ class MetricsPanel(QWidget):
         self.tasks = QListWidget()
         self.tasks.setMinimumWidth(120)
         self.tasks.setMaximumWidth(360)
-        # names are cut in the middle, so both the name and a loop item's end stay readable
-        self.tasks.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # a long name wraps rather than being cut: loop iterations differ only at the end of theirs
+        self.tasks.setWordWrap(True)
         self.tasks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tasks.itemChanged.connect(self._task_toggled)
         bar = QHBoxLayout()
@@ -229,6 +229,18 @@ class MetricsPanel(QWidget):
         shown_x, shown_y = envelope(*in_view(x, y, x_range), buckets=max(int(view.width()), 200))
         curve.setData(shown_x, shown_y, skipFiniteCheck=True)
         self.drawn[task_id] = buffer.size
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The legend only where it leaves the curves room; the coloured task list beside the plot
+        names every curve anyway."""
+        legend = self.plot.getPlotItem().legend if self.plot is not None else None
+        if legend is not None:
+            legend.setVisible(legend.boundingRect().width() <= 0.6 * self.plot.width())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_legend()
 
     def _view_moved(self) -> None:
         """The user zoomed or panned: draw the points now in view at full detail."""
