@@ -214,3 +214,9 @@ def test_compare_names_metrics_curves_and_roc_by_the_given_names(window, qtbot):
     assert [label.item.toPlainText() for _, label in legend.items] == [
         f"000000-aaaaaa {SHOWN} (train-model-2)", f"000001-bbbbbb {SHOWN} (train-model-2)"]
     view.close()
+
+    window.actions_by_name["show_runs"].trigger()  # the history's key metrics, named the same way
+    history = workspace.history.table
+    qtbot.waitUntil(lambda: history.rowCount() == 2, timeout=30_000)
+    assert {history.item(row, 7).text() for row in range(2)} == {f"{SHOWN} (train-model-2) / auc=0.5",
+                                                                 f"{SHOWN} (train-model-2) / auc=0.3"}
