@@ -74,6 +74,8 @@ def test_item_labels_for_dicts_scalars_lists_and_artifacts():
     assert item_label([{"name": "", "uri": "gs://b/data/part-7/", "type": {}}]) == "part-7"
     long = item_labels([{"text": "x" * 5000}])[0]
     assert len(long) == 300 and long.endswith("\u2026")
+    many = TaskNames().with_loop_items([("for-loop-1", {"items": item_labels(list(range(1500)))})])
+    assert many.label("for-loop-1[999]/t") == "t \u00b7 999" and many.label("for-loop-1[1200]/t") == "t \u00b7 #1200"
 
 
 def test_duplicate_display_names_stay_apart_by_their_task_name():

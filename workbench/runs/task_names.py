@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from workbench.model.document import PipelineGraph
 
 MAX_ITEM_LABEL = 300  # what the engine records per item; views elide further and show this in tooltips
-MAX_ITEMS = 10_000
+MAX_ITEMS = 1_000  # iterations past it are shown by their index
 NAME_LIMIT = 60       # characters of a name shown in lists, legends and titles before eliding
 ITEM_LIMIT = 40
 _SEGMENT = re.compile(r"^(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?$")
