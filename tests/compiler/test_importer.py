@@ -243,3 +243,20 @@ def test_nested_sub_pipelines_carry_everything_they_reach(corpus_dir):
     loops = load(corpus_dir, "pipeline_producer_consumer").graph
     subs = [s.implementation["graph"] for s in loops.components.values() if s.kind == "pipeline"]
     assert any("comp-for-loop-2-2" in sub["components"] for sub in subs)
+
+
+@pytest.mark.parametrize("example, names", [
+    ("train_compare_deploy", {"score reaches threshold", "below threshold"}),
+    ("sharded_processing", {"always clean up", "shards"}),
+])
+def test_frame_names_travel_through_the_ir_and_back(example, names):
+    """A frame's name is the group task's taskInfo.name, so run views of a past run and an
+    imported pipeline name its loops and branches as the editor did."""
+    from pathlib import Path
+
+    from workbench.compiler.compile import compile_graph
+    from workbench.model.serialize import load as load_document
+
+    graph = load_document(Path(__file__).resolve().parents[2] / "pipelines" / f"{example}.wbp")
+    ir = compile_graph(graph)
+    assert {g.name for g in import_ir(ir).graph.groups.values()} == names

@@ -171,6 +171,57 @@ class Exerciser:
 CLOSED = Counter()
 
 
+def feed_run(window, tab) -> int:
+    """A finished run of the document, fed as the engine's events (no Docker): every task succeeds,
+    logs a line and a short loss curve, loops report their items, so the run docks, the loop
+    pickers and the names in them are visited too. Returns the number of loop pickers opened."""
+    import time
+
+    from workbench.compiler.compile import compile_graph
+    from workbench.gui.runs.session import RunOptions, RunSession
+    from workbench.runs.events import LogLine, MetricLogged, RunFinished, TaskStateChanged
+    from workbench.runs.task_names import TaskNames, item_labels, is_group_segment
+
+    graph = tab.document.graph
+    if not graph.nodes:
+        return 0
+    ir_text = compile_graph(graph)
+    parents = TaskNames.from_ir(ir_text).parents
+    session, now = RunSession("exercised", RunOptions(ir_text, {})), time.time()
+
+    def path(name: str) -> str:
+        """The engine's task id: the DAG path, the first iteration of every loop on the way."""
+        parent = parents.get(name, "")
+        return f"{path(parent)}{'[0]' if parent.startswith('for-loop-') else ''}/{name}" if parent else name
+
+    for name in parents:
+        task_id = path(name)
+        details = {"iterations": 2, "items": item_labels([{"lr": 0.1, "note": "a & <b>"}, "x" * 300])} \
+            if name.startswith("for-loop-") else {}
+        session.apply(TaskStateChanged("exercised", task_id, name, "succeeded", now, details=details))
+        if not is_group_segment(name):
+            session.apply(LogLine("exercised", task_id, f"hello from {name}", now))
+            for step in range(3):
+                session.apply(MetricLogged("exercised", task_id, "loss", 1.0 / (step + 1), step, now))
+    session.apply(RunFinished("exercised", "succeeded", now + 1))
+    session.names  # read from the IR now; then the pipeline is dropped, so that Run Again refuses
+    session.options = None  # instead of starting a real run
+    window.runs.bind(tab, session)
+    window.runs.show_session(session)
+    settle()
+    opened = 0
+    for badge in window.runs.overlays[tab].badges.values():
+        if badge.iterations:
+            menu = badge.picker()
+            menu.popup(window.mapToGlobal(window.rect().center()))
+            QTest.keyClick(menu, Qt.Key.Key_Down)
+            QTest.keyClick(menu, Qt.Key.Key_Down)
+            QTest.keyClick(menu, Qt.Key.Key_Return)
+            settle()
+            opened += 1
+    return opened
+
+
 def close_modal() -> None:
     """Close what a menu action opened (a modal dialog, a message box, a file dialog, a menu), after
     typing into its first text field: a dialog closed in the middle of an edit."""
@@ -194,6 +245,11 @@ def exercise(paths: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     reporter = ErrorReporter(app)
     reporter.install()
+    # a background job started by an action (TensorBoard on the fed run) may answer with a message
+    # box while the window closes: close those too
+    late_closer = QTimer(interval=100)
+    late_closer.timeout.connect(close_modal)
+    late_closer.start()
     failed = 0
     for path in paths:
         window = MainWindow()
@@ -212,6 +268,7 @@ def exercise(paths: list[str]) -> int:
             tab = window.add_document(EditorDocument(opened.graph, opened.path))
         settle()
         exerciser = Exerciser(window)
+        exerciser.counts["loop_pickers"] = feed_run(window, tab)
         exerciser.document(tab)
         exerciser.actions()
         exerciser.themes()

@@ -32,3 +32,5 @@ def test_exerciser_visits_everything_without_a_crash(tmp_path):
             assert c.get("json_editors", 0) >= 1 and c["json_refused"] == c["json_editors"], c
         if c["example"] != "new":
             assert c["picks"] >= 20 and c["steps"] >= 3 and c["selections"] >= 5, c
+        if c["example"] in ("hyperparameter_sweep.wbp", "sharded_processing.wbp"):  # a fed run's loop picker
+            assert c["loop_pickers"] >= 1, c

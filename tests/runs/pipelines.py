@@ -135,3 +135,10 @@ def cached_chain(text: str):
 def metrics_pipeline():
     live_metric().set_caching_options(False)
     log_accuracy().set_caching_options(False)
+
+
+@dsl.pipeline(name="nested-named-loops")
+def nested_named_loops():
+    with dsl.ParallelFor([{"lr": 0.1, "epochs": 20.0}, {"lr": 0.3, "epochs": 5}]):
+        with dsl.ParallelFor(["fold-a", "fold-b"]) as fold:
+            say(text=fold).set_display_name("gradient boosting").set_caching_options(False)

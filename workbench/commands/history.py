@@ -117,7 +117,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from workbench.runs.compare import format_value, summarize
+    from workbench.runs.compare import format_value, series_label, summarize
 
     store = _open_store()
     try:
@@ -133,15 +133,19 @@ def _show(args: argparse.Namespace) -> int:
                          ("message", run.message or "-")]:
         print(f"{label + ':':<11}{value}")
     if tasks:
+        from workbench.runs.task_names import TaskNames
+
+        names = TaskNames.from_ir(run.pipeline_yaml).with_loop_items((t.task_id, t.details) for t in tasks)
         print()
-        _table(["TASK", "STATE", "START", "DURATION", "MESSAGE"],
-               [[t.task_id, t.state, _when(t.start_time), _duration(t.start_time, t.end_time), t.message]
-                for t in tasks])
+        _table(["TASK", "NAME", "STATE", "START", "DURATION", "MESSAGE"],
+               [[t.task_id, names.parts(t.task_id, limit=40)[0], t.state, _when(t.start_time),
+                 _duration(t.start_time, t.end_time), names.humanize(t.message)] for t in tasks])
     if summary.metrics:
         sources = summary.cached_from
         print()
         _table(["METRIC", "VALUE", "SOURCE"],
-               [[name, format_value(value), f"cached from run {sources[name]}" if name in sources else ""]
+               [[series_label(name, [summary]), format_value(value),
+                 f"cached from run {sources[name]}" if name in sources else ""]
                 for name, value in sorted(summary.metrics.items())])
     return 0
 

@@ -191,18 +191,22 @@ class _Writer:
                 self.task(step.id, pad)
                 continue
             group = self.graph.groups[step.id]
+            name = f"name={group.name!r}" if group.name else ""  # the frame's name, as the IR's taskInfo.name
             if group.kind == "loop":
                 item = f"item{len(self.loop_vars) or ''}"
                 self.loop_vars[group.id] = item
                 limit = f", parallelism={group.parallelism}" if group.parallelism else ""
-                self.lines.append(f"{pad}with dsl.ParallelFor({self.value(group.items)}{limit}) as {item}:")
+                self.lines.append(f"{pad}with dsl.ParallelFor({self.value(group.items)}{limit}"
+                                  f"{', ' + name if name else ''}) as {item}:")
             elif group.kind == "exit_handler":
-                self.lines.append(f"{pad}with dsl.ExitHandler({self.task_vars[group.exit_node]}):")
+                self.lines.append(f"{pad}with dsl.ExitHandler({self.task_vars[group.exit_node]}"
+                                  f"{', ' + name if name else ''}):")
             elif group.condition is None:
-                self.lines.append(f"{pad}with dsl.Else():")
+                self.lines.append(f"{pad}with dsl.Else({name}):")
             else:
                 keyword_ = "Elif" if group.follows else "If"
-                self.lines.append(f"{pad}with dsl.{keyword_}({self.condition(group.condition)}):")
+                self.lines.append(f"{pad}with dsl.{keyword_}({self.condition(group.condition)}"
+                                  f"{', ' + name if name else ''}):")
             if not step.children:
                 self.lines.append(f"{pad}    pass")
             self.steps(step.children, indent + 1)

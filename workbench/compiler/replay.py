@@ -268,12 +268,12 @@ class Replay:
         where = f"group {group.label}"
         if group.kind == "loop":
             items = self._value(group.items, where) if group.items else None
-            context = dsl.ParallelFor(items, parallelism=group.parallelism or None)
+            context = dsl.ParallelFor(items, name=group.name or None, parallelism=group.parallelism or None)
             with context as item:
                 self.loop_items[group.id] = item
                 self._run(children)
         elif group.kind == "exit_handler":
-            context = dsl.ExitHandler(self.tasks[group.exit_node])
+            context = dsl.ExitHandler(self.tasks[group.exit_node], name=group.name or None)
             with context:
                 self._run(children)
         else:
@@ -287,7 +287,7 @@ class Replay:
 
         dsl = self.dsl
         if group.condition is None:
-            context = dsl.Else()
+            context = dsl.Else(name=group.name or None)
             own: list = []
         else:
             terms = as_conjunction(group.condition) or [(c, False) for c in comparisons(group.condition)]
@@ -296,7 +296,7 @@ class Replay:
             self.condition_ops[group.id] = [
                 ConditionOperation(c.op, self._value(c.left, where), self._value(c.right, where))
                 for c in comparisons(group.condition)]
-            context = dsl.Elif(own[0]) if group.follows else dsl.If(own[0])
+            context = (dsl.Elif if group.follows else dsl.If)(own[0], name=group.name or None)
         if self._chain_needs_rewrite(group):
             # wire every operand of the chain into this branch; `conditions_cel` writes the CEL
             previous = [op for g in self._chain_before(group) for op in self.condition_ops.get(g.id, [])]

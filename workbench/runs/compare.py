@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from workbench.runs.task_names import TaskNames, plain
+
 if TYPE_CHECKING:
     from workbench.runs.store import ArtifactRecord, MetricPoint, RunRecord, RunStore
 
@@ -32,13 +34,17 @@ class RunSummary:
     Metrics artifact values, plus `task/name (last)` for live series; `curves` keeps the live
     series (task/name -> [(step or index, value)]); `roc` maps a task to (fpr, tpr) lists;
     `cached_tasks` maps a cached task to the run that produced its cache entry, and `cached_from`
-    a metric, curve or ROC key of such a task to that run."""
+    a metric, curve or ROC key of such a task to that run. Keys hold task ids, which match across
+    runs; `names` turns them into the names people gave (`series_label`), `tasks` is every task id
+    the run recorded."""
 
     run: RunRecord
     metrics: dict[str, float] = field(default_factory=dict)
     curves: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     roc: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
     cached_tasks: dict[str, str] = field(default_factory=dict)
+    names: TaskNames = field(default_factory=TaskNames)
+    tasks: frozenset[str] = frozenset()
 
     @property
     def cached_from(self) -> dict[str, str]:
@@ -83,7 +89,8 @@ def summarize(store: RunStore, run_id: str, *, with_curves: bool = True) -> RunS
     run = store.get_run(run_id)
     artifacts = store.artifacts(run.id)
     metrics = final_metrics(artifacts)
-    curves = curves_of(store.metrics(run.id)) if with_curves else {}
+    logged = store.metrics(run.id) if with_curves else []
+    curves = curves_of(logged)
     for key, series in curves.items():
         metrics[f"{key} (last)"] = series[-1][1]
     roc = {}
@@ -92,13 +99,34 @@ def summarize(store: RunStore, run_id: str, *, with_curves: bool = True) -> RunS
             points = roc_points(artifact.metadata)
             if points:
                 roc[artifact.task_id] = points
-    return RunSummary(run, metrics, curves, roc, cached_tasks(store, run.id))
+    tasks = store.tasks(run.id)
+    names = TaskNames.from_ir(run.pipeline_yaml).with_loop_items((t.task_id, t.details) for t in tasks)
+    task_ids = {t.task_id for t in tasks} | {a.task_id for a in artifacts} | {point.task_id for point in logged}
+    return RunSummary(run, metrics, curves, roc, cached_tasks(tasks), names, frozenset(task_ids))
 
 
-def cached_tasks(store: RunStore, run_id: str) -> dict[str, str]:
+def task_label(task_id: str, summaries: list[RunSummary]) -> str:
+    """A task's label over several runs: with its loop items when every run that has the task
+    agrees on them (a sweep over item lists does not), else with the iteration index."""
+    having = [s for s in summaries if task_id in s.tasks] or summaries[:1]
+    labels = {s.names.label(task_id) for s in having}
+    return labels.pop() if len(labels) == 1 else having[0].names.label(task_id, items=False)
+
+
+def series_label(key: str, summaries: list[RunSummary]) -> str:
+    """`for-loop-1[0]/train-model-2/loss (last)` -> `xgboost · lr=0.1 (train-model-2) / loss (last)`.
+    The task is the longest task id the key starts with (metric names may hold slashes too)."""
+    task_ids = [t for s in summaries for t in s.tasks if key.startswith(t + "/")]
+    if not task_ids:
+        return plain(key)
+    task_id = max(task_ids, key=len)
+    return f"{task_label(task_id, summaries)} / {plain(key[len(task_id) + 1:])}"
+
+
+def cached_tasks(tasks) -> dict[str, str]:
     """Task id -> id of the run whose cache entry it reused, for a run's cached tasks that say so."""
     found = {}
-    for task in store.tasks(run_id):
+    for task in tasks:
         source = task.details.get("cached_from") if task.state == "cached" else None
         if isinstance(source, dict) and source.get("run_id"):
             found[task.task_id] = str(source["run_id"])
@@ -218,12 +246,13 @@ def comparison_tables(summaries: list[RunSummary]) -> list[tuple[str, list[str],
     parameters = [[name, *map(format_value, values)] for name, values in differences.items()]
     metrics = []
     sources = [summary.cached_from for summary in summaries]
-    for row in metrics_table(summaries):
+    labelled = [(series_label(row.name, summaries), row) for row in metrics_table(summaries)]
+    for label, row in sorted(labelled, key=lambda pair: pair[0]):
         cells = [format_value(v) + (" *" if i == row.best else "")
                  + (" (cached)" if v is not None and row.name in sources[i] else "")
                  for i, v in enumerate(row.values)]
-        metrics.append([row.name + (" (lower is better)" if row.lower_is_better else ""), *cells])
-    cached = [[summary.run.id, task_id, producer] for summary in summaries
+        metrics.append([label + (" (lower is better)" if row.lower_is_better else ""), *cells])
+    cached = [[summary.run.id, task_label(task_id, summaries), producer] for summary in summaries
               for task_id, producer in sorted(summary.cached_tasks.items())]
     tables = [("Parameter differences", ["PARAMETER", *ids], parameters),
               ("Metrics (* best)", ["METRIC", *ids], metrics)]

@@ -44,7 +44,11 @@ def test_sweep_opens_comparison_then_history_opens_a_past_run(window, example_ta
     loss = next(row for row in view.metrics_rows if row.name == "train-model/loss (last)")
     assert loss.lower_is_better and loss.best == [s.options.arguments["epochs"] for s in sessions].index(30)
     assert "Same pipeline" in view.diff_browser.toPlainText()
-    assert view.curve_chooser.currentText().endswith("/loss")
+    assert view.curve_chooser.currentData().endswith("/loss")
+    # rows and series by the names given in the editor, the task name second
+    assert "xgboost (train-model-2) / loss (last) \u2193" in [
+        view.tabs.widget(1).item(row, 0).text() for row in range(view.tabs.widget(1).rowCount())]
+    assert view.curve_chooser.currentText().endswith(") / loss")
 
     # the history lists the runs; filtering by a parameter; opening one shows its final states
     window.actions_by_name["show_runs"].trigger()

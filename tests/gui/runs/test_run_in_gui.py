@@ -52,6 +52,10 @@ def test_run_from_the_window_shows_states_live_curves_and_branch(window, example
     assert all(0 < seen_live[t] < 1500 for t in TRAINERS), seen_live
     qtbot.waitUntil(lambda: workspace.metrics.plotted_points() == {t: 1500 for t in TRAINERS}, timeout=5000)
     assert workspace.metrics.chosen_metric() == "loss"
+    given = {"train-model": "logistic regression (train-model)", "train-model-2": "xgboost (train-model-2)",
+             "train-model-3": "neural net (train-model-3)"}
+    legend = workspace.metrics.plot.getPlotItem().legend
+    assert sorted(label.item.toPlainText() for _, label in legend.items) == sorted(given.values())
 
     # node badges and the branch taken
     for trainer in TRAINERS:
@@ -77,6 +81,8 @@ def test_run_from_the_window_shows_states_live_curves_and_branch(window, example
     step = workspace.step.text()
     assert "Cache key" in step and "Exit code" in step and "Image" in step and "learning_rate" in step
     assert workspace.logs.task.currentData() == "train-model"
+    assert workspace.logs.task.currentText() == given["train-model"]
+    assert given["train-model"] in step
     qtbot.waitUntil(lambda: "WORKBENCH_METRIC" in workspace.logs.plain_text(), timeout=3000)
     assert workspace.artifacts.select("roc")
     assert workspace.final_metrics.table.rowCount() >= 9

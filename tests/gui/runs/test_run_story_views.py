@@ -9,6 +9,7 @@ fed through the controller as its bridge feeds them, so no task needs to run her
 
 from __future__ import annotations
 
+import functools
 import time
 
 from PySide6.QtCore import Qt
@@ -31,10 +32,20 @@ def state(run_id: str, task_id: str, value: str, message: str = "", at: float | 
                             details=details)
 
 
+@functools.lru_cache
+def compiled(path: str) -> str:
+    """The IR a run of the document would carry: the run views name tasks from it."""
+    from workbench.compiler.compile import compile_graph
+    from workbench.model.serialize import load
+
+    return compile_graph(load(path))
+
+
 def feed(window, tab, run_id: str, events: list) -> RunSession:
     """Start a session as the controller does, bind it to the tab, and apply the events in one batch."""
     workspace = window.runs
-    session = RunSession(run_id, RunOptions(ir_text="", arguments={}, pipeline_name="train-compare-deploy"))
+    session = RunSession(run_id, RunOptions(ir_text=compiled(tab.document.path), arguments={},
+                                            pipeline_name="train-compare-deploy"))
     workspace.controller.sessions[run_id] = session
     workspace.controller.session_started.emit(session)
     workspace.bind(tab, session)
@@ -165,7 +176,8 @@ def test_a_cached_task_shows_its_producers_curve_and_metrics_marked(window, exam
     metrics = workspace.metrics
     qtbot.waitUntil(lambda: metrics.plotted_points().get("train-model") == 30, timeout=5000)
     item = metrics.tasks.item(0)
-    assert item.text() == "train-model (cached)" and item.toolTip() == f"cached from run {FIRST}"
+    assert item.text() == "logistic regression (train-model) (cached)"
+    assert item.toolTip().endswith(f"\ncached from run {FIRST}")
     node = example_tab.scene.nodes[example_tab.document.graph.node_by_name("train-model").id]
     assert node.run_state == "cached" and node.toolTip().endswith(f"cached from run {FIRST}")
 
@@ -181,9 +193,8 @@ def test_a_cached_task_shows_its_producers_curve_and_metrics_marked(window, exam
     view = workspace.compare([FIRST, SECOND])
     qtbot.waitUntil(lambda: bool(view.summaries), timeout=30_000)
     metrics_table = view.tabs.widget(1)
-    cells = {metrics_table.item(r, 0).text().rsplit(" ", 1)[0]: (metrics_table.item(r, 1).text(),
-                                                                 metrics_table.item(r, 2).text())
-             for r in range(metrics_table.rowCount())}
+    cells = {metrics_table.item(r, 0).toolTip(): (metrics_table.item(r, 1).text(), metrics_table.item(r, 2).text())
+             for r in range(metrics_table.rowCount())}  # a row's tooltip is its metric key
     assert cells["train-model/accuracy"] == ("0.875", f"0.875  (cached from {FIRST[-13:]})")
     assert cells["train-model/loss (last)"] == ("0.0333333", f"0.0333333  (cached from {FIRST[-13:]})")
     view.close()

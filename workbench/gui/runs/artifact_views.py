@@ -126,7 +126,7 @@ def confusion_table(metadata: dict[str, Any]) -> QTableWidget | None:
 
 def roc_plot(curves: dict[str, tuple[list[float], list[float]]], title: str = "ROC") -> QWidget:
     """ROC curves overlaid, with the chance diagonal (imports pyqtgraph)."""
-    from workbench.gui.runs.metrics_dock import make_plot_widget
+    from workbench.gui.runs.metrics_dock import legend_text, make_plot_widget
     from workbench.gui.runs.plot_style import add_curve
 
     widget = make_plot_widget(title)
@@ -135,18 +135,19 @@ def roc_plot(curves: dict[str, tuple[list[float], list[float]]], title: str = "R
     item.setLabel("left", "true positive rate")
     add_curve(item, [0, 1], [0, 1], index=None, width=1, dashed=True)
     for index, (label, (fpr, tpr)) in enumerate(curves.items()):
-        add_curve(item, [0.0, *fpr, 1.0], [0.0, *tpr, 1.0], name=label, index=index)
+        add_curve(item, [0.0, *fpr, 1.0], [0.0, *tpr, 1.0], name=legend_text(label), index=index)
     item.setRange(xRange=(0, 1), yRange=(0, 1))
     return widget
 
 
-def artifact_viewer(artifact: ArtifactProduced) -> QWidget:
-    """The best view for an artifact's type; a description when there is nothing to render."""
+def artifact_viewer(artifact: ArtifactProduced, task_label: str = "") -> QWidget:
+    """The best view for an artifact's type; a description when there is nothing to render.
+    `task_label` names the task in plot legends (its id when not given)."""
     if artifact.type == "system.ClassificationMetrics":
         tabs = QTabWidget()
         points = roc_points(artifact.metadata)
         if points:
-            tabs.addTab(roc_plot({artifact.task_id: points}), "ROC curve")
+            tabs.addTab(roc_plot({task_label or artifact.task_id: points}), "ROC curve")
         matrix = confusion_table(artifact.metadata)
         if matrix is not None:
             tabs.addTab(matrix, "Confusion matrix")
@@ -225,8 +226,8 @@ class ArtifactPanel(QWidget):
             return
         wanted = [a for a in self.session.artifacts if self.task_id is None or a.task_id == self.task_id]
         for artifact in wanted[len(self.shown):]:
-            item = QListWidgetItem(f"{artifact.task_id} \u2192 {artifact.name}")
-            item.setToolTip(f"{artifact.type}\n{artifact.uri}")
+            item = QListWidgetItem(f"{self.session.names.label(artifact.task_id)} \u2192 {artifact.name}")
+            item.setToolTip(f"{self.session.names.tooltip(artifact.task_id)}\n{artifact.type}\n{artifact.uri}")
             self.list.addItem(item)
         self.shown = wanted
 
@@ -250,4 +251,4 @@ class ArtifactPanel(QWidget):
         self.open_button.setEnabled(artifact is not None)
         self.serve_button.setEnabled(artifact is not None and artifact.type == "system.Model")
         if artifact is not None:
-            self.viewer.addWidget(artifact_viewer(artifact))
+            self.viewer.addWidget(artifact_viewer(artifact, self.session.names.label(artifact.task_id)))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QTableWidget, QTa
 from workbench.gui.runs.controller import RunController
 from workbench.gui.theme import status_color
 from workbench.runs.compare import (RunSummary, format_value, graph_diff, metrics_table, parameter_differences,
-                                    summarize)
+                                    series_label, summarize, task_label)
 
 BEST = QColor(46, 160, 67, 70)
 
@@ -99,12 +99,15 @@ class CompareView(QWidget):
         return table
 
     def _metrics_tab(self) -> QWidget:
-        rows = metrics_table(self.summaries)
+        rows = sorted(metrics_table(self.summaries), key=lambda row: series_label(row.name, self.summaries))
         sources = [summary.cached_from for summary in self.summaries]
         table = self._table("Metric")
         table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            table.setItem(r, 0, QTableWidgetItem(row.name + (" \u2193" if row.lower_is_better else " \u2191")))
+            head = QTableWidgetItem(series_label(row.name, self.summaries) + (" \u2193" if row.lower_is_better
+                                                                                else " \u2191"))
+            head.setToolTip(row.name)
+            table.setItem(r, 0, head)
             for column, value in enumerate(row.values, start=1):
                 producer = sources[column - 1].get(row.name) if value is not None else None
                 item = QTableWidgetItem(format_value(value) + ("  \u2605" if column - 1 == row.best else "")
@@ -128,10 +131,9 @@ class CompareView(QWidget):
         names = sorted({name for s in self.summaries for name in s.curves})
         box = QWidget()
         layout = QVBoxLayout(box)
-        chooser = QComboBox()
-        chooser.addItems(names)
+        chooser = self._series_chooser(names)
         if any(n.endswith("/loss") for n in names):
-            chooser.setCurrentText(next(n for n in names if n.endswith("/loss")))
+            chooser.setCurrentIndex(chooser.findData(next(n for n in names if n.endswith("/loss"))))
         plot = make_plot_widget()
         plot.getPlotItem().setLabel("bottom", "step")
 
@@ -139,7 +141,7 @@ class CompareView(QWidget):
             plot.getPlotItem().clear()
             plot.getPlotItem().legend.clear()
             for index, summary in enumerate(self.summaries):
-                points = summary.curves.get(chooser.currentText())
+                points = summary.curves.get(chooser.currentData())
                 if points:
                     x, y = zip(*points)
                     add_curve(plot, x, y, name=short(summary.run.id), index=index)
@@ -156,7 +158,8 @@ class CompareView(QWidget):
     def _roc_tab(self) -> QWidget:
         from workbench.gui.runs.artifact_views import roc_plot
 
-        curves = {f"{short(s.run.id)} {task}": points for s in self.summaries for task, points in s.roc.items()}
+        curves = {f"{short(s.run.id)} {task_label(task, self.summaries)}": points
+                  for s in self.summaries for task, points in s.roc.items()}
         if not curves:
             return QLabel("None of these runs produced ClassificationMetrics.")
         return roc_plot(curves, "ROC curves of every run")
@@ -166,25 +169,34 @@ class CompareView(QWidget):
         metrics = sorted({name for s in self.summaries for name in s.metrics})
         box = QWidget()
         layout = QVBoxLayout(box)
-        chooser = QComboBox()
-        chooser.addItems(metrics)
+        chooser = self._series_chooser(metrics)
         preferred = [m for m in metrics if m.endswith("roc_auc")] or [m for m in metrics if "loss" not in m]
         if preferred:
-            chooser.setCurrentText(preferred[0])
+            chooser.setCurrentIndex(chooser.findData(preferred[0]))
         from workbench.gui.runs.metrics_dock import make_plot_widget
 
         plot = make_plot_widget()
-        chooser.currentIndexChanged.connect(lambda: self._draw_parallel(plot, chooser.currentText()))
+        chooser.currentIndexChanged.connect(lambda: self._draw_parallel(plot, chooser.currentData()))
         row = QHBoxLayout()
         row.addWidget(QLabel("Metric"))
         row.addWidget(chooser, 1)
         layout.addLayout(row)
         layout.addWidget(plot, 1)
         self.parallel_chooser, self.parallel_plot = chooser, plot
-        self._draw_parallel(plot, chooser.currentText())
+        self._draw_parallel(plot, chooser.currentData())
         return box
 
-    def _draw_parallel(self, plot, metric: str) -> None:
+    def _series_chooser(self, keys: list[str]) -> QComboBox:
+        """A dropdown of `task/metric` keys shown by the names people gave (the key in the tooltip)."""
+        chooser = QComboBox()
+        chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        chooser.setMinimumContentsLength(40)
+        for key in sorted(keys, key=lambda key: series_label(key, self.summaries)):
+            chooser.addItem(series_label(key, self.summaries), key)
+            chooser.setItemData(chooser.count() - 1, key, Qt.ItemDataRole.ToolTipRole)
+        return chooser
+
+    def _draw_parallel(self, plot, metric: str | None) -> None:
         import pyqtgraph as pg
 
         from workbench.gui.runs.plot_style import add_curve, plot_colors
@@ -198,8 +210,9 @@ class CompareView(QWidget):
         if not metric or not usable:
             item.setTitle("no run has this metric")
             return
-        axes.append((metric, np.array([metric_values[i] if metric_values[i] is not None else np.nan
-                                       for i in range(len(self.summaries))]), None))
+        axes.append((series_label(metric, self.summaries),
+                     np.array([metric_values[i] if metric_values[i] is not None else np.nan
+                               for i in range(len(self.summaries))]), None))
         columns = []
         for name, values, categories in axes:
             low, high = np.nanmin(values), np.nanmax(values)
@@ -220,7 +233,7 @@ class CompareView(QWidget):
                       name=short(self.summaries[index].run.id))
         item.getAxis("bottom").setTicks([[(i, name) for i, (name, _, _) in enumerate(axes)]])
         item.getAxis("left").setTicks([[(0, "min"), (1, "max")]])
-        item.setTitle(f"parameters \u2192 {metric}")
+        item.setTitle(html.escape(f"parameters \u2192 {series_label(metric, self.summaries)}"))
         item.setRange(xRange=(-0.3, len(columns) - 0.7), yRange=(-0.15, 1.15))
 
     def _diff_tab(self) -> QWidget:
@@ -236,10 +249,12 @@ class CompareView(QWidget):
             if diff.empty:
                 parts.append(f"<h3>{title}</h3><p>Same pipeline: no task added, removed or changed.</p>")
                 continue
+            new, old = other.names, base.names
             added, removed, changed = (status_color(kind) for kind in ("success", "error", "warning"))
-            items = [f"<li style='color:{added}'>+ added <b>{html.escape(t)}</b></li>" for t in diff.added]
-            items += [f"<li style='color:{removed}'>\u2212 removed <b>{html.escape(t)}</b></li>" for t in diff.removed]
-            items += [f"<li style='color:{changed}'>~ changed <b>{html.escape(t)}</b>: {', '.join(what)}</li>"
+            items = [f"<li style='color:{added}'>+ added <b>{html.escape(new.label(t))}</b></li>" for t in diff.added]
+            items += [f"<li style='color:{removed}'>\u2212 removed <b>{html.escape(old.label(t))}</b></li>"
+                      for t in diff.removed]
+            items += [f"<li style='color:{changed}'>~ changed <b>{html.escape(new.label(t))}</b>: {', '.join(what)}</li>"
                       for t, what in diff.changed.items()]
             parts.append(f"<h3>{title}</h3><ul>{''.join(items)}</ul>")
         browser.setHtml("".join(parts) or "<p>Only one run.</p>")

@@ -57,7 +57,9 @@ class FinalMetricsTable(QWidget):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
         for row, (task, metric, value) in enumerate(rows):
-            self.table.setItem(row, 0, QTableWidgetItem(task))
+            name = QTableWidgetItem(self.session.names.label(task))
+            name.setToolTip(self.session.names.tooltip(task))
+            self.table.setItem(row, 0, name)
             self.table.setItem(row, 1, QTableWidgetItem(metric))
             self.table.setItem(row, 2, number_item(value))
             self.table.setItem(row, 3, QTableWidgetItem(self.session.cached_from(task)))

@@ -17,18 +17,25 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLineEdit, QMessa
 
 from workbench.gui.runs.controller import RunController
 from workbench.gui.runs.final_metrics import number_item
-from workbench.runs.compare import final_metrics
+from workbench.runs.compare import RunSummary, final_metrics, series_label
+from workbench.runs.task_names import TaskNames
 
 COLUMNS = ("Run", "Pipeline", "Status", "Target", "Start", "Duration", "Parameters", "Key metrics")
 KEY_METRICS = 3
 
 
 def load_history(store) -> list[dict[str, Any]]:
-    """Worker thread: one row per run with its final metrics (Metrics artifacts only: cheap)."""
-    rows = []
+    """Worker thread: one row per run with its final metrics (Metrics artifacts only: cheap), named
+    by the names given to the tasks (runs of one pipeline share its parsed names)."""
+    rows, parsed = [], {}
     for run in store.list_runs():
-        metrics = final_metrics(store.artifacts(run.id))
-        rows.append({"run": run, "metrics": metrics})
+        artifacts = store.artifacts(run.id)
+        metrics = final_metrics(artifacts)
+        if metrics and run.pipeline_yaml not in parsed:
+            parsed[run.pipeline_yaml] = TaskNames.from_ir(run.pipeline_yaml)
+        summary = RunSummary(run, metrics, names=parsed.get(run.pipeline_yaml, TaskNames()),
+                             tasks=frozenset(a.task_id for a in artifacts))
+        rows.append({"run": run, "metrics": {series_label(key, [summary]): value for key, value in metrics.items()}})
     return rows
 
 

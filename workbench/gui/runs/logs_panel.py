@@ -3,6 +3,8 @@ the end unless you scroll away, searchable, ANSI colours rendered or stripped, a
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
@@ -24,7 +26,8 @@ class LogsPanel(QWidget):
         self.session: RunSession | None = None
         self.shown = 0  # how many of the session's lines the view holds (for the chosen task)
         self.task = QComboBox()
-        self.task.setMinimumContentsLength(24)
+        self.task.setMinimumContentsLength(32)
+        self.task.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.task.currentIndexChanged.connect(self.reload)
         self.colours = QComboBox()
         self.colours.addItem("ANSI colours", True)
@@ -88,8 +91,10 @@ class LogsPanel(QWidget):
         self.task.blockSignals(True)
         self.task.clear()
         self.task.addItem(WHOLE_RUN, None)
+        names = self.session.names if self.session else None
         for task_id in ids:
-            self.task.addItem(task_id, task_id)
+            self.task.addItem(names.label(task_id), task_id)
+            self.task.setItemData(self.task.count() - 1, names.tooltip(task_id), Qt.ItemDataRole.ToolTipRole)
         self.task.setCurrentIndex(max(0, self.task.findData(current)) if current else 0)
         self.task.blockSignals(False)
 
@@ -133,17 +138,19 @@ class LogsPanel(QWidget):
     def _append(self, lines: list[LogLine], with_task: bool) -> None:
         cursor = QTextCursor(self.text.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
+        prefixes = self._prefixes(lines) if with_task else {}
         if self.colours.currentData():
             dark = is_dark()
             theme = log_colours(dark)
-            rows = [(f'<span style="color: {theme["muted"]}">[{line.task_id}]</span> ' if with_task else "")
+            rows = [(f'<span style="color: {theme["muted"]}">[{html.escape(prefixes[line.task_id])}]</span> '
+                     if with_task else "")
                     + (f'<span style="color: {theme["stderr"]}">{ansi_to_html(line.line, dark)}</span>'
                        if line.stream == "stderr" else ansi_to_html(line.line, dark)) for line in lines]
             if not self.text.document().isEmpty():
                 cursor.insertBlock()
             cursor.insertHtml("<br>".join(rows))
         else:
-            rows = [(f"[{line.task_id}] " if with_task else "") + strip_ansi(line.line) for line in lines]
+            rows = [(f"[{prefixes[line.task_id]}] " if with_task else "") + strip_ansi(line.line) for line in lines]
             if not self.text.document().isEmpty():
                 cursor.insertBlock()
             cursor.insertText("\n".join(rows), QTextCharFormat())
@@ -155,6 +162,11 @@ class LogsPanel(QWidget):
         if event.type() == QEvent.Type.PaletteChange and self.colours.currentData() and self.shown:
             self.reload()
         super().changeEvent(event)
+
+    def _prefixes(self, lines: list[LogLine]) -> dict[str, str]:
+        """Task id -> the name a line of the whole run's log starts with."""
+        names = self.session.names
+        return {task_id: names.label(task_id) for task_id in {line.task_id for line in lines}}
 
     def _scrolled(self, value: int) -> None:
         """Scrolling up stops following; scrolling back to the end resumes it."""

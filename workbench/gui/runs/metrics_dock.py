@@ -8,6 +8,7 @@ at about two a pixel (`decimate`), so a million points per curve stay smooth.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,11 @@ def make_plot_widget(title: str = "") -> Any:
     return widget
 
 
+def legend_text(label: str) -> str:
+    """A plot legend renders HTML: a task's name is shown as the text it is."""
+    return html.escape(label)
+
+
 class MetricsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -74,9 +80,13 @@ class MetricsPanel(QWidget):
         auto = QPushButton("Auto-range")
         auto.clicked.connect(self.auto_range)
         self.readout = QLabel(" ")
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)  # task names are shown as the text they are
         self.tasks = QListWidget()
         self.tasks.setMinimumWidth(120)
-        self.tasks.setMaximumWidth(220)
+        self.tasks.setMaximumWidth(360)
+        # a long name wraps rather than being cut: loop iterations differ only at the end of theirs
+        self.tasks.setWordWrap(True)
+        self.tasks.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tasks.itemChanged.connect(self._task_toggled)
         bar = QHBoxLayout()
         for widget in (QLabel("Metric"), self.metric_box, self.x_axis, self.smoothing, self.log_y, auto):
@@ -118,7 +128,8 @@ class MetricsPanel(QWidget):
         self.placeholder.deleteLater()
         self.plot.show()
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([160, max(300, self.width() - 160)])
+        side = max(160, min(300, self.width() // 3))
+        self.splitter.setSizes([side, max(300, self.width() - side)])
 
     def set_session(self, session: RunSession | None) -> None:
         self.session = session
@@ -180,7 +191,7 @@ class MetricsPanel(QWidget):
             if self.tasks.item(row).data(Qt.ItemDataRole.UserRole) == task_id:
                 return self.tasks.item(row)
         item = QListWidgetItem(self._label(task_id))
-        item.setToolTip(self.session.cached_from(task_id))
+        item.setToolTip(self._tooltip(task_id))
         item.setData(Qt.ItemDataRole.UserRole, task_id)
         item.setCheckState(Qt.CheckState.Checked)
         item.setForeground(self._colour(self.tasks.count()))
@@ -191,13 +202,17 @@ class MetricsPanel(QWidget):
 
     def _label(self, task_id: str) -> str:
         """The task's name in the list and the legend; a cached task's curves are the producing run's."""
-        return task_id + (" (cached)" if self.session.cached_from(task_id) else "")
+        return self.session.names.label(task_id) + (" (cached)" if self.session.cached_from(task_id) else "")
+
+    def _tooltip(self, task_id: str) -> str:
+        cached = self.session.cached_from(task_id)
+        return self.session.names.tooltip(task_id) + (f"\n{cached}" if cached else "")
 
     def _relabel(self, item: QListWidgetItem, task_id: str) -> None:
         """Relabel a task that turned out cached; its curve is redrawn with the new legend name."""
         self.tasks.blockSignals(True)
         item.setText(self._label(task_id))
-        item.setToolTip(self.session.cached_from(task_id))
+        item.setToolTip(self._tooltip(task_id))
         self.tasks.blockSignals(False)
         if task_id in self.curves:
             self.plot.removeItem(self.curves.pop(task_id))
@@ -227,7 +242,7 @@ class MetricsPanel(QWidget):
         curve = self.curves.get(task_id)
         if curve is None:
             index = [self.tasks.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.tasks.count())].index(task_id)
-            curve = add_curve(self.plot, name=self._label(task_id), index=index, width=1.6)
+            curve = add_curve(self.plot, name=legend_text(self._label(task_id)), index=index, width=1.6)
             curve.setDownsampling(auto=False)
             curve.setClipToView(False)
             self.curves[task_id] = curve
@@ -236,6 +251,18 @@ class MetricsPanel(QWidget):
         shown_x, shown_y = envelope(*in_view(x, y, x_range), buckets=max(int(view.width()), 200))
         curve.setData(shown_x, shown_y, skipFiniteCheck=True)
         self.drawn[task_id] = buffer.size
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The legend only where it leaves the curves room; the coloured task list beside the plot
+        names every curve anyway."""
+        legend = self.plot.getPlotItem().legend if self.plot is not None else None
+        if legend is not None:
+            legend.setVisible(legend.boundingRect().width() <= 0.6 * self.plot.width())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_legend()
 
     def _view_moved(self) -> None:
         """The user zoomed or panned: draw the points now in view at full detail."""
@@ -279,4 +306,5 @@ class MetricsPanel(QWidget):
                 best = (distance, task_id, x[index], y[index])
         if best is not None:
             axis = "t" if self.x_axis.currentData() == "time" else "step"
-            self.readout.setText(f"{best[1]}  {self.chosen_metric()} = {best[3]:.6g}  at {axis} {best[2]:.6g}")
+            self.readout.setText(f"{self.session.names.label(best[1])}  {self.chosen_metric()} = {best[3]:.6g}  "
+                                 f"at {axis} {best[2]:.6g}")

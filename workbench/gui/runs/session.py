@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from workbench.runs.events import ArtifactProduced, LogLine, MetricLogged, RunEvent, RunFinished, RunStarted, \
     TaskStateChanged
-from workbench.runs.explain import cached_text, failure_headline, state_reason, task_name
+from workbench.runs.explain import cached_text, failure_headline, state_reason
 from workbench.runs.failure_cause import failure_cause
+from workbench.runs.task_names import TaskNames
 
 TERMINAL = ("succeeded", "failed", "skipped", "cancelled", "cached")
 
@@ -90,7 +91,23 @@ class RunSession:
         self.series: dict[tuple[str, str], SeriesBuffer] = {}
         self.artifacts: list[ArtifactProduced] = []
         self.changed_tasks: set[str] = set()  # since the canvas overlay last looked (it clears it)
-        self.names: Callable[[str], str] = task_name  # task id -> name shown; the canvas binding sets it
+        self._names: TaskNames | None = None
+        self._loop_details: dict[str, dict[str, Any]] = {}  # loop task id -> details naming its items
+
+    @property
+    def names(self) -> TaskNames:
+        """The names people gave the run's tasks (from its IR, plus its document when `use_document`
+        was called) and the items of its loops so far."""
+        if self._names is None:
+            self._names = TaskNames.from_ir(self.options.ir_text if self.options else None)
+        if self._loop_details:
+            self._names = self._names.with_loop_items(self._loop_details.items())
+            self._loop_details = {}
+        return self._names
+
+    def use_document(self, graph: Any) -> None:
+        """Name the run's groups after the frames of the document it ran from."""
+        self._names = self.names.with_document(graph)
 
     @property
     def finished(self) -> bool:
@@ -122,6 +139,8 @@ class RunSession:
         task.state, task.message = event.state, event.message
         if event.details:
             task.details = {**task.details, **event.details}
+            if "items" in event.details:
+                self._loop_details[event.task_id] = event.details
         if event.state == "running" and task.start is None:
             task.start = event.time
         if event.state in TERMINAL:
@@ -129,12 +148,13 @@ class RunSession:
         self.changed_tasks.add(event.task_id)
 
     def display_name(self, task_id: str) -> str:
-        return self.names(task_id)
+        """The name given to the task, with its loop items: "xgboost", "train-model · lr=0.1"."""
+        return self.names.parts(task_id)[0]
 
     def reason(self, task_id: str) -> str:
         """Why a task is in its state, with display names: skip reason, failure cause, cache source."""
         task = self.tasks.get(task_id)
-        return state_reason(task.state, task.message, task.details, self.names) if task else ""
+        return state_reason(task.state, task.message, task.details, self.display_name) if task else ""
 
     def cached_from(self, task_id: str) -> str:
         """`cached from run RUN` for a cached task whose cache entry said so, else ""."""
@@ -154,7 +174,7 @@ class RunSession:
         and its cause (`make shards: ValueError: ...`); else the run's message, if any."""
         culprit = self.root_failure() if self.state == "failed" else None
         if culprit is not None:
-            return failure_headline(culprit.task_id, culprit.message, culprit.details, self.names)
+            return failure_headline(culprit.task_id, culprit.message, culprit.details, self.display_name)
         return self.message if self.state != "succeeded" else ""
 
     def _explain_older_failures(self) -> None:
@@ -201,6 +221,8 @@ class RunSession:
         for task in store.tasks(record.id):
             session.tasks[task.task_id] = TaskView(task.task_id, task.task_name, task.state, task.iteration,
                                                    task.start_time, task.end_time, task.message, task.details)
+            if "items" in task.details:
+                session._loop_details[task.task_id] = task.details
         for point in store.metrics(record.id):
             session.apply(MetricLogged(record.id, point.task_id, point.name, point.value, point.step, point.time))
         session.logs = [LogLine(record.id, line.task_id, line.line, line.time, line.stream)
@@ -209,4 +231,5 @@ class RunSession:
                              for a in store.artifacts(record.id)]
         session._explain_older_failures()
         session.changed_tasks = set(session.tasks)
+        session.names  # parsed here, on the worker thread
         return session

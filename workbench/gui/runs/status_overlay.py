@@ -17,6 +17,7 @@ from workbench.gui.canvas.style import GROUP_HEADER, NODE_WIDTH, STATE_COLORS
 from workbench.gui.runs import task_paths
 from workbench.gui.runs.session import TERMINAL, RunSession, TaskView
 from workbench.runs.engine.admission import wait_title
+from workbench.runs.task_names import ITEM_LIMIT, elide
 
 _PRIORITY = ("running", "failed", "cancelled", "pending", "succeeded", "cached", "skipped")
 
@@ -36,6 +37,12 @@ def waiting_text(tasks: list[TaskView]) -> str:
     """Why pending occurrences wait (the scheduler's reason, e.g. "waiting for CPU"), or ""."""
     kinds = [t.details.get("waiting_for") for t in tasks if t.state == "pending" and t.message]
     return next((wait_title(kind) for kind in kinds if kind), "")
+
+
+def iteration_text(index: int, label: str, state: str) -> str:
+    """A loop picker entry: the iteration's item, elided ("lr=0.1, epochs=20: succeeded")."""
+    shown = elide(label, ITEM_LIMIT) if label != f"#{index}" else f"Iteration {index}"
+    return f"{shown}: {state}".replace("&", "&&")  # a lone & would underline the next letter
 
 
 def duration_text(seconds: float) -> str:
@@ -59,7 +66,7 @@ class FrameBadge(QGraphicsObject):
         self.frame = frame
         self.text, self.color = "", QColor("#607d8b")
         self.label_font = QFont()
-        self.iterations: list[tuple[int, str]] = []  # (index, state) for the picker
+        self.iterations: list[tuple[int, str, str]] = []  # (index, state, item label) for the picker
         self.setZValue(50)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -99,13 +106,19 @@ class FrameBadge(QGraphicsObject):
     def mousePressEvent(self, event) -> None:
         if not self.iterations:
             return super().mousePressEvent(event)
+        self.picker().exec(event.screenPos())
+        event.accept()
+
+    def picker(self) -> QMenu:
+        """The iteration picker: every iteration by its loop item, with its state."""
         menu = QMenu()
+        menu.setToolTipsVisible(True)
         menu.addAction("All iterations", lambda: self.picked.emit(None))
         menu.addSeparator()
-        for index, state in self.iterations:
-            menu.addAction(f"Iteration {index}: {state}", lambda i=index: self.picked.emit(i))
-        menu.exec(event.screenPos())
-        event.accept()
+        for index, state, label in self.iterations:
+            action = menu.addAction(iteration_text(index, label, state), lambda i=index: self.picked.emit(i))
+            action.setToolTip(f"iteration {index}: {label}")
+        return menu
 
 
 class StatusOverlay(QObject):
@@ -116,6 +129,7 @@ class StatusOverlay(QObject):
     def __init__(self, scene, session: RunSession, parent: QObject | None = None):
         super().__init__(parent)
         self.scene, self.session = scene, session
+        session.use_document(scene.document.graph)  # loops and conditions by the frames' names
         self.groups: dict[str, str] = {}  # IR group name -> document group id
         self.badges: dict[str, FrameBadge] = {}
         self.picked_iteration: dict[str, int | None] = {}  # document loop id -> iteration shown
@@ -237,10 +251,11 @@ class StatusOverlay(QObject):
             badge.set_badge("skipped", STATE_COLORS["skipped"], self._reason_of(ir_name))
         elif ir_name.startswith("for-loop-"):
             text, iterations = self.loop_progress(ir_name)
-            badge.iterations = iterations
+            names = self.session.names
+            badge.iterations = [(index, state, names.loop_item(ir_name, index)) for index, state in iterations]
             chosen = self.picked_iteration.get(group_id)
             if chosen is not None:
-                text += f" \u00b7 showing #{chosen}"
+                text += f" \u00b7 showing {elide(names.loop_item(ir_name, chosen), ITEM_LIMIT)}"
             failed = any(state in ("failed", "cancelled") for _, state in iterations)
             badge.set_badge(text, STATE_COLORS["failed"] if failed else STATE_COLORS["running"])
         elif ir_name.startswith("condition-"):

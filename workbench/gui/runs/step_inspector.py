@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextBrowser, Q
 
 from workbench.gui.runs.session import RunSession
 from workbench.gui.theme import status_color
+from workbench.runs.task_names import leaf_name
 
 
 def _when(timestamp: float | None) -> str:
@@ -36,10 +37,10 @@ def describe_task(session: RunSession, task_id: str) -> list[tuple[str, str]]:
     source = details.get("cached_from") if task.state == "cached" else None
     reason = "" if exception or source else session.reason(task_id)  # their own rows below say more
     muted, error = status_color("muted"), status_color("error")
-    rows = [("Task", html.escape(session.display_name(task_id))
-             + (f" <span style='color:{muted}'>({html.escape(task.task_id)})</span>"
-                if session.display_name(task_id) != task.task_id else "")),
-            ("State", html.escape(task.state) + (f" \u2014 {html.escape(reason)}" if reason else ""))]
+    label = session.names.label(task_id, limit=None)
+    title = html.escape(label) + ("" if task_id == leaf_name(task_id) else  # the label ends with the leaf
+                                  f"<br><span style='color:{muted}'>task id {html.escape(task_id)}</span>")
+    rows = [("Task", title), ("State", html.escape(task.state) + (f" \u2014 {html.escape(reason)}" if reason else ""))]
     if exception:
         rows.append(("Error", f"<b style='color:{error}'>{html.escape(exception)}</b>"))
     if isinstance(source, dict) and source.get("run_id"):

@@ -9,26 +9,10 @@ If / Elif / Else chain and has no frame of its own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from workbench.model.document import PipelineGraph
-
-_SEGMENT = re.compile(r"^(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?$")
-GROUP_PREFIXES = ("for-loop-", "condition-", "exit-handler-")
-
-
-def segments(task_id: str) -> list[tuple[str, int | None]]:
-    parts = []
-    for part in task_id.split("/"):
-        match = _SEGMENT.match(part)
-        name, index = (match["name"], match["index"]) if match else (part, None)
-        parts.append((name, int(index) if index is not None else None))
-    return parts
-
-
-def is_group_segment(name: str) -> bool:
-    return name.startswith(GROUP_PREFIXES) and not name.startswith("condition-branches-")
+from workbench.runs.task_names import is_group_segment, segments
 
 
 def group_path(task_id: str) -> list[tuple[str, int | None]]:
@@ -63,10 +47,3 @@ def group_task_id(task_id: str, group_name: str) -> str | None:
         if name == group_name:
             return "/".join(parts[:depth] + [group_name])
     return None
-
-
-def display_name(graph: PipelineGraph, task_id: str) -> str:
-    """What people call the task: its node's display name, else the IR task name (the leaf)."""
-    leaf = segments(task_id)[-1][0]
-    node = graph.node_by_name(leaf)
-    return node.label if node is not None else leaf

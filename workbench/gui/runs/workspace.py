@@ -26,7 +26,6 @@ from workbench.gui.runs.run_dialog import RunDialog, local_failures_text
 from workbench.gui.sharing.tab_trust import ensure_trusted
 from workbench.gui.runs.session import RunOptions, RunSession
 from workbench.gui.runs.status_overlay import StatusOverlay
-from workbench.gui.runs import task_paths
 from workbench.gui.runs.step_inspector import StepInspector
 from workbench.gui.runs.sweep_dialog import Sweep, SweepDialog
 
@@ -226,8 +225,6 @@ class RunsWorkspace(QObject):
         if old is not None:
             old.detach()
             old.deleteLater()
-        graph = tab.document.graph
-        session.names = lambda task_id: task_paths.display_name(graph, task_id)
         overlay = StatusOverlay(tab.scene, session, tab)  # it goes when the tab closes
         overlay.progress_text.connect(lambda text, s=session: self.current is s and self.progress.setText(text))
         self.overlays[tab] = overlay

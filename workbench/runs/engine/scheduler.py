@@ -37,6 +37,7 @@ from workbench.runs.engine.task_resources import TaskResources, task_resources
 from workbench.runs.engine.task_runner import ExecutorCall, run_executor_task
 from workbench.errors import WorkbenchError
 from workbench.runs.explain import skip_text
+from workbench.runs.task_names import item_labels
 
 Done = Callable[[TaskResult], None]
 _STALL_GRACE_SECONDS = 5.0
@@ -298,6 +299,7 @@ class LoopExecution:
         self.results: dict[int, TaskResult] = {}
         self.running = 0
         self.total = 0
+        self.details: dict[str, Any] = {}
         self.finished = False
 
     def start(self) -> None:
@@ -308,7 +310,9 @@ class LoopExecution:
         self.scheduler.active.add(self)
         self.waiting = list(enumerate(items))
         self.total = len(items)
-        self.ctx.set_state(self.ref, "running", iterations=self.total)  # lets views show "3/8 done"
+        # views show "3/8 done" and label iterations by their item ("lr=0.1, epochs=20")
+        self.details = {"iterations": self.total, "items": item_labels(items)}
+        self.ctx.set_state(self.ref, "running", **self.details)
         self._fill()
 
     def cancel_pending(self) -> None:
@@ -343,6 +347,6 @@ class LoopExecution:
         self.scheduler.active.discard(self)
         ordered = [self.results[index] for index in sorted(self.results)]
         state, message = overall_state(ordered)
-        details = failure_details([(f"{self.ref.task_id}[{index}]", self.results[index])
-                                   for index in sorted(self.results)])
+        details = {**self.details, **failure_details([(f"{self.ref.task_id}[{index}]", self.results[index])
+                                                      for index in sorted(self.results)])}
         self.on_done(TaskResult(state, collect_iterations(self.component, ordered), message, details))
