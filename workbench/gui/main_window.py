@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
+from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
                                QTabWidget)
 
 from workbench.errors import WorkbenchError
@@ -14,8 +14,10 @@ from workbench.gui import settings as remembered
 from workbench.gui.actions import MENUS, TOOLBAR, build_actions
 from workbench.gui.autosave import Autosaver, Recovery
 from workbench.gui.catalog import ComponentCatalog
+from workbench.gui.context_menus import CanvasMenus
 from workbench.gui.document_tab import DocumentTab
 from workbench.gui.editor_document import EditorDocument
+from workbench.gui.help_menu import HelpDialogs
 from workbench.gui.inspector import Inspector
 from workbench.gui.library_actions import LibraryActions
 from workbench.gui.opening import open_file
@@ -64,6 +66,8 @@ class MainWindow(QMainWindow):
         self.outputs = Outputs(self)
         self.runs = RunsWorkspace(self)
         self.serving = WindowServing(self)
+        self.canvas_menus = CanvasMenus(self)
+        self.help = HelpDialogs(self)
         self.docks["endpoints"] = self.serving.dock
         self._add_undo_actions()
         self.find_box = QLineEdit(placeholderText="Find task (Ctrl+F)", clearButtonEnabled=True)
@@ -179,6 +183,7 @@ class MainWindow(QMainWindow):
         tab = DocumentTab(document, self.catalog)
         tab.status_message.connect(self._show_status)
         tab.scene.selectionChanged.connect(self._selection_changed)
+        self.canvas_menus.attach(tab)
         document.status_changed.connect(self._update_all_titles)
         self.undo_group.addStack(document.undo_stack)
         self.autosavers[tab] = Autosaver(document, tab, recovery)
@@ -196,7 +201,8 @@ class MainWindow(QMainWindow):
         for name, action in self.actions_by_name.items():
             if name not in ("new", "open", "quit", "import_component", "new_python_component",
                             "new_container_component", "undo", "redo", "reset_layout", "remote_targets",
-                            "library_folders", "show_library", "show_runs", "compare_runs", "cancel_run"):
+                            "library_folders", "show_library", "show_runs", "compare_runs", "cancel_run",
+                            "shortcuts", "user_guide", "about"):
                 action.setEnabled(tab is not None)
         if tab:
             self.inspector.set_selection(tab.scene.selected_ids())
@@ -470,3 +476,14 @@ class MainWindow(QMainWindow):
         from workbench.gui.targets_dialog import TargetsDialog
 
         TargetsDialog(self).exec()
+
+    # ----- help (workbench/gui/help_menu.py) ---------------------------------------------------
+
+    def show_shortcuts(self) -> QDialog:
+        return self.help.shortcuts()
+
+    def show_user_guide(self) -> QDialog:
+        return self.help.user_guide()
+
+    def show_about(self) -> QDialog:
+        return self.help.about()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter,
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QColor, QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter,
                            QPalette, QPen, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView
 
@@ -20,6 +20,7 @@ ZOOM_STEP = 1.2
 
 class PipelineView(QGraphicsView):
     component_dropped = Signal(str, QPointF)  # palette key, scene position
+    context_menu_requested = Signal(QPoint, QPointF)  # global position, scene position
 
     def __init__(self, scene: PipelineScene, parent=None):
         super().__init__(scene, parent)
@@ -124,6 +125,11 @@ class PipelineView(QGraphicsView):
             event.accept()
             return
         super().keyReleaseEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The menu for what lies under the mouse is built by workbench/gui/context_menus.py."""
+        self.context_menu_requested.emit(event.globalPos(), self.mapToScene(event.pos()))
+        event.accept()
 
     # ----- palette drops -----------------------------------------------------------------------
 
