@@ -35,12 +35,24 @@ def readme_from_metadata() -> str:
         return ""
 
 
+def for_qt_markdown(text: str) -> str:
+    """GitHub shows `a\\|b` in a table cell's code as a|b; Qt's reader keeps the backslash and a bare
+    pipe would split the cell, so the guide shows a look-alike divider (U+2223) there."""
+    return text.replace("\\|", "\u2223")
+
+
 class GuideBrowser(QTextBrowser):
-    """A QTextBrowser whose images are read relative to the page shown and scaled down to fit."""
+    """A QTextBrowser for the README and docs/: images read relative to the page shown and scaled
+    down to fit, markdown adjusted to how Qt reads it."""
 
     def loadResource(self, kind: int, url: QUrl):
+        resolved = self.source().resolved(url) if url.isRelative() else url
+        if kind == QTextDocument.ResourceType.MarkdownResource.value and resolved.isLocalFile():
+            try:
+                return for_qt_markdown(Path(resolved.toLocalFile()).read_text(encoding="utf-8"))
+            except OSError:
+                return super().loadResource(kind, url)
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            resolved = self.source().resolved(url) if url.isRelative() else url
             image = QImage(resolved.toLocalFile()) if resolved.isLocalFile() else QImage()
             if not image.isNull():
                 return image.scaledToWidth(MAX_IMAGE_WIDTH, Qt.TransformationMode.SmoothTransformation) \
@@ -84,7 +96,7 @@ class UserGuideDialog(QDialog):
             self.browser.setSource(QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource)
             return
         text = readme_from_metadata()
-        self.browser.setMarkdown(text or "# User guide not found\n\nThis installation carries no README. Read it "
+        self.browser.setMarkdown(for_qt_markdown(text) if text else "# User guide not found\n\nThis installation carries no README. Read it "
                                          "at the project's home page.")
 
     def find_next(self, backwards: bool = False) -> bool:
