@@ -135,10 +135,13 @@ class Exerciser:
         self._show_a_run(tab)
         scene = tab.scene
         targets = [("background", lambda: scene.content_rect().bottomRight() + QPointF(80, 80))]
-        targets += [("task", lambda n=n: node_header(scene, n) if n in scene.nodes else None) for n in list(scene.nodes)]
-        targets += [("frame", lambda g=g: frame_point(tab, g) if g in scene.frames else None) for g in list(scene.frames)]
+        targets += [("task", lambda n=n: node_header(scene, n) if n in scene.nodes else None)
+                    for n in list(scene.nodes)]
+        targets += [("frame", lambda g=g: frame_point(tab, g) if g in scene.frames else None)
+                    for g in list(scene.frames)]
         targets += [("edge", lambda e=e: scene.edges[e].path().pointAtPercent(0.5) if e in scene.edges else None)
-                    for e in list(scene.edges)[:1]]
+                    for e in [k for k, edge in scene.edges.items()
+                              if scene.item_at(edge.path().pointAtPercent(0.5)) is edge][:1]]
         closer = QTimer(interval=30)
         closer.timeout.connect(lambda: close_modal(menus=False))
         closer.start()
@@ -303,8 +306,8 @@ def exercise(paths: list[str]) -> int:
             tab = window.add_document(EditorDocument(opened.graph, opened.path))
         settle()
         exerciser = Exerciser(window)
-        exerciser.document(tab)
         exerciser.context_menus(tab)
+        exerciser.document(tab)
         exerciser.history_menu()
         exerciser.actions()
         exerciser.help_dialogs()

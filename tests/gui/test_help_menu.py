@@ -84,3 +84,34 @@ def test_about_names_the_versions_and_asks_docker_off_the_gui_thread(window, qtb
     dialog.copy_versions()
     copied = QGuiApplication.clipboard().text()
     assert f"kfp: {metadata.version('kfp')}" in copied and f"Docker engine: {docker}" in copied
+
+
+def test_user_guide_in_a_packaged_layout_reads_the_readme_beside_the_package(window, tmp_path, monkeypatch):
+    """As packaging/workbench.spec lays the app out: _internal/workbench/, _internal/README.md, _internal/docs/."""
+    import workbench
+    from workbench.gui.user_guide import UserGuideDialog
+
+    internal = tmp_path / "_internal"
+    (internal / "workbench").mkdir(parents=True)
+    (internal / "docs").mkdir()
+    picture = QImage(1200, 300, QImage.Format.Format_RGB32)
+    picture.fill(Qt.GlobalColor.darkCyan)
+    picture.save(str(internal / "docs" / "shot.png"))
+    (internal / "README.md").write_text("# Packaged guide\n\n![a shot](docs/shot.png)\n\n| a | b |\n|---|---|\n"
+                                        "| `x\\|y` | z |\n")
+    monkeypatch.setattr(workbench, "__file__", str(internal / "workbench" / "__init__.py"))
+    dialog = UserGuideDialog(window)
+    assert dialog.browser.toPlainText().startswith("Packaged guide") and "x\u2223y" in dialog.browser.toPlainText()
+    image = dialog.browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl("docs/shot.png"))
+    assert isinstance(image, QImage) and image.width() == MAX_IMAGE_WIDTH, "scaled down to fit"
+
+
+def test_user_guide_of_an_installed_wheel_comes_from_the_package_metadata(window, monkeypatch):
+    from workbench.gui import user_guide
+
+    monkeypatch.setattr(user_guide, "readme_path", lambda: None)
+    dialog = user_guide.UserGuideDialog(window)
+    assert "The editor" in dialog.browser.toPlainText()
+    monkeypatch.setattr(user_guide, "readme_from_metadata", lambda: "")
+    dialog = user_guide.UserGuideDialog(window)
+    assert dialog.browser.toPlainText().startswith("User guide not found")

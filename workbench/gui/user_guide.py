@@ -96,8 +96,8 @@ class UserGuideDialog(QDialog):
             self.browser.setSource(QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource)
             return
         text = readme_from_metadata()
-        self.browser.setMarkdown(for_qt_markdown(text) if text else "# User guide not found\n\nThis installation carries no README. Read it "
-                                         "at the project's home page.")
+        self.browser.setMarkdown(for_qt_markdown(text) if text else "# User guide not found\n\nThis installation "
+                                 "carries no README. Read it at the project's home page.")
 
     def find_next(self, backwards: bool = False) -> bool:
         """Select the next match of the find box's text, wrapping around at the end."""

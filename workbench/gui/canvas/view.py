@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter,
-                           QPalette, QPen, QWheelEvent)
+from PySide6.QtGui import (QColor, QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
+                           QMouseEvent, QPainter, QPalette, QPen, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView
 
 from workbench.gui.canvas.minimap import Minimap
