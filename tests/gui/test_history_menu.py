@@ -16,15 +16,20 @@ from workbench.runs.events import RunFinished
 pytestmark = pytest.mark.xserver
 
 
+COMPILED: list[str] = []  # the small pipeline compiles to the same YAML in every test: compile it once
+
+
 @pytest.fixture
 def history(window, small_graph, qtbot):
     """Three finished runs of the small pipeline in the history, shown in the Runs panel."""
     from workbench.compiler.compile import compile_graph
 
-    data, train = (small_graph.node_by_name(n).id for n in ("make-data", "train"))
-    small_graph.set_binding(train, "data", Binding.from_output(data, "data"))
+    if not COMPILED:
+        data, train = (small_graph.node_by_name(n).id for n in ("make-data", "train"))
+        small_graph.set_binding(train, "data", Binding.from_output(data, "data"))
+        COMPILED.append(compile_graph(small_graph))
+    ir_text = COMPILED[0]
     store = window.runs.controller.store()
-    ir_text = compile_graph(small_graph)
     for index, run_id in enumerate(("run-a", "run-b", "run-c")):
         store.create_run(run_id, "demo", ir_text, {"threshold": 0.1 * index}, "docker")
         store.on_event(RunFinished(run_id, "succeeded", 1000.0 + index))
