@@ -46,10 +46,16 @@ def when_menu_opens(handle) -> None:
     QTimer.singleShot(0, poll)
 
 
-def open_menu(widget: QWidget, pos: QPoint, pick: str | int | None = None) -> dict:
+def menu_key(widget: QWidget) -> None:
+    """The keyboard's Menu key (or Shift+F10): a context-menu event without a mouse position."""
+    pos = widget.rect().topLeft()
+    QApplication.sendEvent(widget, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, pos, widget.mapToGlobal(pos)))
+
+
+def open_menu(widget: QWidget, pos: QPoint | None, pick: str | int | None = None) -> dict:
     """Right-click `widget` at `pos`; in the menu click the entry named `pick` (or at that index among
     the non-separator entries), or close the menu when `pick` is None or the entry is disabled.
-    Returns what the menu showed: {"entries": [text], "enabled": {text: bool}, "tips": {text: tooltip},
+    `pos` None presses the Menu key instead. Returns what the menu showed: {"entries": [text], "enabled": {text: bool}, "tips": {text: tooltip},
     "checked": {text: bool}, "picked": text or None}."""
     seen: dict = {"entries": [], "enabled": {}, "tips": {}, "checked": {}, "picked": None}
 
@@ -73,6 +79,6 @@ def open_menu(widget: QWidget, pos: QPoint, pick: str | int | None = None) -> di
         else:
             QTest.keyClick(menu, Qt.Key.Key_Escape)
     when_menu_opens(handle)
-    right_click(widget, pos)
+    right_click(widget, pos) if pos is not None else menu_key(widget)
     QApplication.processEvents()
     return seen

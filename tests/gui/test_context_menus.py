@@ -112,6 +112,17 @@ def test_task_menu_selects_the_task_and_lists_its_entries(tab):
     assert seen["checked"] == {"Disable Caching": False}
 
 
+def test_menu_key_opens_the_menu_of_the_selected_task(tab):
+    graph = tab.document.graph
+    train = node_named(graph, "train")
+    tab.scene.select_ids([train])
+    seen = open_menu(tab.view.viewport(), None, "Disable Caching")
+    assert seen["entries"][0] == "Rename\u2026" and tab.scene.selected_ids() == [train]
+    assert not graph.nodes[train].options.caching and graph.node_by_name("make-data").options.caching
+    tab.scene.select_ids([])
+    assert open_menu(tab.view.viewport(), None)["entries"][0] == "Add Component Here\u2026", "nothing selected"
+
+
 def test_task_menu_rename_sets_the_display_name_undoably(tab):
     graph, document = tab.document.graph, tab.document
     train = node_named(graph, "train")

@@ -62,9 +62,14 @@ class CanvasMenus:
         self.window = window
 
     def attach(self, tab) -> None:
-        tab.view.context_menu_requested.connect(lambda at, scene_pos, t=tab: self.popup(t, at, scene_pos))
+        tab.view.context_menu_requested.connect(lambda at, scene_pos, keyboard, t=tab: self.popup(
+            t, at, scene_pos, keyboard))
 
-    def popup(self, tab, at: QPoint, scene_pos: QPointF) -> None:
+    def popup(self, tab, at: QPoint, scene_pos: QPointF, keyboard: bool = False) -> None:
+        """The menu at the mouse; from the keyboard, at the first selected item (else the view's centre)."""
+        if keyboard:
+            scene_pos = self.selection_anchor(tab)
+            at = tab.view.viewport().mapToGlobal(tab.view.mapFromScene(scene_pos))
         menu = self.menu_for(tab, scene_pos)
         menu.exec(at)
         menu.deleteLater()
@@ -89,6 +94,19 @@ class CanvasMenus:
         else:
             self._background_entries(menu, tab, scene_pos)
         return menu
+
+    @staticmethod
+    def selection_anchor(tab) -> QPointF:
+        """A scene point on the first selected item (a task's or frame's title, an edge's middle)."""
+        scene = tab.scene
+        for item in scene.selectedItems():
+            if isinstance(item, NodeItem):
+                return item.scenePos() + QPointF(20, 10)
+            if isinstance(item, GroupFrameItem):
+                return item.header_rect().topLeft() + QPointF(20, 10)
+            if isinstance(item, EdgeItem):
+                return item.path().pointAtPercent(0.5)
+        return tab.view.mapToScene(tab.view.viewport().rect().center())
 
     @staticmethod
     def _select(tab, element: str) -> None:

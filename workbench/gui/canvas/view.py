@@ -20,7 +20,7 @@ ZOOM_STEP = 1.2
 
 class PipelineView(QGraphicsView):
     component_dropped = Signal(str, QPointF)  # palette key, scene position
-    context_menu_requested = Signal(QPoint, QPointF)  # global position, scene position
+    context_menu_requested = Signal(QPoint, QPointF, bool)  # global position, scene position, from the keyboard
 
     def __init__(self, scene: PipelineScene, parent=None):
         super().__init__(scene, parent)
@@ -128,7 +128,8 @@ class PipelineView(QGraphicsView):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         """The menu for what lies under the mouse is built by workbench/gui/context_menus.py."""
-        self.context_menu_requested.emit(event.globalPos(), self.mapToScene(event.pos()))
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard  # the Menu key or Shift+F10
+        self.context_menu_requested.emit(event.globalPos(), self.mapToScene(event.pos()), keyboard)
         event.accept()
 
     # ----- palette drops -----------------------------------------------------------------------
