@@ -47,7 +47,7 @@ def when_menu_opens(handle) -> None:
 
 
 def menu_key(widget: QWidget) -> None:
-    """The keyboard's Menu key (or Shift+F10): a context-menu event without a mouse position."""
+    """The keyboard's Menu key as the platform reports it: a context-menu event of reason Keyboard."""
     pos = widget.rect().topLeft()
     QApplication.sendEvent(widget, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, pos, widget.mapToGlobal(pos)))
 

@@ -128,7 +128,7 @@ class PipelineView(QGraphicsView):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         """The menu for what lies under the mouse is built by workbench/gui/context_menus.py."""
-        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard  # the Menu key or Shift+F10
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard  # the Menu key
         self.context_menu_requested.emit(event.globalPos(), self.mapToScene(event.pos()), keyboard)
         event.accept()
 
