@@ -55,8 +55,8 @@ def menu_key(widget: QWidget) -> None:
 def open_menu(widget: QWidget, pos: QPoint | None, pick: str | int | None = None) -> dict:
     """Right-click `widget` at `pos`; in the menu click the entry named `pick` (or at that index among
     the non-separator entries), or close the menu when `pick` is None or the entry is disabled.
-    `pos` None presses the Menu key instead. Returns what the menu showed: {"entries": [text], "enabled": {text: bool}, "tips": {text: tooltip},
-    "checked": {text: bool}, "picked": text or None}."""
+    `pos` None presses the Menu key instead. Returns what the menu showed: {"entries": [text],
+    "enabled": {text: bool}, "tips": {text: tooltip}, "checked": {text: bool}, "picked": text or None}."""
     seen: dict = {"entries": [], "enabled": {}, "tips": {}, "checked": {}, "picked": None}
 
     def handle(menu: QMenu) -> None:
