@@ -47,11 +47,22 @@ def check_compile(app: Path, env: dict) -> None:
         print(f"compile: {EXAMPLE.name} -> KFP IR in {time.perf_counter() - start:.1f} s")
 
 
+def check_user_guide(folder: Path) -> None:
+    """Help > User Guide reads README.md beside the `workbench` package, its pictures under docs/."""
+    internal = folder / "_internal"
+    wanted = ("README.md", "docs/screenshots/train_compare_deploy-window.png")
+    missing = [p for p in wanted if not (internal / p).is_file()]
+    if missing:
+        raise SystemExit(f"user guide: {', '.join(missing)} not in {internal}")
+    print("user guide: README.md and its pictures are bundled")
+
+
 def main() -> None:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "dist" / "pipeline-workbench")
     app = folder / "pipeline-workbench"
     if not app.is_file():
         raise SystemExit(f"{app}: not built; run `make package` first")
+    check_user_guide(folder)
     with tempfile.TemporaryDirectory(prefix="wb-smoke-data-") as data:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WORKBENCH_DATA_DIR": data}
         check_compile(app, env)

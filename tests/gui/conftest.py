@@ -46,6 +46,17 @@ def isolated_data_dir(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
+@pytest.fixture(autouse=True)
+def release_clipboard():
+    """Under X11 this process owns what a test copied; a child it then waits for (the exerciser)
+    would wait 5 s on each clipboard read nobody answers. Give the clipboard up after each test."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
+
+
 @pytest.fixture
 def small_graph() -> PipelineGraph:
     graph = PipelineGraph("demo", "a small demo")

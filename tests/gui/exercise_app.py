@@ -2,8 +2,10 @@
 segfault is a failed test with the fault trace) and, for each document given (a .wbp path, or
 `new`), selects the pipeline, every task and every group, and in the inspector and the docks picks
 every entry of every dropdown through its popup with key events, steps every spin box and toggles
-every check box; then triggers every enabled menu action, a timer closing the modal dialogs they
-open. Prints one `EXERCISED {json}` line of counts per document; exits 1 on an uncaught exception.
+every check box; right-clicks the canvas background, every task, every frame and an edge and the
+run history's rows and picks every entry of each context menu; then triggers every enabled menu
+action, a timer closing the modal dialogs they open, and works the Help dialogs. Prints one
+`EXERCISED {json}` line of counts per document; exits 1 on an uncaught exception.
 
     python tests/gui/exercise_app.py pipelines/sharded_processing.wbp new
 """
@@ -16,16 +18,20 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 faulthandler.enable(all_threads=True)
 
-from PySide6.QtCore import QEvent, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDockWidget,  # noqa: E402
-                               QLineEdit, QWidget)
+                               QLineEdit, QMenu, QWidget)
+
+from gui_drive import frame_point, node_header  # noqa: E402
+from menu_drive import open_menu  # noqa: E402
 
 SKIPPED_ACTIONS = {"quit", "close"}  # they end the session being exercised
 
@@ -143,6 +149,108 @@ class Exerciser:
             self.panel(dock.widget)
             self.counts["docks"] += 1
 
+    def context_menus(self, tab) -> None:
+        """Every entry of the canvas menus of the background, each task, each frame and the first
+        edge, with a run shown on the canvas (so View Logs and Run from Here apply); each pick is
+        undone, so the next one starts from the same document."""
+        self._show_a_run(tab)
+        scene = tab.scene
+        targets = [("background", lambda: scene.content_rect().bottomRight() + QPointF(80, 80))]
+        targets += [("task", lambda n=n: node_header(scene, n) if n in scene.nodes else None)
+                    for n in list(scene.nodes)]
+        targets += [("frame", lambda g=g: frame_point(tab, g) if g in scene.frames else None)
+                    for g in list(scene.frames)]
+        targets += [("edge", lambda e=e: scene.edges[e].path().pointAtPercent(0.5) if e in scene.edges else None)
+                    for e in [k for k, edge in scene.edges.items()
+                              if scene.item_at(edge.path().pointAtPercent(0.5)) is edge][:1]]
+        closer = QTimer(interval=30)
+        closer.timeout.connect(lambda: close_modal(menus=False))
+        closer.start()
+        for kind, point_of in targets:
+            index = 0
+            while point_of() is not None:
+                depth = tab.document.undo_stack.index()
+                tab.view.centerOn(point_of())
+                seen = open_menu(tab.view.viewport(), tab.view.mapFromScene(point_of()), index)
+                settle()
+                if index >= len(seen["entries"]):
+                    break
+                self.counts["menu_picks" if seen["picked"] else "menu_disabled_entries"] += 1
+                self.counts[f"menu_{kind}_entries"] += 1
+                tab.document.undo_stack.setIndex(depth)
+                settle()
+                index += 1
+        closer.stop()
+        close_modal()
+
+    def _show_a_run(self, tab) -> None:
+        """A finished run of the document's tasks on its canvas, as the engine would report it (with
+        no stored pipeline: Run from Here then says it cannot run it again)."""
+        from workbench.gui.runs.session import RunOptions, RunSession
+        from workbench.runs.events import LogLine, RunFinished, TaskStateChanged
+
+        session = RunSession("exercised", RunOptions("", {}))
+        for node in tab.document.graph.nodes.values():
+            session.apply(TaskStateChanged("exercised", node.id, node.name, "succeeded", time.time()))
+            session.apply(LogLine("exercised", node.id, f"{node.name} says hello", time.time()))
+        session.apply(RunFinished("exercised", "succeeded", time.time()))
+        self.window.runs.bind(tab, session)
+
+    def history_menu(self) -> None:
+        """Every entry of a history row's menu, with one row selected and with two."""
+        from workbench.runs.events import RunFinished
+
+        runs = self.window.runs
+        store = runs.controller.store()
+        known = {r.id for r in store.list_runs()}
+        for number in range(2):
+            run_id = f"exercised-{len(known) + number}"
+            store.create_run(run_id, "exercised", "pipelineInfo: {name: exercised}\n", {"n": number}, "docker")
+            store.on_event(RunFinished(run_id, "succeeded", time.time()))
+        store.flush()
+        runs.show_runs()
+        wait_for(lambda: runs.history.table.rowCount() >= 2 and not runs.history.loading)
+        closer = QTimer(interval=30)
+        closer.timeout.connect(lambda: close_modal(menus=False))
+        closer.start()
+        table = runs.history.table
+        for selected in (1, 2):
+            index = 0
+            while True:
+                ids = runs.history.visible_run_ids()[:selected]
+                runs.history.select_runs(ids)
+                row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == ids[-1])
+                seen = open_menu(table.viewport(), table.visualRect(table.model().index(row, 1)).center(), index)
+                wait_for(lambda: not runs.controller.jobs.busy and not runs.history.loading)
+                settle()
+                for view in list(runs.compare_views):
+                    view.close()
+                if index >= len(seen["entries"]):
+                    break
+                self.counts["menu_picks" if seen["picked"] else "menu_disabled_entries"] += 1
+                self.counts["menu_history_entries"] += 1
+                index += 1
+        closer.stop()
+        close_modal()
+
+    def help_dialogs(self) -> None:
+        """Filter the shortcuts, search the user guide and scroll it, read About."""
+        shortcuts = self.window.show_shortcuts()
+        QTest.keyClicks(shortcuts.search, "wrap")
+        self.counts["shortcuts_for_wrap"] = len(shortcuts.visible_commands())
+        shortcuts.close()
+        guide = self.window.show_user_guide()
+        QTest.keyClicks(guide.find, "Help menu")
+        QTest.keyClick(guide.find, Qt.Key.Key_Return)
+        self.counts["guide_found"] = int(guide.found.text() != "not found")
+        guide.browser.verticalScrollBar().setValue(guide.browser.verticalScrollBar().maximum())
+        settle()
+        guide.close()
+        about = self.window.show_about()
+        self.counts["about_versions"] = len(about.values)
+        about.close()
+        settle()
+
     def actions(self) -> None:
         closer = QTimer(interval=30)
         closer.timeout.connect(close_modal)
@@ -222,11 +330,19 @@ def feed_run(window, tab) -> int:
     return opened
 
 
-def close_modal() -> None:
+def wait_for(condition, timeout_s: float = 10.0) -> None:
+    """Let the event loop run until `condition()` holds (background jobs report through it)."""
+    end = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < end:
+        QTest.qWait(20)
+
+
+def close_modal(menus: bool = True) -> None:
     """Close what a menu action opened (a modal dialog, a message box, a file dialog, a menu), after
-    typing into its first text field: a dialog closed in the middle of an edit."""
+    typing into its first text field: a dialog closed in the middle of an edit. With `menus` False
+    a popup menu stays open (a context menu being exercised)."""
     for widget in (QApplication.activePopupWidget(), QApplication.activeModalWidget()):
-        if widget is None:
+        if widget is None or not menus and isinstance(widget, QMenu):
             continue
         fields = [f for f in widget.findChildren(QLineEdit) if usable(f) and not f.isReadOnly()]
         if fields:
@@ -269,9 +385,12 @@ def exercise(paths: list[str]) -> int:
         settle()
         exerciser = Exerciser(window)
         exerciser.counts["loop_pickers"] = feed_run(window, tab)
+        exerciser.context_menus(tab)
         exerciser.document(tab)
+        exerciser.history_menu()
         exerciser.actions()
         exerciser.themes()
+        exerciser.help_dialogs()
         counts = dict(exerciser.counts, uncaught=reporter.count, example=os.path.basename(path))
         print("EXERCISED " + json.dumps(counts, sort_keys=True), flush=True)
         failed += reporter.count

@@ -41,6 +41,15 @@ def node_header(scene, node_id: str) -> QPointF:
     return item.scenePos() + QPointF(60, 12)
 
 
+def frame_point(tab, group_id: str) -> QPointF:
+    """A point of a group's frame that no task covers (a new, empty branch may lie under tasks)."""
+    frame = tab.scene.frames[group_id]
+    rect = frame.rect
+    points = (QPointF(rect.left() + dx, rect.top() + dy) for dy in range(6, int(rect.height()), 8)
+              for dx in range(10, int(rect.width()), 10))
+    return next(p for p in points if tab.scene.item_at(p) is frame)
+
+
 def node_named(graph, name: str) -> str:
     return graph.node_by_name(name).id
 

@@ -3,7 +3,8 @@ valid and compiles); Elif and Else are added from the branch's frame, an Else on
 
 from __future__ import annotations
 
-from gui_drive import node_named
+from gui_drive import frame_point, node_named
+from menu_drive import open_menu
 from workbench.compiler.compile import compile_graph
 from workbench.model.bindings import Binding
 from workbench.model.expressions import Comparison
@@ -47,19 +48,20 @@ def test_frame_menu_adds_elif_then_else_and_no_second_else(window, tab):
     train = node_named(graph, "train")
     tab.scene.select_ids([train])
     branch = tab.wrap("condition")
-    menu = tab.scene.branch_menu(branch)
-    labels = {a.text(): a for a in menu.actions()}
-    assert set(labels) == {"Add Elif Branch", "Add Else Branch"}
-    labels["Add Elif Branch"].trigger()
+
+    def frame_menu(group_id: str, pick: str | None = None) -> dict:
+        return open_menu(tab.view.viewport(), tab.view.mapFromScene(frame_point(tab, group_id)), pick)
+
+    assert {"Add Elif Branch", "Add Else Branch"} <= set(frame_menu(branch)["entries"])
+    frame_menu(branch, "Add Elif Branch")
     elif_branch = next(g for g in graph.groups if graph.groups[g].follows == branch)
     assert graph.groups[elif_branch].label == "Elif"
-    menu = tab.scene.branch_menu(elif_branch)
-    else_action = {a.text(): a for a in menu.actions()}["Add Else Branch"]
-    assert else_action.isEnabled()
-    else_action.trigger()
+    assert frame_menu(elif_branch)["enabled"]["Add Else Branch"]
+    frame_menu(elif_branch, "Add Else Branch")
     else_branch = next(g for g in graph.groups if graph.groups[g].follows == elif_branch)
     assert graph.groups[else_branch].label == "Else"
-    assert tab.scene.branch_menu(else_branch) is None, "nothing is added after an Else"
+    after_else = frame_menu(else_branch)["enabled"]
+    assert not after_else["Add Elif Branch"] and not after_else["Add Else Branch"], "nothing is added after an Else"
     assert not document.can_add_branch(elif_branch, True), "an Else only ends the chain"
     assert all(branch_errors(graph, g) == [] for g in (branch, elif_branch, else_branch))
     document.undo_stack.undo()

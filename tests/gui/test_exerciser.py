@@ -28,9 +28,12 @@ def test_exerciser_visits_everything_without_a_crash(tmp_path):
         assert c["dialogs_closed_mid_edit"] >= 5, c
         assert c["actions"] >= 30 and c["docks"] >= 5, c
         assert c["themes"] == 3, c
+        assert c["menu_background_entries"] == 4 and c["menu_history_entries"] == 8, "every context-menu entry"
+        assert c["shortcuts_for_wrap"] == 4 and c["guide_found"] == 1 and c["about_versions"] == 7, c
         if c["example"] == "hyperparameter_sweep.wbp":  # its grid parameter is a List
             assert c.get("json_editors", 0) >= 1 and c["json_refused"] == c["json_editors"], c
         if c["example"] != "new":
             assert c["picks"] >= 20 and c["steps"] >= 3 and c["selections"] >= 5, c
+            assert c["menu_task_entries"] >= 9 and c["menu_frame_entries"] >= 3 and c["menu_edge_entries"] == 1, c
         if c["example"] in ("hyperparameter_sweep.wbp", "sharded_processing.wbp"):  # a fed run's loop picker
             assert c["loop_pickers"] >= 1, c

@@ -92,6 +92,9 @@ SPECS = (
     Spec("open_tensorboard", "Open in &TensorBoard", "open_tensorboard", (), "",
          "TensorBoard on the selected run's logs (the tensorboard extra)"),
     Spec("show_endpoints", "&Endpoints", "show_endpoints", (), "", "Local model endpoints: health, try a request, stop"),
+    Spec("shortcuts", "&Keyboard Shortcuts", "show_shortcuts", ("Ctrl+/",), "", "Every command with its shortcut"),
+    Spec("user_guide", "&User Guide", "show_user_guide", (Key.HelpContents,), "", "The README, rendered"),
+    Spec("about", "&About Pipeline Workbench", "show_about", (), "", "Versions of the app, kfp, Qt and the engine"),
 )
 
 MENUS = (
@@ -105,6 +108,7 @@ MENUS = (
     ("&Run", ("run", "cancel_run", "rerun", "rerun_from_task", None, "sweep", None, "show_runs", "compare_runs", "open_tensorboard", None,
               "show_endpoints")),
     ("&Settings", ("remote_targets", "library_folders", None, "theme")),
+    ("&Help", ("shortcuts", "user_guide", None, "about")),
 )
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "wrap_loop", "wrap_condition", "wrap_exit_handler",
            "unwrap", None, "auto_layout", "fit", "zoom_in", "zoom_out", None, "validate", "compile", None, "run",

@@ -46,6 +46,12 @@ def parse_fragment(text: str) -> dict | None:
     return data if isinstance(data, dict) and data.get("kind") == MIME_KIND else None
 
 
+def offset_to(fragment: dict, point: tuple[float, float]) -> tuple[float, float]:
+    """The paste offset that puts the fragment's top-left task at `point` (Paste Here)."""
+    xs, ys = zip(*(entry["position"] for entry in fragment["nodes"]))
+    return point[0] - min(xs), point[1] - min(ys)
+
+
 def fragment_to_graph_parts(fragment: dict, graph: PipelineGraph, offset: tuple[float, float]
                             ) -> tuple[dict[str, ComponentSpec], list[Node]]:
     """New components (keys the document lacks or holds differently) and nodes with fresh ids and

@@ -93,8 +93,10 @@ class DocumentTab(QWidget):
         if self.copy():
             self.delete()
 
-    def paste(self) -> list[str]:
-        new_ids = self.document.paste_text(QGuiApplication.clipboard().text())
+    def paste(self, at: QPointF | None = None) -> list[str]:
+        """Paste beside the copied tasks, or with the top-left pasted task at `at` (snapped to the grid)."""
+        point = (round(at.x() / GRID) * GRID, round(at.y() / GRID) * GRID) if at is not None else None
+        new_ids = self.document.paste_text(QGuiApplication.clipboard().text(), at=point)
         if not new_ids:
             self.status_message.emit("the clipboard holds no pipeline tasks")
         self.scene.select_ids(new_ids)

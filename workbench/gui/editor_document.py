@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 
 from workbench.components.spec import ComponentSpec, k8s_name
 from workbench.gui import commands as cmd
-from workbench.gui.clipboard import fragment_text, fragment_to_graph_parts, parse_fragment
+from workbench.gui.clipboard import fragment_text, fragment_to_graph_parts, offset_to, parse_fragment
 from workbench.gui.condition_operands import starting_condition
 from workbench.gui.connections import binding_for, connection_problem
 from workbench.gui.references import renamed_binding, renamed_expression
@@ -137,11 +137,15 @@ class EditorDocument(QObject):
     def copy_text(self, node_ids: list[str]) -> str:
         return fragment_text(self.graph, node_ids)
 
-    def paste_text(self, text: str, offset: tuple[float, float] = PASTE_OFFSET) -> list[str]:
-        """Paste a fragment with new ids; returns the new node ids ([] when the text is no fragment)."""
+    def paste_text(self, text: str, offset: tuple[float, float] = PASTE_OFFSET,
+                   at: tuple[float, float] | None = None) -> list[str]:
+        """Paste a fragment with new ids, moved by `offset` or with its top-left task `at` a point;
+        returns the new node ids ([] when the text is no fragment)."""
         fragment = parse_fragment(text)
         if fragment is None or not fragment["nodes"]:
             return []
+        if at is not None:
+            offset = offset_to(fragment, at)
         components, nodes = fragment_to_graph_parts(fragment, self.graph, offset)
         self.undo_stack.beginMacro("Paste")
         for key, spec in components.items():

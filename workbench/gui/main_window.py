@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLineEdit, QMainWindow, QMenu, QMessageBox, QSizePolicy,
-                               QTabWidget, QWidget)
+from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLineEdit, QMainWindow, QMenu, QMessageBox,
+                               QSizePolicy, QTabWidget, QWidget)
 
 from workbench.errors import WorkbenchError
 from workbench.gui import session_restore
@@ -15,9 +15,11 @@ from workbench.gui import settings as remembered
 from workbench.gui.actions import MENUS, TOOLBAR, build_actions
 from workbench.gui.autosave import Autosaver, Recovery
 from workbench.gui.catalog import ComponentCatalog
+from workbench.gui.context_menus import CanvasMenus
 from workbench.gui.document_tab import DocumentTab
 from workbench.gui.editor_document import EditorDocument
 from workbench.gui.elided_label import ElidedLabel
+from workbench.gui.help_menu import HelpDialogs
 from workbench.gui.icons import action_icon
 from workbench.gui.inspector import Inspector
 from workbench.gui.layouts import DESIGN, RUN, WindowLayouts
@@ -42,7 +44,7 @@ STATUS_MS = 6000
 DEFAULT_SIZE = (1400, 900)
 ALWAYS_ENABLED = ("new", "open", "quit", "import_component", "new_python_component", "new_container_component", "undo",
                   "redo", "reset_layout", "design_layout", "run_layout", "remote_targets", "library_folders",
-                  "show_library", "show_runs", "compare_runs", "cancel_run")
+                  "show_library", "show_runs", "compare_runs", "cancel_run", "shortcuts", "user_guide", "about")
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +77,8 @@ class MainWindow(QMainWindow):
         self.outputs = Outputs(self)
         self.runs = RunsWorkspace(self)
         self.serving = WindowServing(self)
+        self.canvas_menus = CanvasMenus(self)
+        self.help = HelpDialogs(self)
         self.docks["endpoints"] = self.serving.dock
         self.layouts = WindowLayouts(self, {**self.docks, **self.runs.docks},
                                      {DESIGN: self.actions_by_name["design_layout"],
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
         tab = DocumentTab(document, self.catalog)
         tab.status_message.connect(self._show_status)
         tab.scene.selectionChanged.connect(self._selection_changed)
+        self.canvas_menus.attach(tab)
         document.status_changed.connect(self._update_all_titles)
         self.undo_group.addStack(document.undo_stack)
         self.autosavers[tab] = Autosaver(document, tab, recovery)
@@ -499,3 +504,14 @@ class MainWindow(QMainWindow):
         from workbench.gui.targets_dialog import TargetsDialog
 
         TargetsDialog(self).exec()
+
+    # ----- help (workbench/gui/help_menu.py) ---------------------------------------------------
+
+    def show_shortcuts(self) -> QDialog:
+        return self.help.shortcuts()
+
+    def show_user_guide(self) -> QDialog:
+        return self.help.user_guide()
+
+    def show_about(self) -> QDialog:
+        return self.help.about()

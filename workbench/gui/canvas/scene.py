@@ -4,8 +4,7 @@ routes mouse gestures to the interactions."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsScene, QGraphicsSceneContextMenuEvent,
-                               QGraphicsSceneMouseEvent, QMenu)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from workbench.gui.canvas.edges import EdgeItem
 from workbench.gui.canvas.frames import GroupFrameItem
@@ -347,26 +346,6 @@ class PipelineScene(QGraphicsScene):
         super().mouseReleaseEvent(event)
         if isinstance(gesture, MoveGesture):
             gesture.release()
-
-    def branch_menu(self, group_id: str) -> QMenu | None:
-        """The condition frame's menu: add an Elif or an Else branch after it."""
-        if not self.document.can_add_branch(group_id, False):
-            return None
-        menu = QMenu()
-        for label, is_else in (("Add Elif Branch", False), ("Add Else Branch", True)):
-            action = menu.addAction(label, lambda e=is_else: self.document.add_branch(group_id, e))
-            action.setEnabled(self.document.can_add_branch(group_id, is_else))
-        return menu
-
-    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
-        frame = next((i for i in self.items(event.scenePos()) if isinstance(i, GroupFrameItem)), None)
-        menu = self.branch_menu(frame.group_id) if frame is not None else None
-        if menu is None:
-            super().contextMenuEvent(event)
-            return
-        event.accept()
-        menu.exec(event.screenPos())
-        menu.deleteLater()
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self.item_at(event.scenePos()) is None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QKeyEvent, QMouseEvent,
-                           QPainter, QPalette, QPen, QTransform, QWheelEvent)
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QColor, QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QKeyEvent,
+                           QMouseEvent, QPainter, QPalette, QPen, QTransform, QWheelEvent)
 from PySide6.QtWidgets import QGraphicsView
 
 from workbench.gui.canvas.detail import is_overview
@@ -27,6 +27,7 @@ EMPTY_HINT = "Drag components here or double-click"
 
 class PipelineView(QGraphicsView):
     component_dropped = Signal(str, QPointF)  # palette key, scene position
+    context_menu_requested = Signal(QPoint, QPointF, bool)  # global position, scene position, from the keyboard
 
     def __init__(self, scene: PipelineScene, parent=None):
         super().__init__(scene, parent)
@@ -166,6 +167,12 @@ class PipelineView(QGraphicsView):
             event.accept()
             return
         super().keyReleaseEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The menu for what lies under the mouse is built by workbench/gui/context_menus.py."""
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard  # the Menu key
+        self.context_menu_requested.emit(event.globalPos(), self.mapToScene(event.pos()), keyboard)
+        event.accept()
 
     # ----- palette drops -----------------------------------------------------------------------
 

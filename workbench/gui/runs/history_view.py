@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from workbench.gui.context_menus import show_history_menu
 from workbench.gui.runs.controller import RunController
 from workbench.gui.runs.final_metrics import number_item
 from workbench.runs.compare import RunSummary, final_metrics, series_label
@@ -47,6 +48,7 @@ def key_metrics_text(metrics: dict[str, float]) -> str:
 class HistoryView(QWidget):
     open_requested = Signal(str)           # run id
     compare_requested = Signal(list)       # run ids
+    rerun_requested = Signal(str)          # run id: run it again, shown on a new tab
     serve_requested = Signal(str)          # run id: serve its model
     tensorboard_requested = Signal(str)    # run id: open its logs in TensorBoard
 
@@ -64,6 +66,8 @@ class HistoryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _: self.open_selected())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(lambda pos: show_history_menu(self, pos))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.open_button = QPushButton("Open")
         self.open_button.clicked.connect(self.open_selected)
@@ -180,15 +184,21 @@ class HistoryView(QWidget):
         if len(ids) == 1:
             self.open_requested.emit(ids[0])
 
+    def rerun_selected(self) -> None:
+        self._emit_one(self.rerun_requested)
+
+    def deletable_run_ids(self) -> list[str]:
+        """The selected runs that are not in flight (a running run cannot be deleted)."""
+        running = {s.run_id for s in self.controller.running()}
+        return [run_id for run_id in self.selected_run_ids() if run_id not in running]
+
     def compare_selected(self) -> None:
         ids = self.selected_run_ids()
         if len(ids) >= 2:
             self.compare_requested.emit(ids)
 
     def delete_selected(self) -> None:
-        ids = self.selected_run_ids()
-        running = {s.run_id for s in self.controller.running()}
-        ids = [run_id for run_id in ids if run_id not in running]
+        ids = self.deletable_run_ids()
         if not ids:
             return
         answer = QMessageBox.question(self, "Delete runs", f"Delete {len(ids)} run(s) and everything recorded "

@@ -69,6 +69,7 @@ class RunsWorkspace(QObject):
         self.history = HistoryView(self.controller)
         self.history.open_requested.connect(self.open_run)
         self.history.compare_requested.connect(self.compare)
+        self.history.rerun_requested.connect(self.rerun_run)
         self.details = QTabWidget()
         for widget, title in ((self.logs, "Logs"), (self.step, "Step"), (self.artifacts, "Artifacts"),
                               (self.final_metrics, "Final metrics")):
@@ -147,19 +148,20 @@ class RunsWorkspace(QObject):
         self.controller.cancel(target.run_id)
         self._status(f"Cancelling run {target.run_id}\u2026")
 
-    def _session_for_tab(self) -> RunSession | None:
+    def session_for_tab(self) -> RunSession | None:
+        """The run shown on the current canvas, else the one in the Run dock (what Run Again repeats)."""
         overlay = self.overlays.get(self.window.current)
         return overlay.session if overlay else self.current
 
     def rerun(self) -> None:
-        session = self._session_for_tab()
+        session = self.session_for_tab()
         if session is None:
             self._status("Run the pipeline first, or open a past run from the Runs panel")
             return
         self._start_again(lambda: self.controller.rerun(session))
 
     def rerun_from_task(self) -> None:
-        session, tab = self._session_for_tab(), self.window.current
+        session, tab = self.session_for_tab(), self.window.current
         names = [tab.document.graph.nodes[n].name for n in tab.scene.selected_ids() if n in tab.document.graph.nodes] \
             if tab else []
         if session is None or len(names) != 1:
@@ -304,8 +306,9 @@ class RunsWorkspace(QObject):
 
     # ----- history ----------------------------------------------------------------------------
 
-    def open_run(self, run_id: str) -> None:
-        """A past run in a new tab: its graph from the stored pipeline.yaml, with final states."""
+    def open_run(self, run_id: str, then=None) -> None:
+        """A past run in a new tab: its graph from the stored pipeline.yaml, with final states;
+        `then()` runs once the tab is open (re-run from the history)."""
         def loaded(result, error: str) -> None:
             if error:
                 self._error("Cannot open the run", error)
@@ -318,7 +321,13 @@ class RunsWorkspace(QObject):
             self.bind(tab, session)
             self.window.layouts.switch(RUN)
             tab.view.fit()
+            if then is not None:
+                then()
         self.controller.in_background(lambda: load_past_run(self.controller.store(), run_id), loaded)
+
+    def rerun_run(self, run_id: str) -> None:
+        """A past run again (its exact pipeline and arguments), live on a new tab of its graph."""
+        self.open_run(run_id, then=self.rerun)
 
     def compare(self, run_ids: list[str]) -> CompareView:
         view = CompareView(self.controller, run_ids)
