@@ -286,6 +286,7 @@ def feed_run(window, tab) -> int:
     import time
 
     from workbench.compiler.compile import compile_graph
+    from workbench.errors import CompileError
     from workbench.gui.runs.session import RunOptions, RunSession
     from workbench.runs.events import LogLine, MetricLogged, RunFinished, TaskStateChanged
     from workbench.runs.task_names import TaskNames, item_labels, is_group_segment
@@ -293,7 +294,10 @@ def feed_run(window, tab) -> int:
     graph = tab.document.graph
     if not graph.nodes:
         return 0
-    ir_text = compile_graph(graph)
+    try:
+        ir_text = compile_graph(graph)
+    except CompileError:  # an unfinished document has no run to show
+        return 0
     parents = TaskNames.from_ir(ir_text).parents
     session, now = RunSession("exercised", RunOptions(ir_text, {})), time.time()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from layout_support import close_window, open_window
 
 from workbench.gui.render import export_scene
 
@@ -18,15 +19,10 @@ EXAMPLES = sorted((REPO / "pipelines").glob("*.wbp"))
 @pytest.fixture
 def fresh_window(qtbot, isolated_data_dir):
     from workbench.gui.catalog import ComponentCatalog
-    from workbench.gui.main_window import MainWindow
 
-    window = MainWindow(ComponentCatalog())
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot, ComponentCatalog(), 1400, 900)
     yield window
-    window.close()
+    close_window(window)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])

@@ -23,6 +23,7 @@ def test_the_layout_follows_a_run_and_the_status_bar_its_current_state(window, e
 
     wait_finished(qtbot, session, timeout=60_000)
     assert session.state == "succeeded", session.message
-    assert window.layouts.current == DESIGN and window.docks["palette"].isVisible()
+    qtbot.waitUntil(lambda: window.layouts.current == DESIGN, timeout=5000)  # once the end event is handled
+    assert window.docks["palette"].isVisible()
     assert window.statusBar().currentMessage() == f"Run {session.run_id} succeeded"
     assert window.runs.progress.text().startswith(f"Run {session.run_id}: succeeded")

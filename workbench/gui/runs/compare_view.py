@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QTabWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
+from shiboken6 import isValid
 
 from workbench.gui.runs.controller import RunController
 from workbench.gui.theme import status_color
@@ -55,6 +56,8 @@ class CompareView(QWidget):
         controller.in_background(lambda: [summarize(store(), run_id) for run_id in self.run_ids], self._loaded)
 
     def _loaded(self, summaries: list[RunSummary] | None, error: str) -> None:
+        if not isValid(self):  # closed before the runs were read
+            return
         if error:
             self.status.setText(f"Cannot compare: {error}")
             return
