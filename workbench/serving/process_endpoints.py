@@ -39,7 +39,7 @@ def _endpoint(record: dict) -> Endpoint:
     return Endpoint(name=record["name"], backend="process", state="running" if _alive(record) else "stopped",
                     url=f"http://127.0.0.1:{record['port']}", framework=record.get("framework", ""),
                     source=record.get("source", ""), run_id=record.get("run_id", ""),
-                    started=float(record.get("started") or 0))
+                    started=float(record.get("started") or 0), pipeline=record.get("pipeline", ""))
 
 
 class ProcessEndpoints:
@@ -72,7 +72,7 @@ class ProcessEndpoints:
                                        start_new_session=True)
         record = {"name": name, "pid": process.pid, "token": process_token(process.pid), "port": port,
                   "framework": model.framework, "source": model.source, "run_id": model.run_id,
-                  "started": time.time()}
+                  "started": time.time(), "pipeline": model.pipeline}
         (folder / RECORD).write_text(json.dumps(record, indent=2), encoding="utf-8")
         endpoint = _endpoint(record)
 
