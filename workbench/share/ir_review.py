@@ -53,6 +53,17 @@ def _yaml(value) -> str:
     return yaml.safe_dump(value, sort_keys=True, default_flow_style=False).strip() if value else ""
 
 
+def _json(value) -> str:
+    """A constant or default as JSON; YAML also gives dates, bytes, keys of mixed types and (through
+    aliases) cycles, which are shown as text rather than failing the review."""
+    for options in ({"sort_keys": True}, {}):
+        try:
+            return json.dumps(value, default=str, **options)
+        except (TypeError, ValueError):
+            continue
+    return repr(value)
+
+
 def _strings(value) -> tuple[str, ...]:
     return tuple(map(str, value)) if isinstance(value, list) else ((str(value),) if value else ())
 
@@ -63,7 +74,7 @@ def _constants(task: dict) -> tuple[tuple[str, str], ...]:
     for name in sorted(parameters, key=str):
         value = _mapping(parameters[name]).get("runtimeValue")
         if isinstance(value, dict) and "constant" in value:
-            found.append((str(name), json.dumps(value["constant"], sort_keys=True)))
+            found.append((str(name), _json(value["constant"])))
     return tuple(found)
 
 
@@ -149,7 +160,7 @@ class IrReview:
 
 def _parameters(spec: dict) -> tuple[tuple[str, str], ...]:
     parameters = _mapping(_mapping(_mapping(spec.get("root")).get("inputDefinitions")).get("parameters"))
-    return tuple((str(name), json.dumps(_mapping(p).get("defaultValue"), sort_keys=True)
+    return tuple((str(name), _json(_mapping(p).get("defaultValue"))
                   if "defaultValue" in _mapping(p) else "(required)")
                  for name, p in sorted(parameters.items(), key=lambda item: str(item[0])))
 
