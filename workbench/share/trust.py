@@ -93,19 +93,29 @@ def _real(path: str | Path) -> Path:
 
 
 def is_bundle_folder(folder: Path) -> bool:
-    """Whether `folder` holds a bundle manifest (imported by Workbench or unzipped by hand)."""
+    """Whether `folder` holds a bundle manifest (imported by Workbench or unzipped by hand). A FIFO or
+    device named like one counts, so the files beside it are refused rather than run; it is never read."""
+    from workbench.share.bundle import read_unpacked
+
+    path = folder / manifest_.NAME
     try:
-        with open(folder / manifest_.NAME, "rb") as handle:
-            return manifest_.FORMAT.encode() in handle.read(1 << 20)
-    except OSError:
-        return False
+        return manifest_.FORMAT.encode() in read_unpacked(path, manifest_.NAME, 1 << 20, head=True)
+    except ShareError:
+        return path.exists() and not path.is_file()
+
+
+def _listed(folder: Path) -> dict[str, str]:
+    """The files `folder`'s manifest lists (name -> sha256); ShareError when it cannot be read."""
+    from workbench.share.bundle import read_unpacked
+
+    return manifest_.parse(read_unpacked(folder / manifest_.NAME, manifest_.NAME)).files
 
 
 def _hard_linked(real: Path, stat: os.stat_result, folder: Path) -> bool:
     """Whether the file is one of the files listed in `folder`'s manifest under another name."""
     try:
-        listed = manifest_.parse((folder / manifest_.NAME).read_bytes()).files
-    except (OSError, ShareError):
+        listed = _listed(folder)
+    except ShareError:
         return False
     for name in listed:
         try:
@@ -155,7 +165,7 @@ def _problem_in(real: Path, content: bytes | None, folder: Path, store: TrustSto
                                           "(its files no longer match its manifest)", None)
     if not store.is_trusted(fingerprint):
         return TrustProblem(real, folder, f"from the bundle {folder}, which you have not trusted", fingerprint)
-    listed = manifest_.parse((folder / manifest_.NAME).read_bytes()).files.values()
+    listed = _listed(folder).values()
     if content is None or manifest_.sha256(content) not in listed:
         return TrustProblem(real, folder, f"not one of the files of the trusted bundle {folder} (added or "
                                           "edited in its folder after it was trusted)", None)
@@ -168,10 +178,12 @@ def trust_problem(path: str | Path, store: TrustStore | None = None) -> TrustPro
     folders = bundle_folders_of(path, store)
     if not folders:
         return None
+    from workbench.share.bundle import read_unpacked
+
     real = _real(path)
     try:
-        content = real.read_bytes()
-    except OSError:
+        content = read_unpacked(real, str(real))
+    except ShareError:  # not a regular file, or larger than a bundle file can be: not one of them
         content = None
     for folder in folders:
         problem = _problem_in(real, content, folder, store)
