@@ -165,3 +165,27 @@ def test_cli_gcs_mirror_flag_and_environment(tmp_path):
     from_env = subprocess.run(command, env={**env, "WORKBENCH_GCS_MIRROR": f"gs://bucket/prefix={mirror}"},
                               capture_output=True, text=True, timeout=120)
     assert from_env.returncode == 0, from_env.stdout + from_env.stderr
+
+
+def test_a_download_that_fails_half_way_leaves_no_partial_copy(make_engine, fake_backend, tmp_path):
+    """Cloud Storage is flat: `m1/a.txt` and `m1/a.txt/b.txt` both exist, and the second cannot be
+    written once the first is a file. The copy made so far must not stay for a later reader to take
+    for the whole folder."""
+    objects = {"bucket/models/m1/a.txt": "A", "bucket/models/m1/a.txt/b.txt": "B"}
+    with FakeStorage(objects) as storage:
+        handle = _run(make_engine, fake_backend, tmp_path, "gs://bucket/models/m1",
+                      GcsAccess(environ={"STORAGE_EMULATOR_HOST": storage.url}))
+    assert handle.wait(0) == "failed"
+    assert "gs://bucket/models/m1: the download failed" in handle.message and "'read-model'" in handle.message
+    assert fake_backend.launches == []
+    assert not list(tmp_path.rglob("a.txt")), "a partial copy is discarded"
+
+
+def test_credentials_that_cannot_be_used_fail_the_task_by_name(make_engine, fake_backend, tmp_path):
+    broken = tmp_path / "key.json"
+    broken.write_text("{not a key")
+    handle = _run(make_engine, fake_backend, tmp_path, "gs://bucket/models/m1",
+                  GcsAccess(environ={"GOOGLE_APPLICATION_CREDENTIALS": str(broken)}))
+    assert handle.wait(0) == "failed"
+    assert "gs://bucket/models/m1: the Google Cloud credentials cannot be used" in handle.message
+    assert "internal error" not in handle.message

@@ -120,7 +120,7 @@ def _local_copy(access: GcsAccess, run_dir: Path, uri: str) -> str:
                     _copy_from_mirror(mirror, mirror.local_parts(parts), run_dir, target, uri)
                 else:
                     _download(access.environ, bucket, parts, run_dir, target, uri)
-            except RemoteArtifactError:
+            except BaseException:
                 _discard(run_dir, target)  # a later reader must not take a partial copy for the whole
                 raise
     return str(run_dir.joinpath(*target))
@@ -160,6 +160,7 @@ def _download(environ: Mapping[str, str], bucket_name: str, parts: tuple[str, ..
               target: tuple[str, ...], uri: str) -> None:
     """One object, or every object below the URI taken as a folder."""
     from google.api_core import exceptions as google_errors
+    from google.auth.exceptions import GoogleAuthError
     from google.cloud import storage
 
     name = "/".join(parts)
@@ -183,6 +184,10 @@ def _download(environ: Mapping[str, str], bucket_name: str, parts: tuple[str, ..
         raise RemoteArtifactError(f"{uri}: an object name inside is unsafe ({exc}); refused") from None
     except google_errors.GoogleAPIError as exc:
         raise RemoteArtifactError(f"{uri}: Cloud Storage refused the read ({exc})") from None
+    except GoogleAuthError as exc:
+        raise RemoteArtifactError(f"{uri}: the Google Cloud credentials cannot be used ({exc})") from None
+    except OSError as exc:  # the network, or two objects `a` and `a/b` (a file where a folder must go)
+        raise RemoteArtifactError(f"{uri}: the download failed ({exc})") from None
     if not found:
         raise RemoteArtifactError(f"{uri}: no such object or folder in Cloud Storage")
 
