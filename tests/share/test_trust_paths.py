@@ -179,3 +179,22 @@ def test_fifos_and_devices_in_a_bundle_unzipped_by_hand_are_refused_not_waited_o
     os.mkfifo(by_hand / manifest_.NAME)  # a manifest never read: the folder's files do not run
     kind, outcome = _within(5, lambda: check_trusted(by_hand / "pipeline.yaml"), by_hand / manifest_.NAME)
     assert kind == "raised" and "changed since it was imported" in str(outcome)
+
+
+def test_two_processes_approving_at_once_keep_every_approval(tmp_path):
+    """The app importing while `workbench trust` approves: each read the file, added its entry and
+    wrote it back, so one of the two changes was lost."""
+    import subprocess
+    import sys
+
+    from share_helpers import REPO
+
+    store = tmp_path / "trusted.json"
+    code = ("import sys; from pathlib import Path; from workbench.share.trust import TrustStore; "
+            "store = TrustStore(Path(sys.argv[1]))\n"
+            "for index in range(40): store.approve(f'{sys.argv[2]}-{index}', 'x')")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    writers = [subprocess.Popen([sys.executable, "-c", code, str(store), name], env=env) for name in ("a", "b", "c")]
+    assert [writer.wait(120) for writer in writers] == [0, 0, 0]
+    approved = TrustStore(store)
+    assert all(approved.is_trusted(f"{name}-{index}") for name in "abc" for index in range(40))

@@ -15,13 +15,16 @@ that runs, sends or republishes a pipeline calls `check_trusted` once; the app a
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import json
 import os
 import shlex
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from workbench.atomic import write_atomic
 from workbench.errors import ShareError
@@ -41,41 +44,43 @@ class TrustStore:
     path: Path = field(default_factory=lambda: _default_store_path())
 
     def _load(self) -> dict:
+        """{"approved": {...}, "imported": {...}}, empty when the file is missing or unreadable."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return {}
+            data = {}
         data = data if isinstance(data, dict) else {}
         return {key: data[key] if isinstance(data.get(key), dict) else {} for key in ("approved", "imported")}
 
-    def _save(self, data: dict) -> None:
+    @contextmanager
+    def _changing(self) -> Iterator[dict]:
+        """The data to change in place, written back after; other processes wait meanwhile, so an import
+        in the app and a `workbench trust` at the same time do not drop each other's change."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({**data, "schema_version": 1}, indent=2, sort_keys=True) + "\n")
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self._load()
+            yield data
+            write_atomic(self.path, json.dumps({**data, "schema_version": 1}, indent=2, sort_keys=True) + "\n")
 
     def is_trusted(self, fingerprint: str) -> bool:
-        return fingerprint in self._load().get("approved", {})
+        return fingerprint in self._load()["approved"]
 
     def approve(self, fingerprint: str, name: str) -> None:
-        data = self._load()
-        data.setdefault("approved", {})[fingerprint] = {"approved_at": _now(), "approved_by": getpass.getuser(),
-                                                        "name": name}
-        self._save(data)
+        with self._changing() as data:
+            data["approved"][fingerprint] = {"approved_at": _now(), "approved_by": getpass.getuser(), "name": name}
 
     def revoke(self, fingerprint: str) -> bool:
         """Forget an approval; False when there was none."""
-        data = self._load()
-        if data.get("approved", {}).pop(fingerprint, None) is None:
-            return False
-        self._save(data)
-        return True
+        with self._changing() as data:
+            return data["approved"].pop(fingerprint, None) is not None
 
     def record_import(self, folder: Path, fingerprint: str) -> None:
-        data = self._load()
-        data.setdefault("imported", {})[str(_real(folder))] = {"fingerprint": fingerprint, "imported_at": _now()}
-        self._save(data)
+        with self._changing() as data:
+            data["imported"][str(_real(folder))] = {"fingerprint": fingerprint, "imported_at": _now()}
 
     def imported_folders(self) -> list[Path]:
-        return [Path(folder) for folder in self._load().get("imported", {})]
+        return [Path(folder) for folder in self._load()["imported"]]
 
 
 def _default_store_path() -> Path:
