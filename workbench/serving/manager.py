@@ -16,10 +16,9 @@ from workbench.serving import endpoints
 from workbench.serving.docker_endpoints import DEFAULT_BASE_IMAGE, DockerEndpoints
 from workbench.serving.endpoints import Endpoint
 from workbench.serving.model_folder import ModelFolder
-from workbench.serving.process_endpoints import ProcessEndpoints, serving_python
+from workbench.serving.process_endpoints import SERVING_PYTHON_VARIABLE, ProcessEndpoints, serving_python
 
 BACKENDS = ("docker", "subprocess")
-SERVING_PYTHON_VARIABLE = "WORKBENCH_SERVING_PYTHON"  # an interpreter with the serving packages
 
 
 def default_endpoint_name(model: ModelFolder) -> str:
