@@ -129,6 +129,8 @@ def test_a_failed_start_leaves_nothing_behind_and_its_name_free(sklearn_folder, 
     for _ in range(2):
         result = workbench("serve", str(broken), "--name", "broken-again", "--backend", "subprocess")
         assert result.returncode == 1 and "endpoint broken-again did not start" in result.stderr, result.stderr
+        assert "model.joblib: cannot load it as a sklearn model (" in result.stderr  # one line, no traceback
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "broken-again" not in _listed() and not (_data_dir() / "endpoints" / "broken-again").exists()
 
     monkeypatch.setenv("WORKBENCH_SERVING_PYTHON", str(module_dir / "no-such-python"))
