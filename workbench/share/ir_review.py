@@ -78,6 +78,16 @@ def _constants(task: dict) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+def _passed_in(task: dict, path: str) -> tuple[tuple[str, str], ...]:
+    """What a DAG task (sub-pipeline, loop, condition) hands the tasks inside it: its constant inputs and
+    a loop's literal items, named after it. Leaf tasks only name them (`componentInputParameter`)."""
+    found = [(f"{path}/{name}", value) for name, value in _constants(task)]
+    raw = _mapping(_mapping(task.get("parameterIterator")).get("items")).get("raw")
+    if raw is not None:
+        found.append((f"{path} loop items", raw if isinstance(raw, str) else _json(raw)))  # JSON text already
+    return tuple(found)
+
+
 def _executor_review(spec, platform, **where) -> TaskReview:
     from workbench.compiler.export_python import python_source_of
     from workbench.components.spec import ComponentSpec
@@ -111,7 +121,9 @@ class _Walk:
         self.notes: list[str] = []
         self.reached: set[str] = set()
 
-    def dag(self, component: dict, prefix: str, stack: tuple[str, ...]) -> None:
+    def dag(self, component: dict, prefix: str, stack: tuple[str, ...],
+            inherited: tuple[tuple[str, str], ...] = ()) -> None:
+        """`inherited`: what the enclosing DAG tasks hand the tasks inside (shown with each of them)."""
         tasks = _mapping(_mapping(component.get("dag")).get("tasks"))
         for key in sorted(tasks, key=str):
             task = _mapping(tasks[key])
@@ -124,17 +136,17 @@ class _Walk:
                 if ref in stack or len(stack) >= MAX_DEPTH:
                     self.notes.append(f"{self.source}: task {path} nests component {ref!r} inside itself")
                 else:
-                    self.dag(target, f"{path}/", (*stack, ref))
+                    self.dag(target, f"{path}/", (*stack, ref), (*inherited, *_passed_in(task, path)))
             else:
-                self.leaf(task, path, target)
+                self.leaf(task, path, target, inherited)
 
-    def leaf(self, task: dict, path: str, component: dict) -> None:
+    def leaf(self, task: dict, path: str, component: dict, inherited: tuple[tuple[str, str], ...]) -> None:
         label = str(component.get("executorLabel", ""))
         self.reached.add(label)
         name = str(_mapping(task.get("taskInfo")).get("name", path))
         review = _executor_review(self.executors.get(label), self.platform.get(label), source=self.source,
                                   key=path, name=name, executor=label)
-        self.tasks.append(replace(review, constants=_constants(task)))
+        self.tasks.append(replace(review, constants=(*inherited, *_constants(task))))
 
     def unreached(self) -> None:
         for label in sorted(set(self.executors) - self.reached, key=str):
