@@ -81,7 +81,8 @@ class ProcessEndpoints:
                                            cwd=folder, stdin=subprocess.DEVNULL, stdout=log,
                                            stderr=subprocess.STDOUT, start_new_session=True)
             except OSError as exc:
-                hint = f"; check {SERVING_PYTHON_VARIABLE}, or unset it" if os.environ.get(SERVING_PYTHON_VARIABLE) else ""
+                configured = os.environ.get(SERVING_PYTHON_VARIABLE)
+                hint = f"; check {SERVING_PYTHON_VARIABLE}, or unset it" if configured else ""
                 raise RunError(f"cannot start the server's Python {python} ({exc.strerror or exc}){hint}") from None
         record = {"name": name, "pid": process.pid, "token": process_token(process.pid), "port": port,
                   "framework": model.framework, "source": model.source, "run_id": model.run_id,
