@@ -189,3 +189,26 @@ def test_credentials_that_cannot_be_used_fail_the_task_by_name(make_engine, fake
     assert handle.wait(0) == "failed"
     assert "gs://bucket/models/m1: the Google Cloud credentials cannot be used" in handle.message
     assert "internal error" not in handle.message
+
+
+def test_a_folder_uri_read_after_an_object_inside_it_gets_the_whole_folder(tmp_path):
+    """The copy of gs://b/models/m1/a.txt was taken for the copy of gs://b/models/m1: a task reading the
+    folder saw a.txt alone, silently."""
+    from workbench.runs.engine.remote_artifacts import localize_inputs
+
+    mirror = tmp_path / "mirror"
+    (mirror / "m1").mkdir(parents=True)
+    (mirror / "m1" / "a.txt").write_text("A")
+    (mirror / "m1" / "b.txt").write_text("B")
+    access = GcsAccess(environ=NO_CREDENTIALS).with_mirrors([f"gs://bucket/models={mirror}"])
+    run = tmp_path / "run"
+    run.mkdir()
+
+    def local(uri: str) -> Path:
+        return Path(localize_inputs(access, run, {"x": [{"uri": uri}]})["x"][0]["uri"])
+    single = local("gs://bucket/models/m1/a.txt")
+    assert single == run / "inputs" / "gcs" / "bucket" / "models" / "m1" / "a.txt" and single.read_text() == "A"
+    folder = local("gs://bucket/models/m1")
+    assert sorted(os.listdir(folder)) == ["a.txt", "b.txt"]
+    assert local("gs://bucket/models/m1") == folder and local("gs://bucket/models/m1/a.txt") == single
+    assert local("gs://bucket/models/m1/b.txt").read_text() == "B"
