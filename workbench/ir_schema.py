@@ -190,6 +190,27 @@ PIPELINE_SPEC = Obj({
 }, required=("root",))
 PIPELINE_FIELDS = set(PIPELINE_SPEC.fields)
 PLATFORM_SPEC = Map(Obj({"deploymentSpec": Obj({"executors": Map(Obj({}))})}))
+_KEY_TO_ENV = {kind: ListOf(Obj({f"{kind}Key": STR, "envVar": STR}, required=("envVar",)))
+               for kind in ("secret", "configMap")}
+_METADATA = Obj({"labels": Map(ANY), "annotations": Map(ANY)})
+KUBERNETES_EXECUTOR = Obj({
+    **{f"{kind}AsEnv": ListOf(Obj({f"{kind}Name": STR, "keyToEnv": _KEY_TO_ENV[kind], "optional": BOOL}))
+       for kind in ("secret", "configMap")},
+    **{f"{kind}AsVolume": ListOf(Obj({f"{kind}Name": STR, "mountPath": STR, "optional": BOOL}, required=("mountPath",)))
+       for kind in ("secret", "configMap")},
+    "pvcMount": ListOf(Obj({"constant": STR, "componentInputParameter": STR, "mountPath": STR, "subPath": STR},
+                           required=("mountPath",))),
+    "emptyDirMounts": ListOf(Obj({"volumeName": STR, "mountPath": STR, "medium": STR, "sizeLimit": STR},
+                                 required=("mountPath",))),
+    "genericEphemeralVolume": ListOf(Obj({"volumeName": STR, "mountPath": STR, "metadata": _METADATA},
+                                         required=("mountPath",))),
+    "fieldPathAsEnv": ListOf(Obj({"name": STR, "fieldPath": STR}, required=("name",))),
+    "podMetadata": _METADATA,
+    "securityContext": Obj({"runAsNonRoot": BOOL}),  # runAsUser / runAsGroup: int64, text in protobuf JSON
+})
+"""The kfp-kubernetes fields the local engine reads (workbench/runs/local_k8s/pod.py), typed; the
+scheduling hints it only warns about are left alone."""
+KUBERNETES_PLATFORM = Obj({"deploymentSpec": Obj({"executors": Map(KUBERNETES_EXECUTOR)})})
 
 
 @dataclass
@@ -291,6 +312,8 @@ def check_pipeline_spec(spec: Any, platforms: Any = None, *, path: str | None = 
         platform_checker = _Checker(path, error, f"{prefix}platforms.")
         platform_checker.limits(platforms)
         platform_checker.types(platforms, PLATFORM_SPEC)
+        if "kubernetes" in platforms:
+            _Checker(path, error, f"{prefix}platforms.kubernetes.").types(platforms["kubernetes"], KUBERNETES_PLATFORM)
     dags = {"root": spec["root"]}
     dags.update({f"components.{key}": component for key, component in (spec.get("components") or {}).items()})
     for where, component in dags.items():

@@ -188,3 +188,18 @@ def test_typed_accessors_name_the_path():
     assert fields.str("missing", "default") == "default"
     with pytest.raises(DocumentError, match="root: is missing `missing`"):
         fields.str("missing")
+
+
+@pytest.mark.parametrize("value, words", [
+    ("{0:>99999999}", "pads beyond 1000 characters"),  # filling it took 100 MB at load, and again at compile
+    ("{0:.%s}" % ("9" * 5000), "pads beyond 1000 characters"),  # never int() 5,000 digits
+    (["ok", {"k": "{0:{0}}"}], "takes its format from a part"),  # the width known only when compiled
+    ("{\u00b2}", "template slot {\u00b2} names no part"),  # isdigit() but not int(): a traceback
+], ids=["huge-width", "5000-digit-precision", "width-from-a-part", "superscript-slot"])
+def test_template_formats_that_fill_memory_or_break_the_loader_are_refused(value, words):
+    def change(document):
+        document["nodes"][node_id(document)].update(inputs={"x": {
+            "kind": "template", "value": value, "parts": [{"kind": "constant", "value": "a"}]}})
+    with pytest.raises(DocumentError) as caught:
+        loads(json.dumps(edited(SWEEP, change)), path="doc.wbp")
+    assert words in caught.value.message and caught.value.element.endswith("inputs.x.value"), str(caught.value)

@@ -234,3 +234,16 @@ def test_safe_fs_refuses_links_on_the_way_and_keeps_links_inside_copied_trees_as
         (tree / "big").write_bytes(b"x" * 101)
         with safe_fs.opened_dir(root, ("tasks", "model")) as fd:
             safe_fs.read_file(fd, "big", 100, "tasks/model/big")
+
+
+def test_an_artifact_preview_swapped_for_a_fifo_after_it_was_looked_at_is_not_read(tmp_path, monkeypatch):
+    """The preview looks at the entry, then opens it: a task still running can swap a file for a FIFO
+    (or, as root in its container, a device of the host's disk) in between. What was opened is
+    checked again, so only a regular file is read."""
+    root = tmp_path / "run"
+    (root / "tasks" / "report").mkdir(parents=True)
+    os.mkfifo(root / "tasks" / "report" / "page.html")
+    real_kind_of_entry = safe_fs.kind_of_entry
+    monkeypatch.setattr(safe_fs, "kind_of_entry", lambda fd, name, relative: "file" if name == "page.html"
+                        else real_kind_of_entry(fd, name, relative))  # what it was when it was looked at
+    assert safe_fs.read_artifact(root, root / "tasks" / "report", 100) is None

@@ -13,6 +13,7 @@ from engine_support import FakeBackend, compile_pipeline
 from k8s_pipelines import shell_component
 
 from workbench.cli import main
+from workbench.errors import RunError
 from workbench.runs.local_k8s import store
 
 TIMEOUT = 60
@@ -191,6 +192,8 @@ def test_a_pvc_mount_of_a_volume_that_does_not_exist_fails_by_name(make_engine, 
     ({"fieldPathAsEnv": [{"name": "X", "fieldPath": "spec.containers[0]"}]}, "pod field 'spec.containers[0]'"),
     ({"pvcMount": [{"mountPath": "/d", "constant": "data", "subPath": "x"}]}, "subPath is not available locally"),
     ({"pvcMount": [{"mountPath": "/d", "constant": "../../etc"}]}, "not a DNS-1123 name"),
+    ({"emptyDirMounts": [{"mountPath": "/e", "medium": "Memory", "sizeLimit": "9" * 400}]},
+     "larger than any memory"),  # int(float('inf')) raised OverflowError
 ])
 def test_hostile_platform_config_is_refused_by_name(config, problem):
     from workbench.errors import RunError
@@ -198,3 +201,34 @@ def test_hostile_platform_config_is_refused_by_name(config, problem):
 
     with pytest.raises(RunError, match=re.escape(problem)):
         pod.prepare(config, pod.PodIdentity("pod", "run", "id"), lambda spec: None, lambda name: True)
+
+
+@pytest.mark.parametrize("change, element, problem", [
+    (lambda config: config.update(secretAsEnv="db"), "secretAsEnv", "must be a list, found a string"),
+    (lambda config: config["secretAsEnv"][0]["keyToEnv"][0].pop("envVar"), "secretAsEnv.0.keyToEnv.0",
+     "is missing `envVar`"),
+    (lambda config: config.update(podMetadata={"labels": "team=x"}), "podMetadata.labels",
+     "must be a mapping, found a string"),
+    (lambda config: config.update(fieldPathAsEnv=[{"fieldPath": "metadata.name"}]), "fieldPathAsEnv.0",
+     "is missing `name`"),
+    (lambda config: config.update(securityContext="root"), "securityContext", "must be a mapping, found a string"),
+], ids=["list-as-string", "no-env-var", "labels-as-string", "field-without-name", "context-as-string"])
+def test_a_hand_edited_platform_config_of_the_wrong_shape_is_refused_at_start_by_name(
+        make_engine, tmp_path, change, element, problem):
+    """These ended as 'internal error in task' with a traceback (AttributeError, KeyError in pod.py)."""
+    import yaml
+    from kfp import dsl, kubernetes
+
+    shell = shell_component("python:3.11", "echo hi")
+
+    @dsl.pipeline(name="platform-shape")
+    def pipeline():
+        kubernetes.use_secret_as_env(shell(), secret_name="db", secret_key_to_env={"password": "PASSWORD"})
+
+    spec, platform = yaml.safe_load_all(compile_pipeline(pipeline, tmp_path))
+    change(platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-shell"])
+    backend = DockerNamedFake()
+    with pytest.raises(RunError) as caught:
+        make_engine(backend).start(yaml.safe_dump_all([spec, platform]), {})
+    where = f"platforms.kubernetes.deploymentSpec.executors.exec-shell.{element}"
+    assert f"{where}: {problem}" in str(caught.value) and backend.launches == []

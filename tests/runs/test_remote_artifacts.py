@@ -165,3 +165,50 @@ def test_cli_gcs_mirror_flag_and_environment(tmp_path):
     from_env = subprocess.run(command, env={**env, "WORKBENCH_GCS_MIRROR": f"gs://bucket/prefix={mirror}"},
                               capture_output=True, text=True, timeout=120)
     assert from_env.returncode == 0, from_env.stdout + from_env.stderr
+
+
+def test_a_download_that_fails_half_way_leaves_no_partial_copy(make_engine, fake_backend, tmp_path):
+    """Cloud Storage is flat: `m1/a.txt` and `m1/a.txt/b.txt` both exist, and the second cannot be
+    written once the first is a file. The copy made so far must not stay for a later reader to take
+    for the whole folder."""
+    objects = {"bucket/models/m1/a.txt": "A", "bucket/models/m1/a.txt/b.txt": "B"}
+    with FakeStorage(objects) as storage:
+        handle = _run(make_engine, fake_backend, tmp_path, "gs://bucket/models/m1",
+                      GcsAccess(environ={"STORAGE_EMULATOR_HOST": storage.url}))
+    assert handle.wait(0) == "failed"
+    assert "gs://bucket/models/m1: the download failed" in handle.message and "'read-model'" in handle.message
+    assert fake_backend.launches == []
+    assert not list(tmp_path.rglob("a.txt")), "a partial copy is discarded"
+
+
+def test_credentials_that_cannot_be_used_fail_the_task_by_name(make_engine, fake_backend, tmp_path):
+    broken = tmp_path / "key.json"
+    broken.write_text("{not a key")
+    handle = _run(make_engine, fake_backend, tmp_path, "gs://bucket/models/m1",
+                  GcsAccess(environ={"GOOGLE_APPLICATION_CREDENTIALS": str(broken)}))
+    assert handle.wait(0) == "failed"
+    assert "gs://bucket/models/m1: the Google Cloud credentials cannot be used" in handle.message
+    assert "internal error" not in handle.message
+
+
+def test_a_folder_uri_read_after_an_object_inside_it_gets_the_whole_folder(tmp_path):
+    """The copy of gs://b/models/m1/a.txt was taken for the copy of gs://b/models/m1: a task reading the
+    folder saw a.txt alone, silently."""
+    from workbench.runs.engine.remote_artifacts import localize_inputs
+
+    mirror = tmp_path / "mirror"
+    (mirror / "m1").mkdir(parents=True)
+    (mirror / "m1" / "a.txt").write_text("A")
+    (mirror / "m1" / "b.txt").write_text("B")
+    access = GcsAccess(environ=NO_CREDENTIALS).with_mirrors([f"gs://bucket/models={mirror}"])
+    run = tmp_path / "run"
+    run.mkdir()
+
+    def local(uri: str) -> Path:
+        return Path(localize_inputs(access, run, {"x": [{"uri": uri}]})["x"][0]["uri"])
+    single = local("gs://bucket/models/m1/a.txt")
+    assert single == run / "inputs" / "gcs" / "bucket" / "models" / "m1" / "a.txt" and single.read_text() == "A"
+    folder = local("gs://bucket/models/m1")
+    assert sorted(os.listdir(folder)) == ["a.txt", "b.txt"]
+    assert local("gs://bucket/models/m1") == folder and local("gs://bucket/models/m1/a.txt") == single
+    assert local("gs://bucket/models/m1/b.txt").read_text() == "B"

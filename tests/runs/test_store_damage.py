@@ -185,3 +185,23 @@ def test_a_hostile_run_id_in_the_history_touches_no_folder(tmp_path):
         with pytest.raises(RunError, match="not a folder name"):
             remove_workspace(root, run_id)
     assert (root / "real").is_dir()
+
+
+def test_repair_is_refused_while_another_workbench_has_the_history_open(history):
+    """The app keeps the history open: replacing the file under it lost every run it wrote after."""
+    from workbench.errors import RunError
+    from workbench.runs.store_repair import repair
+
+    import gc
+
+    gc.collect()  # the fixture's checkpoint connection, closed only when collected, is not another workbench
+    damage(history, "damaged-pages")
+    app = RunStore(history)  # page damage is only found by an integrity check: the app still opens it
+    try:
+        before = digest(history)
+        with pytest.raises(RunError, match="another workbench has the run history open"):
+            repair(history)
+        assert digest(history) == before and not list(history.parent.glob("runs.sqlite.damaged-*"))
+    finally:
+        app.close()
+    assert repair(history).copy is not None

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -64,3 +65,29 @@ def test_tensorboard_serves_the_run_scalars_on_localhost(tmp_path):
     finally:
         server.stop()
     assert server.process.poll() is not None
+
+
+def test_hundreds_of_damaged_event_files_do_not_stall_tensorboard(tmp_path):
+    """TensorBoard warns once per damaged event file; 400 of them filled the 64 KiB stderr pipe that
+    nobody read, its loader stopped and it never answered. A run written afterwards is shown too."""
+    pytest.importorskip("tensorboardX")
+    from tensorboardX import SummaryWriter
+
+    tasks = tmp_path / "r1" / "tasks"
+    for index in range(400):
+        (tasks / f"t{index}").mkdir(parents=True)
+        (tasks / f"t{index}" / "events.out.tfevents.1.host").write_bytes(os.urandom(300))
+    server = tensorboard_launch.start(tensorboard_launch.run_logdir(tmp_path, "r1"))
+    try:
+        writer = SummaryWriter(str(tasks / "late" / "tensorboard"))
+        writer.add_scalar("loss", 0.5, 1)
+        writer.close()
+        deadline, tags = time.monotonic() + 30, {}
+        while "late/tensorboard" not in tags and time.monotonic() < deadline:
+            time.sleep(0.5)
+            with urllib.request.urlopen(server.url + "data/plugin/scalars/tags", timeout=30) as response:
+                tags = json.loads(response.read())
+        assert list(tags.get("late/tensorboard", {})) == ["loss"]
+        assert "Read error" in server.output_tail(100_000)  # its warnings are kept, for a failure message
+    finally:
+        server.stop()

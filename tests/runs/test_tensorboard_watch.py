@@ -273,3 +273,26 @@ def test_the_example_trainer_writes_tensorboard_scalars(make_engine, fake_backen
     assert handle.wait(120) == "succeeded", handle.message
     scalars = {(e.name, e.step) for e in events.of(MetricLogged) if "/" in e.name}
     assert scalars == {("train/loss", step) for step in range(4)} | {("test/roc_auc", 4), ("test/accuracy", 4)}
+
+
+def test_a_scalar_tensor_declaring_a_huge_shape_is_skipped_without_allocating_it(tmp_path):
+    """A 17-byte record can declare a tensor of 2**40 values; building it as an array (to find it is not
+    a scalar) failed, which ended the reading of the whole file, or for 2**28 values took 1 GB."""
+    from tensorboard.compat.proto import event_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
+    from tensorboard.summary.writer.record_writer import RecordWriter
+
+    shape = tensor_shape_pb2.TensorShapeProto(dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=2**40)])
+    huge = tensor_pb2.TensorProto(dtype=types_pb2.DT_FLOAT, float_val=[1.0], tensor_shape=shape)
+    scalars = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars"))
+    logs = tmp_path / "tensorboard"
+    logs.mkdir()
+    with open(logs / "events.out.tfevents.1.host", "wb") as handle:
+        writer = RecordWriter(handle)
+        for step, value in ((0, summary_pb2.Summary.Value(tag="loss", metadata=scalars, tensor=huge)),
+                            (1, summary_pb2.Summary.Value(tag="loss", simple_value=0.25))):
+            writer.write(event_pb2.Event(step=step, summary=summary_pb2.Summary(value=[value])).SerializeToString())
+    got: list[MetricLogged] = []
+    watch = watcher(tmp_path, got)
+    watch.poll()
+    assert [(e.name, e.value, e.step) for e in got] == [("loss", 0.25, 1)]
+    watch.stop()

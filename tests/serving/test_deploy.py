@@ -103,8 +103,10 @@ def test_kserve_writes_an_inference_service_for_the_runtime(framework, sklearn_f
         assert set(values) == {"cpu", "memory"} and all(isinstance(v, str) for v in values.values())
 
 
-def test_kserve_refuses_what_a_cluster_would_reject(sklearn_folder, capsys):
+def test_kserve_refuses_what_a_cluster_would_reject(sklearn_folder, capsys, tmp_path):
     cases = [(("--artifact-uri", "/home/me/model"), "is not one KServe can read"),
+             (("--artifact-uri", "gs://b/m", "-o", str(tmp_path / "no-such-folder" / "isvc.yaml")),
+              f"{tmp_path / 'no-such-folder' / 'isvc.yaml'}: cannot write the InferenceService (No such file"),
              (("--artifact-uri", "gs://b/m", "--name", "Churn_Model"), "is not valid"),
              (("--artifact-uri", "gs://b/m", "--namespace", "a/b"), "is not valid")]
     for args, words in cases:

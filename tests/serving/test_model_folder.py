@@ -84,3 +84,41 @@ def test_the_sample_request_comes_from_the_card(workspace):
         {"instances": [[0.0, 0.0]]}
     with pytest.raises(RunError, match="neither an example_request nor an input_schema"):
         example_request({"example_request": {"instances": []}})
+
+
+def _in_thread(call, fifo) -> BaseException | None:
+    """Run `call`; if it is still blocked after 5 s, feed the FIFO EOF so the test ends, and fail."""
+    import threading
+
+    outcome: list = []
+
+    def target():
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(5)
+    if thread.is_alive():
+        with open(fifo, "wb"):
+            pass
+        thread.join(5)
+        pytest.fail(f"blocked on the FIFO {fifo.name} a task left")
+    return outcome[0]
+
+
+def test_a_fifo_left_as_the_card_or_the_model_is_refused_not_waited_on(workspace, tmp_path):
+    folder = workspace / "tasks" / "train" / "model"
+    (folder / "model_card.json").unlink()
+    os.mkfifo(folder / "model_card.json")
+    error = _in_thread(lambda: inspect_folder(folder, workspace), folder / "model_card.json")
+    assert isinstance(error, RunError) and "not a regular file" in str(error) and "model_card.json" in str(error)
+
+    (folder / "model_card.json").unlink()
+    model = inspect_folder(folder, workspace)
+    (folder / "model.joblib").unlink()  # swapped by a task still running in the same run
+    os.mkfifo(folder / "model.joblib")
+    error = _in_thread(lambda: snapshot(model, tmp_path / "copy"), folder / "model.joblib")
+    assert isinstance(error, RunError) and "cannot copy model.joblib" in str(error)

@@ -118,3 +118,24 @@ def _wait_gone(pid: int) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.05)
+
+
+def test_a_failed_start_leaves_nothing_behind_and_its_name_free(sklearn_folder, module_dir, monkeypatch):
+    """A start that failed left a 'stopped' record (so the next try said the name was taken), and a
+    missing interpreter was an internal error."""
+    broken = module_dir / "broken-again"
+    broken.mkdir()
+    (broken / "model.joblib").write_bytes(b"not a pickle")
+    for _ in range(2):
+        result = workbench("serve", str(broken), "--name", "broken-again", "--backend", "subprocess")
+        assert result.returncode == 1 and "endpoint broken-again did not start" in result.stderr, result.stderr
+        assert "model.joblib: cannot load it as a sklearn model (" in result.stderr  # one line, no traceback
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "broken-again" not in _listed() and not (_data_dir() / "endpoints" / "broken-again").exists()
+
+    monkeypatch.setenv("WORKBENCH_SERVING_PYTHON", str(module_dir / "no-such-python"))
+    result = workbench("serve", str(sklearn_folder), "--name", "no-python", "--backend", "subprocess")
+    assert result.returncode == 1 and result.stderr.strip() == (
+        f"error: cannot start the server's Python {module_dir / 'no-such-python'} (No such file or directory); "
+        "check WORKBENCH_SERVING_PYTHON, or unset it")
+    assert "no-python" not in _listed() and not (_data_dir() / "endpoints" / "no-python").exists()

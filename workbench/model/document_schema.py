@@ -8,6 +8,7 @@ To add a document field: read it where its object is read below (`entry.str("x",
 
 from __future__ import annotations
 
+import re
 import string
 
 from workbench.components.spec import ComponentSpec
@@ -19,6 +20,9 @@ from workbench.model.document import (GROUP_KINDS, Group, Node, Note, Parameter,
 from workbench.model.expressions import COMPARISON_OPERATORS, BoolOp, Comparison, Expression, Not
 from workbench.model.fields import Fields
 from workbench.model.kubernetes import KubernetesConfig
+
+MAX_TEMPLATE_WIDTH = 1000
+"""Widths and precisions in a template's format specs; `{0:>999999999}` would fill memory when filled."""
 
 
 def read_graph(document: Fields) -> PipelineGraph:
@@ -143,10 +147,15 @@ def _check_template(entry: Fields, value, slots: int) -> None:
             parsed = [(name, spec) for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
         except ValueError as exc:
             raise entry.fail(f"not a valid template ({exc}); write literal braces as {{{{ and }}}}", "value") from None
-        texts.extend(spec for _, spec in parsed if spec)  # `{0:{1}}`: a slot inside a format spec
-        for name, _ in parsed:
-            if not name.isdigit() or int(name) >= slots:
+        for name, spec in parsed:
+            if not (name.isascii() and name.isdigit()) or int(name) >= slots:  # int() refuses "²"
                 raise entry.fail(f"template slot {{{name}}} names no part (it has {slots})", "value")
+            if "{" in spec:  # `{0:{1}}`: the width would come from a part, unknown until compiled
+                raise entry.fail(f"template slot {{{name}:{spec[:40]}}} takes its format from a part; write the "
+                                 "format in the text", "value")
+            if any(len(number) > 9 or int(number) > MAX_TEMPLATE_WIDTH for number in re.findall(r"[0-9]+", spec)):
+                raise entry.fail(f"template slot {{{name}:{spec[:40]}}} pads beyond {MAX_TEMPLATE_WIDTH} "
+                                 "characters", "value")
         try:
             text.format(*[""] * slots)  # parts are filled in as text: a format spec text cannot take fails here
         except (ValueError, TypeError, LookupError, AttributeError) as exc:

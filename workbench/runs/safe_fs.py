@@ -255,6 +255,8 @@ def _first_file(dir_fd: int, name: str, limit: int, relative: str) -> tuple[str,
     if kind == "file":
         fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
         with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO or device since it was looked at
+                raise UnsafePathError(relative, "is not a regular file")
             return relative, handle.read(limit)
     if kind != "dir":
         return None

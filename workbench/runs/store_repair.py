@@ -3,7 +3,9 @@
 The original file (and its WAL and shared-memory files) is copied aside first and only the copy is
 read; a new history with the current schema is built beside it and moved into place, so a repair
 that stops half way leaves the original as it was. Rows are copied table by table until a table
-cannot be read further; what was read before that point is kept.
+cannot be read further; what was read before that point is kept. The original is locked exclusively
+meanwhile: while another workbench has it open (it would go on writing into the file moved aside,
+and lose those runs), the repair is refused.
 """
 
 from __future__ import annotations
@@ -70,31 +72,53 @@ def repair(path: Path) -> RepairReport:
         raise RunError("there is no run history to repair", path=str(path))
     if not problems(path):
         return RepairReport(copy=None)
-    copy = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-    for suffix in ("", *_SIDE_FILES):
-        if Path(f"{path}{suffix}").exists():
-            shutil.copy2(f"{path}{suffix}", f"{copy}{suffix}")
-    rebuilt = path.with_name(f"{path.name}.rebuilding")
-    rebuilt.unlink(missing_ok=True)
-    report = RepairReport(copy=copy)
-    work = path.with_name(f"{path.name}.salvaging")
-    for suffix in ("", *_SIDE_FILES):
-        Path(f"{work}{suffix}").unlink(missing_ok=True)
-        if Path(f"{copy}{suffix}").exists():
-            shutil.copyfile(f"{copy}{suffix}", f"{work}{suffix}")
-    _pad_truncated(work)
-    target = sqlite3.connect(str(rebuilt), isolation_level=None)
+    lock = _exclusive(path)
     try:
-        target.executescript(f"BEGIN; {SCHEMA_SQL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
-        _salvage(work, target, report)
-    finally:
-        target.close()
+        copy = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", *_SIDE_FILES):
+            if Path(f"{path}{suffix}").exists():
+                shutil.copy2(f"{path}{suffix}", f"{copy}{suffix}")
+        rebuilt = path.with_name(f"{path.name}.rebuilding")
+        rebuilt.unlink(missing_ok=True)
+        report = RepairReport(copy=copy)
+        work = path.with_name(f"{path.name}.salvaging")
         for suffix in ("", *_SIDE_FILES):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
+            if Path(f"{copy}{suffix}").exists():
+                shutil.copyfile(f"{copy}{suffix}", f"{work}{suffix}")
+        _pad_truncated(work)
+        target = sqlite3.connect(str(rebuilt), isolation_level=None)
+        try:
+            target.executescript(f"BEGIN; {SCHEMA_SQL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            _salvage(work, target, report)
+        finally:
+            target.close()
+            for suffix in ("", *_SIDE_FILES):
+                Path(f"{work}{suffix}").unlink(missing_ok=True)
+    finally:
+        if lock is not None:  # closed before the swap: closing may write the damaged file's -wal into it
+            lock.close()
     for suffix in _SIDE_FILES:  # they belong to the damaged file; SQLite must not apply them to the new one
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     rebuilt.replace(path)
     return report
+
+
+def _exclusive(path: Path) -> sqlite3.Connection | None:
+    """A connection holding the history exclusively (no other connection can be open meanwhile);
+    RunError while another process has it open; None when the file is too damaged for SQLite to lock
+    it (then no workbench can be using it either)."""
+    db = sqlite3.connect(str(path), timeout=1.0, isolation_level=None)
+    try:
+        db.execute("PRAGMA locking_mode = EXCLUSIVE")
+        db.execute("BEGIN EXCLUSIVE")
+        return db
+    except sqlite3.Error as exc:
+        db.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise RunError("another workbench has the run history open (the app, or a run in progress); close "
+                           "it, then repair again", path=str(path)) from None
+        return None
 
 
 def _pad_truncated(path: Path) -> None:

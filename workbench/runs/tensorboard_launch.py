@@ -2,6 +2,9 @@
 
 TensorBoard is an optional extra; without it the user is told how to install it. The server is a
 child process (`python -m tensorboard.main`) that the caller stops; this returns once it answers.
+Its output goes to an unnamed temporary file, never to a pipe: nobody reads a pipe once it runs,
+and its data loader stops (and the server never answers) once a pipe holds 64 KiB of warnings,
+e.g. about 300 damaged event files.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ import http.client
 import importlib.util
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from workbench.errors import RunError
 from workbench.runs.tensorboard_watch import INSTALL_HINT, has_event_files
@@ -25,6 +30,7 @@ class TensorBoardServer:
     process: subprocess.Popen
     url: str
     logdir: Path
+    output: IO[bytes]  # its stdout and stderr
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -34,6 +40,11 @@ class TensorBoardServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.output.close()
+
+    def output_tail(self, size: int = 500) -> str:
+        self.output.seek(0)
+        return self.output.read().decode(errors="replace").strip()[-size:]
 
 
 def installed() -> bool:
@@ -65,16 +76,18 @@ def start(logdir: Path, port: int | None = None) -> TensorBoardServer:
         port = free_port()
     else:
         check_port_free(port)
+    output = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--host", "127.0.0.1",
          "--port", str(port), "--reload_interval", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    server = TensorBoardServer(process, f"http://127.0.0.1:{port}/", logdir)
+        stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+    server = TensorBoardServer(process, f"http://127.0.0.1:{port}/", logdir, output)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RunError(f"TensorBoard exited with code {process.returncode}: "
-                           f"{(process.stderr.read() or '').strip()[-500:]}")
+            message = f"TensorBoard exited with code {process.returncode}: {server.output_tail()}"
+            server.stop()
+            raise RunError(message)
         if _answers(port):
             return server
         time.sleep(0.2)

@@ -96,6 +96,12 @@ def _scan(folder: int, depth: int, found: list[int], budget: list[int]) -> None:
                         os.close(fd)
 
 
+def _one_element(tensor: Any) -> bool:
+    """Whether the tensor's shape holds one value: a 17-byte record can declare 200 million, which
+    `make_ndarray` would allocate (800 MB) before anyone could look at its size."""
+    return all(dim.size == 1 for dim in tensor.tensor_shape.dim)
+
+
 class _EventFile:
     """One event file, held open by descriptor, with tensorboard's loader over it."""
 
@@ -125,7 +131,7 @@ class _EventFile:
             return float(value.simple_value)
         if value.metadata.plugin_data.plugin_name == "scalars":
             self.scalar_tags.add(value.tag)
-        if value.tag not in self.scalar_tags or not value.HasField("tensor"):
+        if value.tag not in self.scalar_tags or not value.HasField("tensor") or not _one_element(value.tensor):
             return None
         from tensorboard.util import tensor_util
 

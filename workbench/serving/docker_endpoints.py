@@ -31,6 +31,7 @@ SOURCE_LABEL = "workbench.endpoint.source"
 RUN_LABEL = "workbench.endpoint.run"
 FRAMEWORK_LABEL = "workbench.endpoint.framework"
 STARTED_LABEL = "workbench.endpoint.started"
+PIPELINE_LABEL = "workbench.endpoint.pipeline"
 MEMORY_LIMIT = "2g"
 LOG_TAIL = 20
 
@@ -84,7 +85,7 @@ class DockerEndpoints:
                 ports={f"{CONTAINER_PORT}/tcp": ("127.0.0.1", port)},
                 labels={LABEL: name, HOME_LABEL: str(paths.data_dir()), SOURCE_LABEL: model.source,
                         RUN_LABEL: model.run_id, FRAMEWORK_LABEL: model.framework,
-                        STARTED_LABEL: f"{time.time():.3f}"},
+                        STARTED_LABEL: f"{time.time():.3f}", PIPELINE_LABEL: model.pipeline},
                 user=_host_user(), read_only=True, tmpfs={"/tmp": "size=64m"}, cap_drop=["ALL"],
                 security_opt=["no-new-privileges"], mem_limit=MEMORY_LIMIT, network_mode="bridge")
         except docker.errors.APIError as exc:
@@ -159,4 +160,5 @@ def _endpoint(container: Any) -> Endpoint:
     return Endpoint(name=labels.get(LABEL, ""), backend="docker", state=container.status,
                     url=f"http://127.0.0.1:{host_port}" if host_port else "",
                     framework=labels.get(FRAMEWORK_LABEL, ""), source=labels.get(SOURCE_LABEL, ""),
-                    run_id=labels.get(RUN_LABEL, ""), started=float(labels.get(STARTED_LABEL) or 0))
+                    run_id=labels.get(RUN_LABEL, ""), started=float(labels.get(STARTED_LABEL) or 0),
+                    pipeline=labels.get(PIPELINE_LABEL, ""))

@@ -41,6 +41,7 @@ class Endpoint:
     source: str
     run_id: str
     started: float
+    pipeline: str = ""  # the pipeline whose Serve step started it ("" when a user did)
 
     @property
     def predict_url(self) -> str:

@@ -16,10 +16,9 @@ from workbench.serving import endpoints
 from workbench.serving.docker_endpoints import DEFAULT_BASE_IMAGE, DockerEndpoints
 from workbench.serving.endpoints import Endpoint
 from workbench.serving.model_folder import ModelFolder
-from workbench.serving.process_endpoints import ProcessEndpoints, serving_python
+from workbench.serving.process_endpoints import SERVING_PYTHON_VARIABLE, ProcessEndpoints, serving_python
 
 BACKENDS = ("docker", "subprocess")
-SERVING_PYTHON_VARIABLE = "WORKBENCH_SERVING_PYTHON"  # an interpreter with the serving packages
 
 
 def default_endpoint_name(model: ModelFolder) -> str:
@@ -67,16 +66,17 @@ class EndpointManager:
         return match
 
     def start(self, model: ModelFolder, name: str, *, port: int | None = None, backend: str | None = None,
-              base_image: str = DEFAULT_BASE_IMAGE, replace_pipeline_endpoint: bool = False) -> Endpoint:
-        """Serve `model` as `name`. The name must be free, except that a pipeline's serve step
-        replaces the endpoint an earlier pipeline run started under that name."""
+              base_image: str = DEFAULT_BASE_IMAGE) -> Endpoint:
+        """Serve `model` as `name`. The name must be free, except that a pipeline's Serve step
+        (`model.pipeline` set) replaces the endpoint an earlier run of the same pipeline's Serve step
+        started under that name; never one a user started, even from a run."""
         endpoints.check_name(name)
         if backend not in (None, *BACKENDS):
             raise RunError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         with endpoints.name_lock(name):
             existing = next((endpoint for endpoint in self.list() if endpoint.name == name), None)
             if existing is not None:
-                if not (replace_pipeline_endpoint and existing.run_id):
+                if not (model.pipeline and existing.pipeline == model.pipeline):
                     raise RunError(f"endpoint name {name!r} is taken ({existing.state}, {existing.url or 'no URL'}, "
                                    f"serving {existing.source}); stop it with `workbench endpoints stop {name}` "
                                    "or choose another --name")

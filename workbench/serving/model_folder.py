@@ -36,6 +36,7 @@ class ModelFolder:
     run_id: str = ""
     task_id: str = ""
     workspace: Path | None = None  # set for a run's model: copies never leave this folder
+    pipeline: str = ""  # set when a pipeline's Serve step asked for it: that pipeline's name
 
     @property
     def source(self) -> str:
@@ -122,7 +123,8 @@ def _is_file(name: str, folder: int) -> bool:
 
 
 def _open_regular(folder: int, name: str) -> int:
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    """Opening never blocks: a FIFO a task left under that name is refused, not waited on."""
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise OSError(f"{name} is not a regular file")

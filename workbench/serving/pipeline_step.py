@@ -44,10 +44,10 @@ def fulfil(request_items: list[dict[str, Any]], inputs: dict[str, list[dict[str,
         try:
             input_name, name, port = _request(item["metadata"][SERVE_KEY], inputs, pipeline_name)
             uri = str(inputs[input_name][0].get("uri", "")).removeprefix("file://")
-            model = inspect_folder(Path(uri), workspace, run_id=run_id, task_id=input_name)
+            model = inspect_folder(Path(uri), workspace, run_id=run_id, task_id=input_name,
+                                   pipeline=pipeline_name or "pipeline")
             endpoint = manager.start(model, name, port=port or None,
-                                     backend="docker" if backend == "docker" else "subprocess",
-                                     base_image=image, replace_pipeline_endpoint=True)
+                                     backend="docker" if backend == "docker" else "subprocess", base_image=image)
         except RunError as exc:
             return f"could not serve the model: {exc}"
         item["metadata"] = {**item["metadata"], "endpoint": endpoint.name, "url": endpoint.url,
@@ -58,14 +58,15 @@ def fulfil(request_items: list[dict[str, Any]], inputs: dict[str, list[dict[str,
 
 
 def _stop(manager: Any, request: Any, run_id: str, pipeline_name: str, log: Callable[[str], None]) -> str | None:
-    """Stop the endpoint this same run started under that name; never one of another run or a user's."""
+    """Stop the endpoint this same run's Serve step started under that name; never one of another run
+    or a user's (even one a user served from this run)."""
     name = request.get("name") if isinstance(request, dict) else None
     try:
         name = check_name(name or default_name(pipeline_name)) if isinstance(name, (str, type(None))) else None
         if name is None:
             raise RunError(f"the {STOP_KEY} request's name is not a string")
         endpoint = next((e for e in manager.list() if e.name == name), None)
-        if endpoint is None or endpoint.run_id != run_id:
+        if endpoint is None or endpoint.run_id != run_id or not endpoint.pipeline:
             log(f"workbench: no endpoint {name} of this run to stop")
             return None
         manager.stop(name)

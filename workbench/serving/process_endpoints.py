@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -25,6 +26,7 @@ from workbench.serving.docker_endpoints import SERVING_PACKAGES
 from workbench.serving.endpoints import Endpoint
 from workbench.serving.model_folder import ModelFolder, snapshot
 
+SERVING_PYTHON_VARIABLE = "WORKBENCH_SERVING_PYTHON"  # an interpreter with the serving packages
 RECORD = "endpoint.json"
 LOG = "endpoint.log"
 STOP_GRACE_S = 3.0
@@ -39,7 +41,7 @@ def _endpoint(record: dict) -> Endpoint:
     return Endpoint(name=record["name"], backend="process", state="running" if _alive(record) else "stopped",
                     url=f"http://127.0.0.1:{record['port']}", framework=record.get("framework", ""),
                     source=record.get("source", ""), run_id=record.get("run_id", ""),
-                    started=float(record.get("started") or 0))
+                    started=float(record.get("started") or 0), pipeline=record.get("pipeline", ""))
 
 
 class ProcessEndpoints:
@@ -62,17 +64,29 @@ class ProcessEndpoints:
             endpoints.check_port_free(port)
         port = port or endpoints.free_port()
         folder = endpoints.fresh_endpoint_dir(name)
+        try:
+            return self._start_in(folder, model, name, port, python)
+        except BaseException:  # nothing of a failed start stays: its name is free again (its log tail was shown)
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+    def _start_in(self, folder: Path, model: ModelFolder, name: str, port: int, python: Path) -> Endpoint:
         model_copy = snapshot(model, folder / "model")
         env = {**os.environ, "AIP_HTTP_PORT": str(port), "AIP_HEALTH_ROUTE": endpoints.HEALTH_ROUTE,
                "AIP_PREDICT_ROUTE": endpoints.PREDICT_ROUTE, "AIP_STORAGE_URI": str(model_copy),
                "WORKBENCH_SERVE_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
         with open(folder / LOG, "ab") as log:
-            process = subprocess.Popen([str(python), str(folder / "server.py"), str(model_copy)], env=env,
-                                       cwd=folder, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+            try:
+                process = subprocess.Popen([str(python), str(folder / "server.py"), str(model_copy)], env=env,
+                                           cwd=folder, stdin=subprocess.DEVNULL, stdout=log,
+                                           stderr=subprocess.STDOUT, start_new_session=True)
+            except OSError as exc:
+                configured = os.environ.get(SERVING_PYTHON_VARIABLE)
+                hint = f"; check {SERVING_PYTHON_VARIABLE}, or unset it" if configured else ""
+                raise RunError(f"cannot start the server's Python {python} ({exc.strerror or exc}){hint}") from None
         record = {"name": name, "pid": process.pid, "token": process_token(process.pid), "port": port,
                   "framework": model.framework, "source": model.source, "run_id": model.run_id,
-                  "started": time.time()}
+                  "started": time.time(), "pipeline": model.pipeline}
         (folder / RECORD).write_text(json.dumps(record, indent=2), encoding="utf-8")
         endpoint = _endpoint(record)
 
@@ -84,7 +98,7 @@ class ProcessEndpoints:
 
         try:
             endpoints.wait_healthy(endpoint.url, exited, f"endpoint {name}")
-        except RunError:
+        except BaseException:
             self.terminate(record)
             raise
         return endpoint

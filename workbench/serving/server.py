@@ -58,20 +58,12 @@ def load_model(folder: str) -> LoadedModel:
     model_file = found[0]
     framework = MODEL_FILES[model_file]
     path = os.path.join(folder, model_file)
-    if framework == "sklearn":
-        import joblib
-        import sklearn
-
-        sklearn.set_config(assume_finite=True)  # every value is checked finite below
-        model = joblib.load(path)
-        n_features = getattr(model, "n_features_in_", None)
-        predict = _sklearn_predict(model)
-    else:
-        import xgboost
-
-        model = xgboost.Booster(model_file=path)
-        n_features = model.num_features()
-        predict = _xgboost_predict(model)
+    try:
+        n_features, predict = _load_framework_model(framework, path)
+    except Exception as exc:  # noqa: BLE001 - whatever the file holds: one line, not a traceback
+        first_line = (str(exc).splitlines() or [""])[0][:300]
+        raise ModelLoadError(f"{path}: cannot load it as a {framework} model ({type(exc).__name__}: "
+                             f"{first_line})") from None
     names = _card_features(folder)
     if names is None:
         if n_features is None:
@@ -82,6 +74,21 @@ def load_model(folder: str) -> LoadedModel:
         raise ModelLoadError(f"{folder}/{CARD_FILE}: the input_schema lists {len(names)} features but the model "
                              f"takes {n_features}")
     return LoadedModel(framework, model_file, names, predict)
+
+
+def _load_framework_model(framework: str, path: str) -> tuple[int | None, Callable[[Any], list]]:
+    """The number of features the model takes (None when it does not say) and its predict function."""
+    if framework == "sklearn":
+        import joblib
+        import sklearn
+
+        sklearn.set_config(assume_finite=True)  # every value is checked finite below
+        model = joblib.load(path)
+        return getattr(model, "n_features_in_", None), _sklearn_predict(model)
+    import xgboost
+
+    booster = xgboost.Booster(model_file=path)
+    return booster.num_features(), _xgboost_predict(booster)
 
 
 def _sklearn_predict(model: Any) -> Callable[[Any], list]:
@@ -100,8 +107,8 @@ def _card_features(folder: str) -> list[str] | None:
         with open(path, encoding="utf-8") as handle:
             features = json.load(handle)["input_schema"]["features"]
         return [str(feature["name"]) for feature in features]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ModelLoadError(f"{path}: no readable input_schema.features ({exc})") from None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise ModelLoadError(f"{path}: no readable input_schema.features ({type(exc).__name__}: {exc})") from None
 
 
 def _reject_constant(token: str) -> None:

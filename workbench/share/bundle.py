@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,22 +219,35 @@ def _place(files: dict[str, bytes], target: Path) -> None:
         raise
 
 
+def read_unpacked(path: Path, name: str, limit: int = Limits.max_file_bytes, *, head: bool = False) -> bytes:
+    """One file of an unpacked bundle folder (unzipped by hand, it may hold links, FIFOs and devices):
+    a regular file of at most `limit` bytes (with `head`, its first `limit` bytes), else ShareError
+    naming it; never blocks on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ShareError(f"cannot be read ({exc.strerror or exc})", element=name) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ShareError("is not a regular file", element=name)
+        data = handle.read(limit if head else limit + 1)
+    if len(data) > limit:
+        raise ShareError(f"is larger than {limit} bytes, the most a bundle file may hold", element=name)
+    return data
+
+
 def _folder_files(folder: Path) -> dict[str, bytes]:
     """The manifest and the files it lists, read from an unpacked bundle folder; ShareError naming
     the first file that is missing or differs."""
     try:
-        raw = (folder / manifest_.NAME).read_bytes()
-    except OSError as exc:
-        raise ShareError(f"not a bundle folder ({exc.strerror or exc})", path=str(folder),
-                         element=manifest_.NAME) from None
+        raw = read_unpacked(folder / manifest_.NAME, manifest_.NAME)
+    except ShareError as exc:
+        raise ShareError(f"not a bundle folder ({exc.message})", path=str(folder), element=manifest_.NAME) from None
     manifest = manifest_.parse(raw)
     files = {manifest_.NAME: raw}
     for name in manifest.files:
         check_name(name)
-        try:
-            files[name] = (folder / name).read_bytes()
-        except OSError as exc:
-            raise ShareError(f"cannot be read ({exc.strerror or exc})", element=name) from None
+        files[name] = read_unpacked(folder / name, name)
     manifest_.verify(manifest, {n: d for n, d in files.items() if n != manifest_.NAME})
     return files
 

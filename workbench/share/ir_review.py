@@ -53,6 +53,17 @@ def _yaml(value) -> str:
     return yaml.safe_dump(value, sort_keys=True, default_flow_style=False).strip() if value else ""
 
 
+def _json(value) -> str:
+    """A constant or default as JSON; YAML also gives dates, bytes, keys of mixed types and (through
+    aliases) cycles, which are shown as text rather than failing the review."""
+    for options in ({"sort_keys": True}, {}):
+        try:
+            return json.dumps(value, default=str, **options)
+        except (TypeError, ValueError):
+            continue
+    return repr(value)
+
+
 def _strings(value) -> tuple[str, ...]:
     return tuple(map(str, value)) if isinstance(value, list) else ((str(value),) if value else ())
 
@@ -63,7 +74,17 @@ def _constants(task: dict) -> tuple[tuple[str, str], ...]:
     for name in sorted(parameters, key=str):
         value = _mapping(parameters[name]).get("runtimeValue")
         if isinstance(value, dict) and "constant" in value:
-            found.append((str(name), json.dumps(value["constant"], sort_keys=True)))
+            found.append((str(name), _json(value["constant"])))
+    return tuple(found)
+
+
+def _passed_in(task: dict, path: str) -> tuple[tuple[str, str], ...]:
+    """What a DAG task (sub-pipeline, loop, condition) hands the tasks inside it: its constant inputs and
+    a loop's literal items, named after it. Leaf tasks only name them (`componentInputParameter`)."""
+    found = [(f"{path}/{name}", value) for name, value in _constants(task)]
+    raw = _mapping(_mapping(task.get("parameterIterator")).get("items")).get("raw")
+    if raw is not None:
+        found.append((f"{path} loop items", raw if isinstance(raw, str) else _json(raw)))  # JSON text already
     return tuple(found)
 
 
@@ -100,7 +121,9 @@ class _Walk:
         self.notes: list[str] = []
         self.reached: set[str] = set()
 
-    def dag(self, component: dict, prefix: str, stack: tuple[str, ...]) -> None:
+    def dag(self, component: dict, prefix: str, stack: tuple[str, ...],
+            inherited: tuple[tuple[str, str], ...] = ()) -> None:
+        """`inherited`: what the enclosing DAG tasks hand the tasks inside (shown with each of them)."""
         tasks = _mapping(_mapping(component.get("dag")).get("tasks"))
         for key in sorted(tasks, key=str):
             task = _mapping(tasks[key])
@@ -113,17 +136,17 @@ class _Walk:
                 if ref in stack or len(stack) >= MAX_DEPTH:
                     self.notes.append(f"{self.source}: task {path} nests component {ref!r} inside itself")
                 else:
-                    self.dag(target, f"{path}/", (*stack, ref))
+                    self.dag(target, f"{path}/", (*stack, ref), (*inherited, *_passed_in(task, path)))
             else:
-                self.leaf(task, path, target)
+                self.leaf(task, path, target, inherited)
 
-    def leaf(self, task: dict, path: str, component: dict) -> None:
+    def leaf(self, task: dict, path: str, component: dict, inherited: tuple[tuple[str, str], ...]) -> None:
         label = str(component.get("executorLabel", ""))
         self.reached.add(label)
         name = str(_mapping(task.get("taskInfo")).get("name", path))
         review = _executor_review(self.executors.get(label), self.platform.get(label), source=self.source,
                                   key=path, name=name, executor=label)
-        self.tasks.append(replace(review, constants=_constants(task)))
+        self.tasks.append(replace(review, constants=(*inherited, *_constants(task))))
 
     def unreached(self) -> None:
         for label in sorted(set(self.executors) - self.reached, key=str):
@@ -149,7 +172,7 @@ class IrReview:
 
 def _parameters(spec: dict) -> tuple[tuple[str, str], ...]:
     parameters = _mapping(_mapping(_mapping(spec.get("root")).get("inputDefinitions")).get("parameters"))
-    return tuple((str(name), json.dumps(_mapping(p).get("defaultValue"), sort_keys=True)
+    return tuple((str(name), _json(_mapping(p).get("defaultValue"))
                   if "defaultValue" in _mapping(p) else "(required)")
                  for name, p in sorted(parameters.items(), key=lambda item: str(item[0])))
 

@@ -49,7 +49,7 @@ def differences(texts: tuple[str, str], reviews: tuple[IrReview, IrReview], name
         found = [line.replace("only in the first", f"only in {names[0]}").replace("only in the second",
                                                                                   f"only in {names[1]}")
                  for line in equivalent(*texts)]
-    except WorkbenchError as exc:
+    except (WorkbenchError, TypeError, ValueError) as exc:  # values YAML has and JSON lacks (dates, bytes)
         return [f"the two cannot be compared ({exc})"]
     platforms = [{t.key: t.platform for t in review.tasks if t.key} for review in reviews]
     found += [f"tasks.{key}.platform config differs" for key in sorted(set(platforms[0]) | set(platforms[1]))

@@ -15,13 +15,16 @@ that runs, sends or republishes a pipeline calls `check_trusted` once; the app a
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import json
 import os
 import shlex
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from workbench.atomic import write_atomic
 from workbench.errors import ShareError
@@ -41,41 +44,43 @@ class TrustStore:
     path: Path = field(default_factory=lambda: _default_store_path())
 
     def _load(self) -> dict:
+        """{"approved": {...}, "imported": {...}}, empty when the file is missing or unreadable."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return {}
+            data = {}
         data = data if isinstance(data, dict) else {}
         return {key: data[key] if isinstance(data.get(key), dict) else {} for key in ("approved", "imported")}
 
-    def _save(self, data: dict) -> None:
+    @contextmanager
+    def _changing(self) -> Iterator[dict]:
+        """The data to change in place, written back after; other processes wait meanwhile, so an import
+        in the app and a `workbench trust` at the same time do not drop each other's change."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({**data, "schema_version": 1}, indent=2, sort_keys=True) + "\n")
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self._load()
+            yield data
+            write_atomic(self.path, json.dumps({**data, "schema_version": 1}, indent=2, sort_keys=True) + "\n")
 
     def is_trusted(self, fingerprint: str) -> bool:
-        return fingerprint in self._load().get("approved", {})
+        return fingerprint in self._load()["approved"]
 
     def approve(self, fingerprint: str, name: str) -> None:
-        data = self._load()
-        data.setdefault("approved", {})[fingerprint] = {"approved_at": _now(), "approved_by": getpass.getuser(),
-                                                        "name": name}
-        self._save(data)
+        with self._changing() as data:
+            data["approved"][fingerprint] = {"approved_at": _now(), "approved_by": getpass.getuser(), "name": name}
 
     def revoke(self, fingerprint: str) -> bool:
         """Forget an approval; False when there was none."""
-        data = self._load()
-        if data.get("approved", {}).pop(fingerprint, None) is None:
-            return False
-        self._save(data)
-        return True
+        with self._changing() as data:
+            return data["approved"].pop(fingerprint, None) is not None
 
     def record_import(self, folder: Path, fingerprint: str) -> None:
-        data = self._load()
-        data.setdefault("imported", {})[str(_real(folder))] = {"fingerprint": fingerprint, "imported_at": _now()}
-        self._save(data)
+        with self._changing() as data:
+            data["imported"][str(_real(folder))] = {"fingerprint": fingerprint, "imported_at": _now()}
 
     def imported_folders(self) -> list[Path]:
-        return [Path(folder) for folder in self._load().get("imported", {})]
+        return [Path(folder) for folder in self._load()["imported"]]
 
 
 def _default_store_path() -> Path:
@@ -93,19 +98,29 @@ def _real(path: str | Path) -> Path:
 
 
 def is_bundle_folder(folder: Path) -> bool:
-    """Whether `folder` holds a bundle manifest (imported by Workbench or unzipped by hand)."""
+    """Whether `folder` holds a bundle manifest (imported by Workbench or unzipped by hand). A FIFO or
+    device named like one counts, so the files beside it are refused rather than run; it is never read."""
+    from workbench.share.bundle import read_unpacked
+
+    path = folder / manifest_.NAME
     try:
-        with open(folder / manifest_.NAME, "rb") as handle:
-            return manifest_.FORMAT.encode() in handle.read(1 << 20)
-    except OSError:
-        return False
+        return manifest_.FORMAT.encode() in read_unpacked(path, manifest_.NAME, 1 << 20, head=True)
+    except ShareError:
+        return path.exists() and not path.is_file()
+
+
+def _listed(folder: Path) -> dict[str, str]:
+    """The files `folder`'s manifest lists (name -> sha256); ShareError when it cannot be read."""
+    from workbench.share.bundle import read_unpacked
+
+    return manifest_.parse(read_unpacked(folder / manifest_.NAME, manifest_.NAME)).files
 
 
 def _hard_linked(real: Path, stat: os.stat_result, folder: Path) -> bool:
     """Whether the file is one of the files listed in `folder`'s manifest under another name."""
     try:
-        listed = manifest_.parse((folder / manifest_.NAME).read_bytes()).files
-    except (OSError, ShareError):
+        listed = _listed(folder)
+    except ShareError:
         return False
     for name in listed:
         try:
@@ -155,7 +170,7 @@ def _problem_in(real: Path, content: bytes | None, folder: Path, store: TrustSto
                                           "(its files no longer match its manifest)", None)
     if not store.is_trusted(fingerprint):
         return TrustProblem(real, folder, f"from the bundle {folder}, which you have not trusted", fingerprint)
-    listed = manifest_.parse((folder / manifest_.NAME).read_bytes()).files.values()
+    listed = _listed(folder).values()
     if content is None or manifest_.sha256(content) not in listed:
         return TrustProblem(real, folder, f"not one of the files of the trusted bundle {folder} (added or "
                                           "edited in its folder after it was trusted)", None)
@@ -168,10 +183,12 @@ def trust_problem(path: str | Path, store: TrustStore | None = None) -> TrustPro
     folders = bundle_folders_of(path, store)
     if not folders:
         return None
+    from workbench.share.bundle import read_unpacked
+
     real = _real(path)
     try:
-        content = real.read_bytes()
-    except OSError:
+        content = read_unpacked(real, str(real))
+    except ShareError:  # not a regular file, or larger than a bundle file can be: not one of them
         content = None
     for folder in folders:
         problem = _problem_in(real, content, folder, store)

@@ -1,7 +1,8 @@
 """gs:// input artifacts in local runs (an importer's URI, a pipeline input artifact given as a URI).
 
 Before a task starts, each gs:// input artifact becomes a local copy under the run's
-`inputs/gcs/BUCKET/OBJECT...` (mounted read-only like any input): copied from a mirror folder
+`inputs/gcs/BUCKET/OBJECT...` (mounted read-only like any input; `inputs/gcs-2/...` and so on when a
+URI inside it or around it was copied there first, so each copy is whole): copied from a mirror folder
 (`--gcs-mirror gs://BUCKET/PREFIX=DIR`, `WORKBENCH_GCS_MIRROR`, the `gcs_mirrors` setting; links in
 it are not followed), or else downloaded with google-cloud-storage when Google Cloud credentials
 exist (`STORAGE_EMULATOR_HOST` counts: a local emulator). Otherwise the task fails by name. A URI
@@ -51,6 +52,8 @@ class GcsAccess:
     mirrors: tuple[GcsMirror, ...] = ()
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+    _copies: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    """(run folder, URI) -> where its whole copy is, below the run folder."""
 
     @classmethod
     def from_environment(cls, extra_mirrors: Iterable[str] = (), environ: Mapping[str, str] = os.environ
@@ -61,7 +64,7 @@ class GcsAccess:
 
     def with_mirrors(self, texts: Iterable[str]) -> "GcsAccess":
         return dataclasses.replace(self, mirrors=tuple(parse_mirror(t) for t in texts) + self.mirrors,
-                                   _lock=threading.Lock())
+                                   _lock=threading.Lock(), _copies={})
 
 
 def parse_mirror(text: str) -> GcsMirror:
@@ -107,23 +110,36 @@ def localize_inputs(access: GcsAccess, run_dir: Path, artifacts: dict[str, list[
 
 def _local_copy(access: GcsAccess, run_dir: Path, uri: str) -> str:
     bucket, parts = split_gs_uri(uri)
-    target = (*_LOCAL_ROOT, bucket, *(parts or ("_bucket",)))
     with access._lock:  # two tasks reading the same object copy it once
-        if safe_fs.kind_of(run_dir, target) == "missing":
+        target = access._copies.get((str(run_dir), uri))
+        if target is None:
             mirror = next((m for m in access.mirrors if m.bucket == bucket and m.local_parts(parts) is not None),
                           None)
             if mirror is None and not has_credentials(access.environ):
                 raise RemoteArtifactError(f"{uri} needs Google Cloud credentials or --gcs-mirror "
                                           "gs://BUCKET/PREFIX=DIR (a local copy of that bucket)")
+            target = _free_target(run_dir, bucket, parts)
             try:
                 if mirror is not None:
                     _copy_from_mirror(mirror, mirror.local_parts(parts), run_dir, target, uri)
                 else:
                     _download(access.environ, bucket, parts, run_dir, target, uri)
-            except RemoteArtifactError:
+            except BaseException:
                 _discard(run_dir, target)  # a later reader must not take a partial copy for the whole
                 raise
+            access._copies[(str(run_dir), uri)] = target
     return str(run_dir.joinpath(*target))
+
+
+def _free_target(run_dir: Path, bucket: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """`inputs/gcs/BUCKET/OBJECT...`, or `inputs/gcs-2/...` (and so on) when that is taken: by a copy of
+    a URI inside this one (gs://b/m/a.txt before gs://b/m would leave gs://b/m holding a.txt alone) or
+    around it. Copies a running task may be reading are never changed."""
+    target, number = (*_LOCAL_ROOT, bucket, *(parts or ("_bucket",))), 1
+    while safe_fs.kind_of(run_dir, target) != "missing":
+        number += 1
+        target = (_LOCAL_ROOT[0], f"{_LOCAL_ROOT[1]}-{number}", *target[2:])
+    return target
 
 
 def _discard(run_dir: Path, target: tuple[str, ...]) -> None:
@@ -160,6 +176,7 @@ def _download(environ: Mapping[str, str], bucket_name: str, parts: tuple[str, ..
               target: tuple[str, ...], uri: str) -> None:
     """One object, or every object below the URI taken as a folder."""
     from google.api_core import exceptions as google_errors
+    from google.auth.exceptions import GoogleAuthError
     from google.cloud import storage
 
     name = "/".join(parts)
@@ -183,6 +200,10 @@ def _download(environ: Mapping[str, str], bucket_name: str, parts: tuple[str, ..
         raise RemoteArtifactError(f"{uri}: an object name inside is unsafe ({exc}); refused") from None
     except google_errors.GoogleAPIError as exc:
         raise RemoteArtifactError(f"{uri}: Cloud Storage refused the read ({exc})") from None
+    except GoogleAuthError as exc:
+        raise RemoteArtifactError(f"{uri}: the Google Cloud credentials cannot be used ({exc})") from None
+    except OSError as exc:  # the network, or two objects `a` and `a/b` (a file where a folder must go)
+        raise RemoteArtifactError(f"{uri}: the download failed ({exc})") from None
     if not found:
         raise RemoteArtifactError(f"{uri}: no such object or folder in Cloud Storage")
 

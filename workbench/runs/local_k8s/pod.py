@@ -273,4 +273,7 @@ def _bytes(size: Any) -> int | None:
     match = _QUANTITY.match(str(size).strip())
     if not match:
         raise RunError(f"emptyDir size limit {size!r} is not a Kubernetes quantity (e.g. 64Mi)")
-    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)])
+    size_bytes = float(match.group(1)) * _SIZE_UNITS[match.group(2)]
+    if not size_bytes < 2**63:  # also inf: int() of it raised OverflowError
+        raise RunError(f"emptyDir size limit {size!r} is larger than any memory")
+    return int(size_bytes)
