@@ -4,6 +4,7 @@ person would measure on screen."""
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -102,8 +103,17 @@ def run_events(run_id: str, *, finished: bool, steps: int = 60) -> list:
     return events
 
 
+@functools.lru_cache
+def example_ir() -> str:
+    """The example compiled, as a run of it carries it (the run views name tasks from it)."""
+    from workbench.compiler.compile import compile_graph
+    from workbench.model.serialize import load
+
+    return compile_graph(load(EXAMPLE))
+
+
 def synthetic_session(run_id: str = "run-demo", *, finished: bool = False) -> RunSession:
-    session = RunSession(run_id, RunOptions("", {"epochs": 60}, pipeline_name="train-compare-deploy"))
+    session = RunSession(run_id, RunOptions(example_ir(), {"epochs": 60}, pipeline_name="train-compare-deploy"))
     for event in run_events(run_id, finished=finished):
         session.apply(event)
     return session
