@@ -19,6 +19,8 @@ from workbench.runs.store import RunStore
 pytestmark = pytest.mark.docker
 TIMEOUT = 180
 SECRET = "hunter2-7c1e"
+KEY_LINES = ["-----BEGIN PRIVATE KEY-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+             "-----END PRIVATE KEY-----"]  # a multi-line secret, which a task prints line by line
 DIGEST = hashlib.sha256(SECRET.encode()).hexdigest()  # the script holds this, never the value
 
 CHECKS = f"""
@@ -33,6 +35,7 @@ test "$POD_NAMESPACE" = local && test "$TEAM" = ml
 case "$POD_NAME" in k8s-local-*-writer) ;; *) echo "pod name $POD_NAME"; exit 1;; esac
 test "$(id -u):$(id -g)" = 4321:4322
 echo "my password is $DB_PASSWORD"
+printf '%s\\n' "$DB_KEY"
 echo payload-from-writer > /data/handoff
 echo all-checks-passed
 """
@@ -48,7 +51,7 @@ def test_kubernetes_features_in_docker(make_engine, events, base_image, docker_c
                                        memory_keyring):
     from kfp import dsl, kubernetes
 
-    store.set_secret("db", {"password": SECRET})
+    store.set_secret("db", {"password": SECRET, "key": "\n".join(KEY_LINES) + "\n"})
     store.set_config_map("settings", {"color": "blue"})
     check = shell_component(base_image, CHECKS, "writer")
     read = shell_component(base_image, READ, "reader")
@@ -58,7 +61,8 @@ def test_kubernetes_features_in_docker(make_engine, events, base_image, docker_c
         pvc = kubernetes.CreatePVC(pvc_name_suffix="-handoff", access_modes=["ReadWriteOnce"], size="1Gi")
         writer = check().set_caching_options(False)
         kubernetes.mount_pvc(writer, pvc_name=pvc.outputs["name"], mount_path="/data")
-        kubernetes.use_secret_as_env(writer, secret_name=secret_name, secret_key_to_env={"password": "DB_PASSWORD"})
+        kubernetes.use_secret_as_env(writer, secret_name=secret_name, secret_key_to_env={"password": "DB_PASSWORD",
+                                                                                         "key": "DB_KEY"})
         kubernetes.use_secret_as_volume(writer, secret_name="db", mount_path="/sec")
         kubernetes.use_config_map_as_env(writer, config_map_name="settings", config_map_key_to_env={"color": "COLOR"})
         kubernetes.use_config_map_as_volume(writer, config_map_name="settings", mount_path="/cfg")
@@ -88,6 +92,8 @@ def test_kubernetes_features_in_docker(make_engine, events, base_image, docker_c
     history.flush()
     stored = [record.line for record in history.logs("k8s-run")]
     assert "my password is ***" in stored
+    assert stored.count("***") == len(KEY_LINES)  # each line of the key, printed alone
+    assert not any(secret in line for line in stored for secret in KEY_LINES[1:3])
     history.close()
     assert SECRET.encode() not in b"".join(path.read_bytes() for path in data_dir.glob("runs.sqlite*"))
     lines = {e.task_id: [] for e in events.of(LogLine)}
@@ -98,7 +104,7 @@ def test_kubernetes_features_in_docker(make_engine, events, base_image, docker_c
     for warning in ("node selector", "tolerations", "image pull secrets"):
         assert any(f"warning: ignoring {warning}" in line for line in lines["writer"])
     everything = json.dumps([repr(e) for e in events.events], default=str)
-    assert SECRET not in everything
+    assert SECRET not in everything and KEY_LINES[1] not in everything
     volume = next(line for line in lines["createpvc"] if "Docker volume" in line).split("'")[1]
     assert volume.endswith("-handoff")
     assert docker_client.volumes.list(filters={"name": volume}) == []  # DeletePVC removed it

@@ -40,6 +40,21 @@ class TaskRef:
         return TaskRef(f"{prefix}{name}", name, self.iteration if iteration is None else iteration)
 
 
+MIN_SECRET_LINE = 4  # shorter lines of a multi-line secret ("-----", "}") would mask everyday text
+
+
+def secret_patterns(values: set[str]) -> list[str]:
+    """What to mask for these secret values: each value, and each line of a multi-line one."""
+    patterns = set()
+    for value in values:
+        if not value:
+            continue
+        patterns.add(value)
+        if "\n" in value:
+            patterns.update(line.strip() for line in value.splitlines() if len(line.strip()) >= MIN_SECRET_LINE)
+    return sorted(patterns)
+
+
 class RunContext:
     def __init__(self, *, run_id: str, ir: PipelineIR, backend: TaskBackend, sinks: list[EventSink],
                  cache: TaskCache, use_cache: bool, run_dir: Path, max_parallel: int,
@@ -121,9 +136,10 @@ class RunContext:
         return line
 
     def mask(self, values: set[str]) -> None:
-        """Every later log line of this run shows `***` for each of these (secret) values."""
+        """Every later log line of this run shows `***` for each of these (secret) values, and for
+        each line of a multi-line one (a key file printed line by line reaches the log a line at a time)."""
         with self._lock:
-            merged = set(self._secret_values) | {value for value in values if value}
+            merged = set(self._secret_values) | set(secret_patterns(values))
             self._secret_values = sorted(merged, key=len, reverse=True)  # longest first: no partial leaks
 
     # -- shared maps ---------------------------------------------------------------------------
