@@ -84,12 +84,25 @@ def failed_run(window, tab) -> RunSession:
         RunFinished(FIRST, "failed", start + 3.5, f"task 'train-model' exited with code 1: {CAUSE}")])
 
 
+def test_a_run_that_ends_behind_another_tab_says_so_in_the_status_bar(window, example_tab, qtbot):
+    start = time.time()
+    feed(window, example_tab, FIRST, [
+        state(FIRST, "train-model", "running", at=start),
+        state(FIRST, "train-model", "failed", f"task 'train-model' exited with code 1: {CAUSE}", start + 1,
+              exception=CAUSE, traceback=TRACEBACK, exit_code=1)])
+    window.new_document()  # the run views follow the new tab: they show no run now
+    assert window.runs.current is None and window.runs.progress.text() == ""
+    window.runs.controller._apply([RunFinished(FIRST, "failed", start + 2, f"task 'train-model' failed: {CAUSE}")])
+    display = example_tab.document.graph.node_by_name("train-model").label
+    assert window.statusBar().currentMessage() == f"Run {FIRST} failed: {display}: {CAUSE}"
+
+
 def test_a_failure_is_explained_in_the_status_bar_the_node_and_the_step_tab(window, example_tab, qtbot):
     workspace = window.runs
     display = example_tab.document.graph.node_by_name("train-model").label
     assert display != "train-model"  # the example names its trainers
     failed_run(window, example_tab)
-    assert window.statusBar().currentMessage() == f"Run {FIRST} failed: {display}: {CAUSE}"
+    assert window.statusBar().currentMessage() == ""  # the progress label says it, once
     assert workspace.progress.text().startswith(f"Run {FIRST}: failed after ")
     assert workspace.progress.text().endswith(f"\u2014 {display}: {CAUSE}")
     assert "exited with code 1 (exited" not in workspace.progress.text()

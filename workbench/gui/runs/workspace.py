@@ -271,8 +271,9 @@ class RunsWorkspace(QObject):
             self.metrics.refresh()
             self.final_metrics.refresh()
             self.artifacts.refresh()
-        detail = session.outcome_detail()
-        self._status(f"Run {session.run_id} {session.state}" + (f": {detail}" if detail else ""))
+        if session is not self.current:  # the current run's end is in the progress label already
+            detail = session.outcome_detail()
+            self._status(f"Run {session.run_id} {session.state}" + (f": {detail}" if detail else ""))
         if self.docks["history"].isVisible():
             self.history.reload()
 
