@@ -13,7 +13,7 @@ import functools
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo
+from PySide6.QtGui import QFontMetricsF
 
 from workbench.gui.runs.session import RunOptions, RunSession
 from workbench.runs.events import ArtifactProduced, LogLine, MetricLogged, RunFinished, RunStarted, TaskStateChanged
@@ -117,7 +117,8 @@ def test_a_failure_is_explained_in_the_status_bar_the_node_and_the_step_tab(wind
     assert f"{display} (train-model)\nState\nfailed\nError\n{CAUSE}\n" in step.text()
     assert step.traceback_box.isVisible() and step.traceback.isReadOnly()
     assert step.traceback.toPlainText() == TRACEBACK
-    assert QFontInfo(step.traceback.font()).fixedPitch()
+    metrics = QFontMetricsF(step.traceback.font())  # monospaced as drawn (some fonts' fixed-pitch flag lies)
+    assert metrics.horizontalAdvance("iiii") == metrics.horizontalAdvance("WWWW")
     bar = step.traceback.verticalScrollBar()
     assert bar.maximum() > 0 and bar.value() == bar.maximum()  # scrolled to where the exception is
 
